@@ -1,0 +1,30 @@
+//! Plain record types for everything a coordinator keeps, with validation.
+//! No I/O here: the store decides where and how records are kept.
+
+mod record;
+mod values;
+
+pub mod budget;
+pub mod docs;
+pub mod facilities;
+pub mod inventory;
+pub mod meetings;
+pub mod onboarding;
+pub mod purchasing;
+pub mod tasks;
+pub mod workspace;
+
+pub use budget::{BudgetLine, Expense};
+pub use docs::{Doc, DocKind};
+pub use facilities::{MaintenanceRequest, RequestStatus};
+pub use inventory::{InventoryItem, MovementKind, StockMovement};
+pub use meetings::{ActionItem, AgendaItem, Meeting};
+pub use onboarding::{OnboardingPlan, OnboardingTemplate, PlanStep, TemplateStep};
+pub use purchasing::{
+    Contact, Contract, Invoice, InvoiceStatus, OrderLine, PoStatus, PurchaseOrder, Receipt,
+    ReceivedLine, Vendor,
+};
+pub use record::{Area, Audit, Record, ValidationError, new_id};
+pub use tasks::{ChecklistItem, Comment, Priority, Project, Recurrence, Task, TaskStatus};
+pub use values::{Date, Money, Stamp};
+pub use workspace::{Device, Member, Role, SCHEMA_VERSION, Site, Workspace};

@@ -1,0 +1,125 @@
+//! Tasks and the projects that group them.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+use super::record::{ValidationError, check_len, record, require_text};
+use super::values::{Date, Stamp, string_enum};
+
+string_enum! {
+    pub enum TaskStatus { Todo = "todo", InProgress = "in-progress", Blocked = "blocked", Done = "done" }
+}
+
+string_enum! {
+    pub enum Priority { Normal = "normal", Low = "low", High = "high", Urgent = "urgent" }
+}
+
+string_enum! {
+    /// How a task repeats once it is done.
+    pub enum Recurrence { Daily = "daily", Weekly = "weekly", Monthly = "monthly", Yearly = "yearly" }
+}
+
+impl Recurrence {
+    /// The next due date after `due`.
+    pub fn next(self, due: Date) -> Date {
+        match self {
+            Recurrence::Daily => due.add_days(1),
+            Recurrence::Weekly => due.add_days(7),
+            Recurrence::Monthly => Date(
+                due.0
+                    .checked_add_months(chrono::Months::new(1))
+                    .unwrap_or(due.0),
+            ),
+            Recurrence::Yearly => Date(
+                due.0
+                    .checked_add_months(chrono::Months::new(12))
+                    .unwrap_or(due.0),
+            ),
+        }
+    }
+}
+
+/// One line of a task's checklist. `order` is a sortable key set by the user.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct ChecklistItem {
+    pub text: String,
+    pub done: bool,
+    pub order: i64,
+}
+
+/// A comment on a task; comment ids are UUID v7, so they sort by time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Comment {
+    pub author: String,
+    pub at: Stamp,
+    pub text: String,
+}
+
+record! {
+    /// Something someone has to do.
+    pub struct Task ("tasks" in Tasks) {
+        pub title: String,
+        pub description: String,
+        /// Project id.
+        pub project: Option<String>,
+        /// The person responsible (a name: owners need not use Bureau).
+        pub owner: Option<String>,
+        pub watchers: Vec<String>,
+        pub status: TaskStatus,
+        /// Why the task is blocked; required while status is `blocked`.
+        pub blocked_reason: Option<String>,
+        /// When the task became blocked, for "blocked for N days".
+        pub blocked_since: Option<Stamp>,
+        pub priority: Priority,
+        pub due: Option<Date>,
+        pub tags: Vec<String>,
+        pub checklist: BTreeMap<String, ChecklistItem>,
+        /// Who to escalate to when the task slips.
+        pub escalate_to: Option<String>,
+        pub recurrence: Option<Recurrence>,
+        pub comments: BTreeMap<String, Comment>,
+        pub completed_at: Option<Stamp>,
+    }
+    validate(t) {
+        require_text("title", &t.title)?;
+        check_len("description", &t.description, 20_000)?;
+        if t.status == TaskStatus::Blocked
+            && t.blocked_reason.as_deref().is_none_or(|r| r.trim().is_empty())
+        {
+            return Err(ValidationError::new(
+                "blocked reason",
+                "is required when a task is blocked (use --reason TEXT)",
+            ));
+        }
+        for c in t.comments.values() {
+            require_text("comment", &c.text)?;
+        }
+        Ok(())
+    }
+}
+
+impl Task {
+    pub fn is_open(&self) -> bool {
+        self.status != TaskStatus::Done && self.deleted_at.is_none()
+    }
+
+    pub fn is_overdue(&self, today: Date) -> bool {
+        self.is_open() && self.due.is_some_and(|d| d < today)
+    }
+}
+
+record! {
+    /// A group of tasks with a goal.
+    pub struct Project ("projects" in Tasks) {
+        pub name: String,
+        pub description: String,
+        pub owner: Option<String>,
+        pub due: Option<Date>,
+        pub archived: bool,
+    }
+    validate(p) {
+        require_text("project name", &p.name)
+    }
+}

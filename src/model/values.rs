@@ -1,0 +1,262 @@
+//! Value types shared by every record: calendar dates, instants, money and
+//! string-backed enums, each with its Automerge (autosurgeon) and JSON form.
+
+use std::fmt;
+use std::str::FromStr;
+
+use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A calendar day (due dates, contract dates). Stored as `"YYYY-MM-DD"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Date(pub NaiveDate);
+
+impl Date {
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Self> {
+        NaiveDate::from_ymd_opt(year, month, day).map(Date)
+    }
+
+    /// Days from `self` to `other` (positive when `other` is later).
+    pub fn days_until(self, other: Date) -> i64 {
+        (other.0 - self.0).num_days()
+    }
+
+    pub fn add_days(self, days: i64) -> Date {
+        Date(self.0 + chrono::Duration::days(days))
+    }
+}
+
+impl FromStr for Date {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map(Date)
+            .map_err(|_| format!("invalid date {s:?}: use YYYY-MM-DD, e.g. 2026-12-01"))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl Reconcile for Date {
+    type Key<'a> = autosurgeon::reconcile::NoKey;
+    fn reconcile<R: Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+        reconciler.str(self.to_string())
+    }
+}
+
+impl Hydrate for Date {
+    fn hydrate_string(s: &'_ str) -> Result<Self, HydrateError> {
+        s.parse()
+            .map_err(|_| HydrateError::unexpected("a YYYY-MM-DD date", s.to_string()))
+    }
+}
+
+/// An instant (created/updated/deleted times, comment times), millisecond
+/// precision, stored as an Automerge timestamp.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Stamp(pub DateTime<Utc>);
+
+impl Stamp {
+    pub fn now() -> Self {
+        Self::from_millis(Utc::now().timestamp_millis())
+    }
+
+    pub fn from_millis(ms: i64) -> Self {
+        Stamp(Utc.timestamp_millis_opt(ms).single().unwrap_or_default())
+    }
+
+    pub fn millis(self) -> i64 {
+        self.0.timestamp_millis()
+    }
+
+    pub fn date(self) -> Date {
+        Date(self.0.date_naive())
+    }
+}
+
+impl fmt::Display for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d %H:%M"))
+    }
+}
+
+impl Reconcile for Stamp {
+    type Key<'a> = autosurgeon::reconcile::NoKey;
+    fn reconcile<R: Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+        reconciler.timestamp(self.millis())
+    }
+}
+
+impl Hydrate for Stamp {
+    fn hydrate_timestamp(ms: i64) -> Result<Self, HydrateError> {
+        Ok(Stamp::from_millis(ms))
+    }
+    fn hydrate_int(ms: i64) -> Result<Self, HydrateError> {
+        Ok(Stamp::from_millis(ms))
+    }
+}
+
+/// An amount of money: integer minor units (cents) and an ISO 4217 code.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, Reconcile, Hydrate,
+)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: String,
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: &str) -> Self {
+        Money {
+            minor,
+            currency: currency.to_string(),
+        }
+    }
+
+    /// Parses `"12.50"` or `"12.50 EUR"` (the default currency when absent).
+    pub fn parse(s: &str, default_currency: &str) -> Result<Self, String> {
+        let mut parts = s.split_whitespace();
+        let amount = parts.next().ok_or("empty amount")?;
+        let currency = parts.next().unwrap_or(default_currency).to_uppercase();
+        if parts.next().is_some() || !is_currency_code(&currency) {
+            return Err(format!(
+                "invalid amount {s:?}: use e.g. 12.50 or \"12.50 EUR\""
+            ));
+        }
+        let (whole, frac) = amount.split_once('.').unwrap_or((amount, ""));
+        let negative = whole.starts_with('-');
+        let whole_digits = whole.trim_start_matches('-');
+        let bad = || format!("invalid amount {s:?}: use digits with at most 2 decimals");
+        if whole_digits.is_empty()
+            || !whole_digits.chars().all(|c| c.is_ascii_digit())
+            || frac.len() > 2
+            || !frac.chars().all(|c| c.is_ascii_digit())
+        {
+            return Err(bad());
+        }
+        let units: i64 = whole_digits.parse().map_err(|_| bad())?;
+        let cents: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+        let minor = units
+            .checked_mul(100)
+            .and_then(|v| v.checked_add(cents))
+            .ok_or_else(bad)?;
+        Ok(Money::new(if negative { -minor } else { minor }, &currency))
+    }
+
+    pub fn is_valid(&self) -> bool {
+        is_currency_code(&self.currency)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        write!(f, "{sign}{}.{:02} {}", abs / 100, abs % 100, self.currency)
+    }
+}
+
+pub fn is_currency_code(code: &str) -> bool {
+    code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// Declares an enum stored as a short lowercase string in Automerge and JSON,
+/// parsed from the same string on the command line.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::ALL[0]
+            }
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let wanted = s.trim().to_lowercase().replace(['_', ' '], "-");
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == wanted)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                        format!("invalid {} {s:?}: use one of {}", stringify!($name).to_lowercase(), names.join(", "))
+                    })
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl autosurgeon::Reconcile for $name {
+            type Key<'a> = autosurgeon::reconcile::NoKey;
+            fn reconcile<R: autosurgeon::Reconciler>(&self, mut r: R) -> Result<(), R::Error> {
+                r.str(self.as_str())
+            }
+        }
+
+        impl autosurgeon::Hydrate for $name {
+            fn hydrate_string(s: &'_ str) -> Result<Self, autosurgeon::HydrateError> {
+                s.parse().map_err(|_| autosurgeon::HydrateError::unexpected(stringify!($name), s.to_string()))
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_parses_and_prints() {
+        assert_eq!(Money::parse("12.5", "EUR").unwrap(), Money::new(1250, "EUR"));
+        assert_eq!(Money::parse("3 usd", "EUR").unwrap(), Money::new(300, "USD"));
+        assert_eq!(Money::parse("-0.07", "EUR").unwrap().minor, -7);
+        assert!(Money::parse("1.234", "EUR").is_err());
+        assert!(Money::parse("abc", "EUR").is_err());
+        assert!(Money::parse("99999999999999999999", "EUR").is_err());
+        assert_eq!(Money::new(-1205, "EUR").to_string(), "-12.05 EUR");
+    }
+
+    #[test]
+    fn dates_parse_strictly() {
+        assert_eq!("2026-12-01".parse::<Date>().unwrap(), Date::new(2026, 12, 1).unwrap());
+        assert!("2026-13-01".parse::<Date>().is_err());
+        assert!("tomorrow".parse::<Date>().is_err());
+    }
+}

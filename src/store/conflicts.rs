@@ -1,0 +1,76 @@
+//! Concurrent edits to one field: Automerge picks the same winner on every
+//! device and keeps the losing values; this lists them for a conflict view.
+
+use automerge::{ObjType, ReadDoc, ScalarValue, Value};
+
+use super::records::singular;
+use super::{Result, Store, StoreError, kind_map};
+use crate::model::Record;
+
+/// A field with more than one concurrent value. `values[0]` is the winner
+/// (the value every device shows); the rest are the other writes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FieldConflict {
+    /// Dotted path inside the record, e.g. `title` or `checklist.<id>.text`.
+    pub field: String,
+    pub values: Vec<serde_json::Value>,
+}
+
+fn scalar_json(s: &ScalarValue) -> serde_json::Value {
+    use serde_json::Value as J;
+    match s {
+        ScalarValue::Str(s) => J::String(s.to_string()),
+        ScalarValue::Int(i) => J::from(*i),
+        ScalarValue::Uint(u) => J::from(*u),
+        ScalarValue::F64(f) => J::from(*f),
+        ScalarValue::Counter(c) => J::from(i64::from(c)),
+        ScalarValue::Timestamp(t) => J::from(*t),
+        ScalarValue::Boolean(b) => J::Bool(*b),
+        ScalarValue::Null => J::Null,
+        other => J::String(other.to_string()),
+    }
+}
+
+fn value_json(v: &Value<'_>) -> serde_json::Value {
+    match v {
+        Value::Scalar(s) => scalar_json(s),
+        Value::Object(t) => serde_json::Value::String(format!("<{t}>")),
+    }
+}
+
+fn collect<D: ReadDoc>(doc: &D, obj: &automerge::ObjId, prefix: &str, out: &mut Vec<FieldConflict>) {
+    for key in doc.keys(obj) {
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let all = doc.get_all(obj, key.as_str()).unwrap_or_default();
+        if all.len() > 1 {
+            // get_all lists values oldest-op first; the winner is the last.
+            let mut values: Vec<serde_json::Value> = all.iter().rev().map(|(v, _)| value_json(v)).collect();
+            values.dedup();
+            if values.len() > 1 {
+                out.push(FieldConflict { field: path.clone(), values });
+            }
+        }
+        if let Ok(Some((Value::Object(ObjType::Map), child))) = doc.get(obj, key.as_str()) {
+            collect(doc, &child, &path, out);
+        }
+    }
+}
+
+impl Store {
+    /// Fields of one record that were written concurrently.
+    pub fn conflicts<R: Record>(&self, id: &str) -> Result<Vec<FieldConflict>> {
+        self.read(R::AREA, |doc| {
+            let not_found = || StoreError::NotFound {
+                kind: singular(R::KIND),
+                id: id.to_string(),
+            };
+            let map = kind_map(doc, R::KIND).ok_or_else(not_found)?;
+            let Some((Value::Object(ObjType::Map), obj)) = doc.get(&map, id)? else {
+                return Err(not_found());
+            };
+            let mut out = Vec::new();
+            collect(doc, &obj, "", &mut out);
+            Ok(out)
+        })
+    }
+}

@@ -1,0 +1,69 @@
+//! `bureau export --json`: every shared record, keys sorted, nothing
+//! device-local, so two devices holding the same changes print the same bytes.
+
+use serde_json::{Map, Value, json};
+
+use super::{Result, Store};
+use crate::model::*;
+
+/// Rebuilds a JSON value with every object's keys in sorted order.
+fn canonical(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, canonical(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(canonical).collect()),
+        other => other,
+    }
+}
+
+impl Store {
+    fn export_kind<R: Record>(&self, out: &mut Map<String, Value>) -> Result<()> {
+        let mut records = Map::new();
+        for record in self.list::<R>(true)? {
+            let value = serde_json::to_value(&record)
+                .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+            records.insert(record.id().to_string(), value);
+        }
+        out.insert(R::KIND.to_string(), Value::Object(records));
+        Ok(())
+    }
+
+    /// The whole shared workspace as canonical JSON.
+    pub fn export_json(&self) -> Result<Value> {
+        let mut out = Map::new();
+        out.insert("schema_version".into(), json!(SCHEMA_VERSION));
+        out.insert(
+            "workspace".into(),
+            serde_json::to_value(self.workspace()?)
+                .map_err(|e| super::StoreError::Corrupt(e.to_string()))?,
+        );
+        self.export_kind::<Member>(&mut out)?;
+        self.export_kind::<Site>(&mut out)?;
+        self.export_kind::<Task>(&mut out)?;
+        self.export_kind::<Project>(&mut out)?;
+        self.export_kind::<StockMovement>(&mut out)?;
+        self.export_kind::<Vendor>(&mut out)?;
+        self.export_kind::<Contract>(&mut out)?;
+        self.export_kind::<PurchaseOrder>(&mut out)?;
+        self.export_kind::<Receipt>(&mut out)?;
+        self.export_kind::<Invoice>(&mut out)?;
+        self.export_kind::<BudgetLine>(&mut out)?;
+        self.export_kind::<Expense>(&mut out)?;
+        self.export_kind::<Meeting>(&mut out)?;
+        self.export_kind::<OnboardingTemplate>(&mut out)?;
+        self.export_kind::<OnboardingPlan>(&mut out)?;
+        self.export_kind::<Doc>(&mut out)?;
+        self.export_kind::<MaintenanceRequest>(&mut out)?;
+        let mut items = Map::new();
+        for stock in self.list_item_stock(true)? {
+            let value = serde_json::to_value(&stock)
+                .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+            items.insert(stock.item.id.clone(), value);
+        }
+        out.insert(InventoryItem::KIND.into(), Value::Object(items));
+        Ok(canonical(Value::Object(out)))
+    }
+}

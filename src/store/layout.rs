@@ -1,0 +1,197 @@
+//! Which Automerge document holds which record kinds, and creating or
+//! finding those documents.
+//!
+//! The root document holds the workspace settings, members, sites and an
+//! `areas` map from area name to document id. Every other area is its own
+//! document (see `docs/performance.md` for the measurement behind the split).
+//! All kind maps are created once, when the workspace is created, so no two
+//! peers can ever race to create the same map (which would hide one side's
+//! records behind a conflict).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{Automerge, ObjType, ROOT, ReadDoc};
+use samod::storage::StorageKey;
+use samod::{DocHandle, DocumentId, Repo};
+
+use super::{Result, StoreError, storage::DurableStorage};
+use crate::model::*;
+
+/// Every record kind and the area it lives in.
+pub const ALL_KINDS: &[(&str, Area)] = &[
+    (Member::KIND, Member::AREA),
+    (Site::KIND, Site::AREA),
+    (Task::KIND, Task::AREA),
+    (Project::KIND, Project::AREA),
+    (InventoryItem::KIND, InventoryItem::AREA),
+    (StockMovement::KIND, StockMovement::AREA),
+    (Vendor::KIND, Vendor::AREA),
+    (Contract::KIND, Contract::AREA),
+    (PurchaseOrder::KIND, PurchaseOrder::AREA),
+    (Receipt::KIND, Receipt::AREA),
+    (Invoice::KIND, Invoice::AREA),
+    (BudgetLine::KIND, BudgetLine::AREA),
+    (Expense::KIND, Expense::AREA),
+    (Meeting::KIND, Meeting::AREA),
+    (OnboardingTemplate::KIND, OnboardingTemplate::AREA),
+    (OnboardingPlan::KIND, OnboardingPlan::AREA),
+    (Doc::KIND, Doc::AREA),
+    (MaintenanceRequest::KIND, MaintenanceRequest::AREA),
+];
+
+/// How areas map to documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// One document per area (the default).
+    #[default]
+    PerArea,
+    /// Everything in the root document (kept for measurement).
+    Single,
+}
+
+fn kinds_in(area: Area) -> impl Iterator<Item = &'static str> {
+    ALL_KINDS
+        .iter()
+        .filter(move |(_, a)| *a == area)
+        .map(|(k, _)| *k)
+}
+
+/// Builds and saves the documents of a new workspace.
+pub(super) async fn create_documents(
+    repo: &Repo,
+    storage: &DurableStorage,
+    workspace: &Workspace,
+    member_id: &str,
+    layout: Layout,
+) -> Result<BTreeMap<Area, DocHandle>> {
+    let mut docs = BTreeMap::new();
+    let root = repo.create(Automerge::new()).await?;
+    docs.insert(Area::Root, root.clone());
+    for area in Area::ALL.into_iter().filter(|a| *a != Area::Root) {
+        let handle = match layout {
+            Layout::PerArea => {
+                let handle = repo.create(Automerge::new()).await?;
+                init_document(storage, &handle, area, member_id)?;
+                handle
+            }
+            Layout::Single => root.clone(),
+        };
+        docs.insert(area, handle);
+    }
+    let mut ws = workspace.clone();
+    ws.created_by = member_id.to_string();
+    let areas: BTreeMap<String, String> = docs
+        .iter()
+        .filter(|(a, _)| **a != Area::Root)
+        .map(|(a, h)| (a.name().to_string(), h.document_id().to_string()))
+        .collect();
+    let chunk = root.with_document(|doc| -> Result<_> {
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "schema_version", SCHEMA_VERSION)?;
+        autosurgeon::reconcile_prop(&mut tx, ROOT, "workspace", &ws)?;
+        autosurgeon::reconcile_prop(&mut tx, ROOT, "areas", &areas)?;
+        let root_areas: Vec<Area> = match layout {
+            Layout::PerArea => vec![Area::Root],
+            Layout::Single => Area::ALL.to_vec(),
+        };
+        for area in root_areas {
+            for kind in kinds_in(area) {
+                tx.put_object(ROOT, kind, ObjType::Map)?;
+            }
+        }
+        let (hash, _) = tx.commit_with(
+            CommitOptions::default()
+                .with_message(format!("{member_id}: create workspace"))
+                .with_time(ws.created_at.millis() / 1000),
+        );
+        Ok(hash.and_then(|h| doc.get_change_by_hash(&h).map(|c| (h, c.raw_bytes().to_vec()))))
+    })?;
+    persist(storage, &root, chunk)?;
+    Ok(docs)
+}
+
+fn init_document(
+    storage: &DurableStorage,
+    handle: &DocHandle,
+    area: Area,
+    member_id: &str,
+) -> Result<()> {
+    let chunk = handle.with_document(|doc| -> Result<_> {
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "area", area.name())?;
+        for kind in kinds_in(area) {
+            tx.put_object(ROOT, kind, ObjType::Map)?;
+        }
+        let (hash, _) = tx.commit_with(
+            CommitOptions::default().with_message(format!("{member_id}: create {} area", area.name())),
+        );
+        Ok(hash.and_then(|h| doc.get_change_by_hash(&h).map(|c| (h, c.raw_bytes().to_vec()))))
+    })?;
+    persist(storage, handle, chunk)
+}
+
+fn persist(
+    storage: &DurableStorage,
+    handle: &DocHandle,
+    chunk: Option<(automerge::ChangeHash, Vec<u8>)>,
+) -> Result<()> {
+    if let Some((hash, bytes)) = chunk {
+        let key = StorageKey::incremental_path(handle.document_id(), hash);
+        storage
+            .put_durable(&key, &bytes)
+            .map_err(|e| StoreError::io("saving the new workspace", e))?;
+    }
+    Ok(())
+}
+
+/// Finds the root document and every area document it names.
+pub(super) async fn find_documents(
+    repo: &Repo,
+    storage: &DurableStorage,
+    root_id: DocumentId,
+    data_dir: &Path,
+) -> Result<BTreeMap<Area, DocHandle>> {
+    let missing = |what: &str| {
+        let quarantined = storage.quarantined();
+        let note = if quarantined.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} damaged file(s) were moved to {}",
+                quarantined.len(),
+                data_dir.join("quarantine").display()
+            )
+        };
+        StoreError::Corrupt(format!("the {what} document could not be loaded{note}"))
+    };
+    let root = repo
+        .find(root_id.clone())
+        .await?
+        .ok_or_else(|| missing("workspace root"))?;
+    let areas: BTreeMap<String, String> = root
+        .with_document(|doc| {
+            autosurgeon::hydrate_prop::<_, Option<BTreeMap<String, String>>, _, _>(
+                doc, ROOT, "areas",
+            )
+        })?
+        .ok_or_else(|| missing("workspace root"))?;
+    let mut docs = BTreeMap::new();
+    docs.insert(Area::Root, root.clone());
+    for area in Area::ALL.into_iter().filter(|a| *a != Area::Root) {
+        let id = areas
+            .get(area.name())
+            .ok_or_else(|| missing(area.name()))?;
+        let id = DocumentId::from_str(id)
+            .map_err(|_| StoreError::Corrupt(format!("bad document id for {}", area.name())))?;
+        let handle = if id == root_id {
+            root.clone()
+        } else {
+            repo.find(id).await?.ok_or_else(|| missing(area.name()))?
+        };
+        docs.insert(area, handle);
+    }
+    Ok(docs)
+}

@@ -1,0 +1,350 @@
+//! The workspace store: Automerge documents owned by a samod [`samod::Repo`],
+//! persisted through [`storage::DurableStorage`], with typed reads and writes
+//! for every record kind.
+//!
+//! Every user action is one Automerge transaction and one commit, tagged with
+//! the acting member and the time. An action is acknowledged ("saved") only
+//! after its change is durably on disk: [`Store::change`] writes the change's
+//! chunk itself (fsynced) before returning, under the same key samod uses, so
+//! samod's own later write of that chunk is a no-op.
+//!
+//! Store methods block on disk and on the document lock: call them from a
+//! background thread (or `spawn_blocking`), never from a UI thread.
+
+mod conflicts;
+pub mod datadir;
+mod export;
+mod layout;
+mod queries;
+mod records;
+mod stock;
+pub mod storage;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use automerge::transaction::{CommitOptions, Transaction};
+use automerge::{Automerge, ReadDoc};
+use samod::storage::StorageKey;
+use samod::{DocHandle, DocumentId, Repo};
+
+use crate::model::{Area, Audit, Member, Stamp, ValidationError, Workspace};
+
+pub use conflicts::FieldConflict;
+pub use datadir::{DataDirLock, DeviceConfig, default_data_dir};
+pub use layout::{ALL_KINDS, Layout};
+pub use queries::{LowStock, Renewal};
+pub use stock::{ItemStock, StockChange};
+pub use storage::{DurableStorage, Quarantined};
+
+/// Everything that can go wrong in the store, each with what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("invalid {0}")]
+    Invalid(#[from] ValidationError),
+    #[error("no {kind} with id {id:?} (list them with `bureau {kind} list`)")]
+    NotFound { kind: &'static str, id: String },
+    #[error("{0}")]
+    Rejected(String),
+    #[error("no workspace in {0} (create one with `bureau init --workspace NAME --name YOUR_NAME`)")]
+    NoWorkspace(PathBuf),
+    #[error("a workspace already exists in {0}")]
+    AlreadyInitialized(PathBuf),
+    #[error("data directory {dir} is in use by {holder}; stop it or use another --data-dir")]
+    Locked { dir: PathBuf, holder: String },
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("the store has shut down")]
+    Stopped,
+}
+
+impl StoreError {
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        StoreError::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+impl From<automerge::AutomergeError> for StoreError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        StoreError::Corrupt(format!("automerge: {e}"))
+    }
+}
+
+impl From<autosurgeon::HydrateError> for StoreError {
+    fn from(e: autosurgeon::HydrateError) -> Self {
+        StoreError::Corrupt(format!("unexpected document shape: {e}"))
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for StoreError {
+    fn from(e: autosurgeon::ReconcileError) -> Self {
+        StoreError::Corrupt(format!("could not write record: {e}"))
+    }
+}
+
+impl From<samod::Stopped> for StoreError {
+    fn from(_: samod::Stopped) -> Self {
+        StoreError::Stopped
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Paths inside a data directory.
+fn store_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("store")
+}
+
+fn quarantine_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("quarantine")
+}
+
+/// An open workspace.
+pub struct Store {
+    data_dir: PathBuf,
+    repo: Repo,
+    storage: DurableStorage,
+    docs: BTreeMap<Area, DocHandle>,
+    device: DeviceConfig,
+    _lock: DataDirLock,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    async fn start_repo(data_dir: &Path) -> Result<(Repo, DurableStorage)> {
+        let storage = DurableStorage::open(&store_dir(data_dir), &quarantine_dir(data_dir))
+            .map_err(|e| StoreError::io(format!("opening storage in {}", data_dir.display()), e))?;
+        let repo = Repo::build_tokio()
+            .with_storage(storage.clone())
+            .load()
+            .await;
+        Ok((repo, storage))
+    }
+
+    /// Creates a new workspace in `data_dir` with `member_name` as its first
+    /// admin. Must run inside a tokio runtime.
+    pub async fn init(
+        data_dir: &Path,
+        workspace_name: &str,
+        member_name: &str,
+        layout: Layout,
+    ) -> Result<Store> {
+        let workspace = Workspace {
+            id: crate::model::new_id(),
+            name: workspace_name.trim().to_string(),
+            schema_version: crate::model::SCHEMA_VERSION,
+            currency: "EUR".into(),
+            created_at: Stamp::now(),
+            created_by: String::new(),
+        };
+        workspace.validate()?;
+        crate::model::workspace::validate_member_name(member_name)?;
+        datadir::ensure_dir(data_dir)?;
+        let lock = DataDirLock::acquire(data_dir, "init")?;
+        if DeviceConfig::load(data_dir)?.is_some() {
+            return Err(StoreError::AlreadyInitialized(data_dir.to_path_buf()));
+        }
+        let (repo, storage) = Self::start_repo(data_dir).await?;
+        let member_id = crate::model::new_id();
+        let docs = layout::create_documents(&repo, &storage, &workspace, &member_id, layout).await?;
+        let device = DeviceConfig {
+            root_doc: docs[&Area::Root].document_id().to_string(),
+            member_id: member_id.clone(),
+        };
+        let store = Store {
+            data_dir: data_dir.to_path_buf(),
+            repo,
+            storage,
+            docs,
+            device,
+            _lock: lock,
+        };
+        store.create(Member {
+            id: member_id,
+            name: member_name.trim().to_string(),
+            role: crate::model::Role::Admin,
+            ..Default::default()
+        })?;
+        // The device file is written last: a crash before this leaves no
+        // half-made workspace that `open` would trust.
+        store.device.save(data_dir)?;
+        Ok(store)
+    }
+
+    /// Opens the workspace in `data_dir`. `purpose` names this process in the
+    /// lock file so a second process can say who holds the directory.
+    pub async fn open(data_dir: &Path, purpose: &str) -> Result<Store> {
+        if !data_dir.join("device.json").exists() {
+            return Err(StoreError::NoWorkspace(data_dir.to_path_buf()));
+        }
+        let lock = DataDirLock::acquire(data_dir, purpose)?;
+        let device =
+            DeviceConfig::load(data_dir)?.ok_or_else(|| StoreError::NoWorkspace(data_dir.into()))?;
+        let (repo, storage) = Self::start_repo(data_dir).await?;
+        let root_id = DocumentId::from_str(&device.root_doc)
+            .map_err(|_| StoreError::Corrupt("device.json has an invalid root document id".into()))?;
+        let docs = layout::find_documents(&repo, &storage, root_id, data_dir).await?;
+        Ok(Store {
+            data_dir: data_dir.to_path_buf(),
+            repo,
+            storage,
+            docs,
+            device,
+            _lock: lock,
+        })
+    }
+
+    /// Flushes pending storage work and stops the repo.
+    pub async fn close(self) {
+        self.repo.stop().await;
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn repo(&self) -> &Repo {
+        &self.repo
+    }
+
+    pub fn storage(&self) -> &DurableStorage {
+        &self.storage
+    }
+
+    pub fn member_id(&self) -> &str {
+        &self.device.member_id
+    }
+
+    /// Corrupt files moved aside while loading.
+    pub fn quarantined(&self) -> Vec<Quarantined> {
+        self.storage.quarantined()
+    }
+
+    pub(crate) fn handle(&self, area: Area) -> &DocHandle {
+        // Every area is present: `layout` guarantees it on init and open.
+        &self.docs[&area]
+    }
+
+    /// Distinct documents (one per area, or fewer with [`Layout::Single`]).
+    pub fn documents(&self) -> Vec<&DocHandle> {
+        let mut seen = std::collections::BTreeSet::new();
+        self.docs
+            .values()
+            .filter(|h| seen.insert(h.document_id().to_string()))
+            .collect()
+    }
+
+    /// Reads a document (takes the document lock briefly).
+    pub fn read<R>(&self, area: Area, f: impl FnOnce(&Automerge) -> R) -> R {
+        self.handle(area).with_document(|doc| f(doc))
+    }
+
+    /// Applies one user action as one transaction and one commit, then makes
+    /// the change durable before returning. Nothing is committed if `f` fails.
+    pub fn change<T>(
+        &self,
+        area: Area,
+        action: &str,
+        f: impl FnOnce(&mut Transaction<'_>, &Audit) -> Result<T>,
+    ) -> Result<T> {
+        let audit = Audit {
+            member_id: self.device.member_id.clone(),
+            at: Stamp::now(),
+        };
+        let handle = self.handle(area);
+        let (value, chunk) = handle.with_document(|doc| -> Result<_> {
+            let mut tx = doc.transaction();
+            let value = match f(&mut tx, &audit) {
+                Ok(v) => v,
+                Err(e) => {
+                    tx.rollback();
+                    return Err(e);
+                }
+            };
+            let options = CommitOptions::default()
+                .with_message(format!("{}: {action}", audit.member_id))
+                .with_time(audit.at.millis() / 1000);
+            let (hash, _) = tx.commit_with(options);
+            let chunk = hash.and_then(|h| {
+                doc.get_change_by_hash(&h)
+                    .map(|c| (h, c.raw_bytes().to_vec()))
+            });
+            Ok((value, chunk))
+        })?;
+        if let Some((hash, bytes)) = chunk {
+            let key = StorageKey::incremental_path(handle.document_id(), hash);
+            self.storage
+                .put_durable(&key, &bytes)
+                .map_err(|e| StoreError::io("saving the change to disk (it was not saved)", e))?;
+        }
+        Ok(value)
+    }
+
+    /// The workspace settings.
+    pub fn workspace(&self) -> Result<Workspace> {
+        self.read(Area::Root, |doc| {
+            autosurgeon::hydrate_prop(doc, automerge::ROOT, "workspace").map_err(StoreError::from)
+        })
+    }
+
+    /// The member this device acts as.
+    pub fn me(&self) -> Result<Member> {
+        self.get::<Member>(&self.device.member_id.clone())?
+            .ok_or_else(|| StoreError::Corrupt("this device's member record is missing".into()))
+    }
+
+    /// Number of live (not deleted) records of each kind.
+    pub fn counts(&self) -> Result<BTreeMap<&'static str, usize>> {
+        let mut out = BTreeMap::new();
+        for (kind, area) in ALL_KINDS {
+            let n = self.read(*area, |doc| records::count_live(doc, kind));
+            out.insert(*kind, n);
+        }
+        Ok(out)
+    }
+
+    /// Change hashes at the tip of each document (equal on two devices that
+    /// hold the same changes).
+    pub fn heads(&self) -> BTreeMap<String, Vec<String>> {
+        self.documents()
+            .into_iter()
+            .map(|h| {
+                let heads = h.with_document(|d| d.get_heads());
+                (
+                    h.document_id().to_string(),
+                    heads.iter().map(|x| x.to_string()).collect(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A document we can both query (automerge) and hydrate from (autosurgeon):
+/// `Automerge` itself and an open `Transaction`.
+pub(crate) trait DocRead: ReadDoc + autosurgeon::ReadDoc {}
+impl<T: ReadDoc + autosurgeon::ReadDoc> DocRead for T {}
+
+/// The object id of the map holding `kind` records, if the document has it.
+pub(crate) fn kind_map<D: ReadDoc>(doc: &D, kind: &str) -> Option<automerge::ObjId> {
+    match doc.get(automerge::ROOT, kind) {
+        Ok(Some((automerge::Value::Object(automerge::ObjType::Map), id))) => Some(id),
+        _ => None,
+    }
+}

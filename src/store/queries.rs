@@ -1,0 +1,214 @@
+//! Questions the screens and the CLI ask ("what is slipping"), answered by
+//! scanning only the few scalar fields needed and hydrating just the matches.
+
+use automerge::{ObjType, ReadDoc, ScalarValue, Value};
+
+use super::records::{hydrate_record, is_deleted};
+use super::stock::read_on_hand;
+use super::{Result, Store, StoreError, kind_map};
+use crate::model::{
+    Contract, Date, InventoryItem, Invoice, PoStatus, PurchaseOrder, Record, Site, Task,
+    TaskStatus, new_id,
+};
+
+/// An item at or below its reorder threshold at one site.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LowStock {
+    pub item: InventoryItem,
+    pub site_id: String,
+    pub on_hand: i64,
+    pub threshold: i64,
+}
+
+/// A contract whose renewal date falls within the asked window.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Renewal {
+    pub contract: Contract,
+    pub days_left: i64,
+}
+
+fn str_field<D: ReadDoc>(doc: &D, obj: &automerge::ObjId, key: &str) -> Option<String> {
+    match doc.get(obj, key) {
+        Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
+            ScalarValue::Str(s) => Some(s.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Visits every live record of `R`, passing its object id; hydrates those
+/// for which `keep` says yes.
+fn select<R: Record, D: super::DocRead>(
+    doc: &D,
+    mut keep: impl FnMut(&D, &automerge::ObjId) -> bool,
+) -> Result<Vec<R>> {
+    let Some(map) = kind_map(doc, R::KIND) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for id in doc.keys(&map) {
+        let Ok(Some((Value::Object(ObjType::Map), obj))) = ReadDoc::get(doc, &map, id.as_str())
+        else {
+            continue;
+        };
+        if is_deleted(doc, &obj) || !keep(doc, &obj) {
+            continue;
+        }
+        if let Some(r) = hydrate_record::<R, D>(doc, &id)? {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+fn status_is<D: ReadDoc>(doc: &D, obj: &automerge::ObjId, status: &str) -> bool {
+    str_field(doc, obj, "status").as_deref() == Some(status)
+}
+
+impl Store {
+    /// Open tasks whose due date is before `today`, earliest due first.
+    pub fn overdue_tasks(&self, today: Date) -> Result<Vec<Task>> {
+        let today = today.to_string();
+        let mut tasks = self.read(Task::AREA, |doc| {
+            select::<Task, _>(doc, |doc, obj| {
+                !status_is(doc, obj, TaskStatus::Done.as_str())
+                    && str_field(doc, obj, "due").is_some_and(|due| due < today)
+            })
+        })?;
+        tasks.sort_by(|a, b| a.due.cmp(&b.due).then(a.id.cmp(&b.id)));
+        Ok(tasks)
+    }
+
+    /// Blocked tasks, longest blocked first.
+    pub fn blocked_tasks(&self) -> Result<Vec<Task>> {
+        let mut tasks = self.read(Task::AREA, |doc| {
+            select::<Task, _>(doc, |doc, obj| status_is(doc, obj, TaskStatus::Blocked.as_str()))
+        })?;
+        tasks.sort_by(|a, b| a.blocked_since.cmp(&b.blocked_since).then(a.id.cmp(&b.id)));
+        Ok(tasks)
+    }
+
+    /// Tasks owned by `owner` (case-insensitive name match).
+    pub fn tasks_by_owner(&self, owner: &str) -> Result<Vec<Task>> {
+        let wanted = owner.trim().to_lowercase();
+        self.read(Task::AREA, |doc| {
+            select::<Task, _>(doc, |doc, obj| {
+                str_field(doc, obj, "owner").is_some_and(|o| o.to_lowercase() == wanted)
+            })
+        })
+    }
+
+    /// Items at or below their reorder threshold, per site, for every site
+    /// the item is stocked at (or that has a threshold set for it).
+    pub fn low_stock(&self) -> Result<Vec<LowStock>> {
+        let sites: Vec<String> = self.list::<Site>(false)?.into_iter().map(|s| s.id).collect();
+        self.read(InventoryItem::AREA, |doc| {
+            let Some(map) = kind_map(doc, InventoryItem::KIND) else {
+                return Ok(Vec::new());
+            };
+            let mut out = Vec::new();
+            for id in doc.keys(&map) {
+                let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(&map, id.as_str()) else {
+                    continue;
+                };
+                if is_deleted(doc, &obj) {
+                    continue;
+                }
+                let on_hand = read_on_hand(doc, &obj);
+                let mut item: Option<InventoryItem> = None;
+                for site in &sites {
+                    let Some(qty) = on_hand.get(site).copied() else {
+                        continue;
+                    };
+                    if item.is_none() {
+                        item = hydrate_record(doc, &id)?;
+                    }
+                    let Some(it) = &item else { break };
+                    let threshold = it.reorder_threshold(site);
+                    if qty <= threshold {
+                        out.push(LowStock {
+                            item: it.clone(),
+                            site_id: site.clone(),
+                            on_hand: qty,
+                            threshold,
+                        });
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Contracts with a renewal date from `today` up to `days` days ahead.
+    pub fn contracts_renewing_within(&self, today: Date, days: i64) -> Result<Vec<Renewal>> {
+        let (from, to) = (today.to_string(), today.add_days(days).to_string());
+        let contracts = self.read(Contract::AREA, |doc| {
+            select::<Contract, _>(doc, |doc, obj| {
+                str_field(doc, obj, "renewal_date").is_some_and(|d| d >= from && d <= to)
+            })
+        })?;
+        let mut out: Vec<Renewal> = contracts
+            .into_iter()
+            .map(|contract| Renewal {
+                days_left: contract.renewal_date.map_or(0, |d| today.days_until(d)),
+                contract,
+            })
+            .collect();
+        out.sort_by_key(|r| (r.days_left, r.contract.id.clone()));
+        Ok(out)
+    }
+
+    /// Purchase orders that are not closed.
+    pub fn open_purchase_orders(&self) -> Result<Vec<PurchaseOrder>> {
+        self.read(PurchaseOrder::AREA, |doc| {
+            select::<PurchaseOrder, _>(doc, |doc, obj| !status_is(doc, obj, PoStatus::Closed.as_str()))
+        })
+    }
+
+    /// Invoices not yet matched to a purchase order (and not paid).
+    pub fn unmatched_invoices(&self) -> Result<Vec<Invoice>> {
+        self.read(Invoice::AREA, |doc| {
+            select::<Invoice, _>(doc, |doc, obj| {
+                str_field(doc, obj, "purchase_order").is_none() && !status_is(doc, obj, "paid")
+            })
+        })
+    }
+
+    /// A live site by name (case-insensitive).
+    pub fn site_by_name(&self, name: &str) -> Result<Option<Site>> {
+        let wanted = name.trim().to_lowercase();
+        Ok(self
+            .list::<Site>(false)?
+            .into_iter()
+            .find(|s| s.name.to_lowercase() == wanted))
+    }
+
+    /// The site's id, or an error listing the known sites.
+    pub fn resolve_site(&self, name: &str) -> Result<String> {
+        if let Some(site) = self.site_by_name(name)? {
+            return Ok(site.id);
+        }
+        let known: Vec<String> = self.list::<Site>(false)?.into_iter().map(|s| s.name).collect();
+        Err(StoreError::Rejected(format!(
+            "no site named {name:?} (known sites: {})",
+            if known.is_empty() { "none yet".into() } else { known.join(", ") }
+        )))
+    }
+
+    /// The site's id, creating the site if it is new.
+    pub fn ensure_site(&self, name: &str) -> Result<String> {
+        if let Some(site) = self.site_by_name(name)? {
+            return Ok(site.id);
+        }
+        self.create(Site {
+            id: new_id(),
+            name: name.trim().to_string(),
+            ..Default::default()
+        })
+    }
+
+    pub(crate) fn require_site(&self, site_id: &str) -> Result<Site> {
+        self.require::<Site>(site_id)
+    }
+}
