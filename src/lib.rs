@@ -4,7 +4,10 @@
 //! - [`store`]: Automerge documents through samod, durable storage on disk,
 //!   typed reads and writes, queries.
 //! - [`cli`]: the command-line interface.
+//! - [`fixture`] and [`bench`]: generated offices and the store benchmark.
 
+pub mod bench;
 pub mod cli;
+pub mod fixture;
 pub mod model;
 pub mod store;

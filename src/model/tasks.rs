@@ -123,3 +123,46 @@ record! {
         require_text("project name", &p.name)
     }
 }
+
+impl Task {
+    /// Moves the task to `status`, keeping the blocked bookkeeping right:
+    /// blocking needs a reason (kept from before if none is given) and
+    /// records since when; leaving `blocked` clears both. Completing a
+    /// recurring task returns its next occurrence (not yet saved).
+    pub fn set_status(&mut self, status: TaskStatus, reason: Option<String>, at: Stamp) -> Option<Task> {
+        let reason = reason.filter(|r| !r.trim().is_empty());
+        if status == TaskStatus::Blocked {
+            if reason.is_some() {
+                self.blocked_reason = reason;
+            }
+            if self.status != TaskStatus::Blocked {
+                self.blocked_since = Some(at);
+            }
+        } else {
+            self.blocked_reason = None;
+            self.blocked_since = None;
+        }
+        let completing = status == TaskStatus::Done && self.status != TaskStatus::Done;
+        self.completed_at = if status == TaskStatus::Done {
+            self.completed_at.or(Some(at))
+        } else {
+            None
+        };
+        self.status = status;
+        if !completing {
+            return None;
+        }
+        let recurrence = self.recurrence?;
+        let base = self.due.unwrap_or(at.date());
+        let mut next = self.clone();
+        next.id = super::new_id();
+        next.status = TaskStatus::Todo;
+        next.completed_at = None;
+        next.due = Some(recurrence.next(base));
+        next.comments.clear();
+        for item in next.checklist.values_mut() {
+            item.done = false;
+        }
+        Some(next)
+    }
+}

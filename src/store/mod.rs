@@ -19,6 +19,7 @@ mod queries;
 mod records;
 mod stock;
 pub mod storage;
+mod tasks;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -42,7 +43,7 @@ pub use storage::{DurableStorage, Quarantined};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("invalid {0}")]
-    Invalid(#[from] ValidationError),
+    Invalid(ValidationError),
     #[error("no {kind} with id {id:?} (list them with `bureau {kind} list`)")]
     NotFound { kind: &'static str, id: String },
     #[error("{0}")]
@@ -74,6 +75,12 @@ impl StoreError {
     }
 }
 
+impl From<ValidationError> for StoreError {
+    fn from(e: ValidationError) -> Self {
+        StoreError::Invalid(e)
+    }
+}
+
 impl From<automerge::AutomergeError> for StoreError {
     fn from(e: automerge::AutomergeError) -> Self {
         StoreError::Corrupt(format!("automerge: {e}"))
@@ -96,6 +103,11 @@ impl From<samod::Stopped> for StoreError {
     fn from(_: samod::Stopped) -> Self {
         StoreError::Stopped
     }
+}
+
+/// A record kind's name for messages, e.g. "task", "purchase order".
+pub fn kind_label<R: crate::model::Record>() -> &'static str {
+    records::singular(R::KIND)
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,138 @@
+//! `bureau init`, `bureau status`, `bureau export`, `bureau bench`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use crate::store::{Layout, Store};
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Name of the workspace, e.g. "Acme Office".
+    #[arg(long)]
+    pub workspace: String,
+    /// Your name; you become the workspace's first admin.
+    #[arg(long)]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Export as JSON (the only format so far).
+    #[arg(long, required = true)]
+    pub json: bool,
+    /// Write to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// What to measure (only "store" so far).
+    #[arg(default_value = "store")]
+    pub target: String,
+    /// Size of the generated office relative to the "L office" (1.0).
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
+    /// Put every area in one document instead of one document per area.
+    #[arg(long)]
+    pub single_doc: bool,
+    /// Where to build the fixture (default: a fresh temporary directory).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+pub fn init(runtime: &tokio::runtime::Runtime, data_dir: &Path, args: InitArgs) -> Result<()> {
+    let store = runtime.block_on(Store::init(
+        data_dir,
+        &args.workspace,
+        &args.name,
+        Layout::PerArea,
+    ))?;
+    let ws = store.workspace()?;
+    runtime.block_on(store.close());
+    println!(
+        "created workspace {:?} in {} (you are {}, admin)",
+        ws.name,
+        data_dir.display(),
+        args.name.trim()
+    );
+    Ok(())
+}
+
+pub fn export(store: &Store, args: ExportArgs) -> Result<()> {
+    debug_assert!(args.json);
+    let mut text = serde_json::to_string_pretty(&store.export_json()?)?;
+    text.push('\n');
+    match args.out {
+        Some(path) => {
+            write_atomically(&path, text.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("exported to {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+pub fn status(store: &Store) -> Result<()> {
+    let ws = store.workspace()?;
+    let me = store.me()?;
+    println!("workspace:  {} ({})", ws.name, ws.id);
+    println!("member:     {} ({})", me.name, me.role);
+    println!("data dir:   {}", store.data_dir().display());
+    println!(
+        "storage:    {} in {} documents",
+        human_bytes(store.storage().size_on_disk()),
+        store.documents().len()
+    );
+    let quarantined = store.quarantined();
+    if !quarantined.is_empty() {
+        println!("quarantined: {} damaged file(s) this run", quarantined.len());
+    }
+    println!("records:");
+    for (kind, n) in store.counts()? {
+        if n > 0 {
+            println!("  {kind:<22}{n}");
+        }
+    }
+    Ok(())
+}
+
+pub fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}
+
+pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
+    anyhow::ensure!(
+        args.target == "store",
+        "unknown benchmark {:?}: use `bureau bench store`",
+        args.target
+    );
+    anyhow::ensure!(
+        args.scale > 0.0 && args.scale <= 10.0,
+        "--scale must be between 0 and 10"
+    );
+    let layout = if args.single_doc { Layout::Single } else { Layout::PerArea };
+    let report = crate::bench::run_store_bench(runtime, args.scale, layout, args.dir.as_deref())?;
+    println!("{report}");
+    Ok(())
+}

@@ -1,0 +1,277 @@
+//! Realistic generated offices for benchmarks, demos and tests: tasks,
+//! supplies across sites, vendors, purchase orders, invoices, meetings, docs.
+//! Seeded, so the same seed builds the same records (ids aside).
+
+use std::collections::BTreeMap;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::model::*;
+use crate::store::{Result, Store};
+
+/// How many records of each kind to build.
+#[derive(Debug, Clone, Copy)]
+pub struct OfficeSize {
+    pub tasks: usize,
+    pub items: usize,
+    pub sites: usize,
+    pub vendors: usize,
+    pub purchase_orders: usize,
+    pub invoices: usize,
+    pub meetings: usize,
+    pub docs: usize,
+    pub words_per_doc: usize,
+}
+
+impl OfficeSize {
+    /// The "L office": 10k tasks, 2k items x 3 sites, 300 vendors, 3k POs and
+    /// 3k invoices, 500 meetings, 100 docs of ~2k words.
+    pub const LARGE: OfficeSize = OfficeSize {
+        tasks: 10_000,
+        items: 2_000,
+        sites: 3,
+        vendors: 300,
+        purchase_orders: 3_000,
+        invoices: 3_000,
+        meetings: 500,
+        docs: 100,
+        words_per_doc: 2_000,
+    };
+
+    pub fn scaled(self, factor: f64) -> OfficeSize {
+        let s = |n: usize| ((n as f64 * factor).round() as usize).max(1);
+        OfficeSize {
+            tasks: s(self.tasks),
+            items: s(self.items),
+            sites: self.sites,
+            vendors: s(self.vendors),
+            purchase_orders: s(self.purchase_orders),
+            invoices: s(self.invoices),
+            meetings: s(self.meetings),
+            docs: s(self.docs),
+            words_per_doc: self.words_per_doc,
+        }
+    }
+}
+
+const WORDS: &[&str] = &[
+    "order", "toner", "badge", "access", "desk", "chair", "lease", "printer", "invoice", "vendor",
+    "kitchen", "coffee", "laptop", "renewal", "contract", "budget", "meeting", "agenda", "review",
+    "policy", "onboarding", "cleaning", "repair", "supplies", "paper", "courier", "parking",
+    "security", "network", "backup", "insurance", "audit", "schedule", "visitor", "reception",
+];
+const PEOPLE: &[&str] = &[
+    "Ana Ruiz", "Ben Ode", "Chloé Martin", "Dev Patel", "Eva Novak", "Femi Adeyemi", "Grace Liu",
+    "Hugo Berg",
+];
+const SITES: &[&str] = &["HQ", "Lisbon", "Berlin", "Warehouse", "Remote hub"];
+
+fn words(rng: &mut StdRng, n: usize) -> String {
+    (0..n)
+        .map(|_| WORDS[rng.random_range(0..WORDS.len())])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn title(rng: &mut StdRng) -> String {
+    let n = rng.random_range(2..6);
+    let mut t = words(rng, n);
+    if let Some(first) = t.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    t
+}
+
+fn person(rng: &mut StdRng) -> String {
+    PEOPLE[rng.random_range(0..PEOPLE.len())].to_string()
+}
+
+fn date_near(rng: &mut StdRng, today: Date, spread: i64) -> Date {
+    today.add_days(rng.random_range(-spread..=spread))
+}
+
+/// Fills `store` with a generated office of `size`, reporting progress to
+/// `progress` (records done, total).
+pub fn build_office(
+    store: &Store,
+    size: OfficeSize,
+    seed: u64,
+    today: Date,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<()> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let total = size.tasks
+        + size.items
+        + size.vendors
+        + size.purchase_orders
+        + size.invoices
+        + size.meetings
+        + size.docs;
+    let mut done = 0;
+    let mut tick = |n: usize| {
+        done += n;
+        if done % 500 == 0 || done == total {
+            progress(done, total);
+        }
+    };
+
+    let sites: Vec<String> = SITES
+        .iter()
+        .take(size.sites.min(SITES.len()))
+        .map(|s| store.ensure_site(s))
+        .collect::<Result<_>>()?;
+    let projects: Vec<String> = (0..20)
+        .map(|i| {
+            store.create(Project {
+                id: new_id(),
+                name: format!("{} {}", title(&mut rng), i + 1),
+                ..Default::default()
+            })
+        })
+        .collect::<Result<_>>()?;
+
+    for _ in 0..size.tasks {
+        let status = TaskStatus::ALL[rng.random_range(0..TaskStatus::ALL.len())];
+        let mut task = Task {
+            id: new_id(),
+            title: title(&mut rng),
+            description: if rng.random_bool(0.3) { words(&mut rng, 20) } else { String::new() },
+            project: rng
+                .random_bool(0.6)
+                .then(|| projects[rng.random_range(0..projects.len())].clone()),
+            owner: Some(person(&mut rng)),
+            priority: Priority::ALL[rng.random_range(0..Priority::ALL.len())],
+            due: rng.random_bool(0.8).then(|| date_near(&mut rng, today, 60)),
+            tags: if rng.random_bool(0.3) { vec![WORDS[rng.random_range(0..WORDS.len())].into()] } else { vec![] },
+            ..Default::default()
+        };
+        task.set_status(status, Some(format!("waiting on {}", person(&mut rng))), Stamp::now());
+        store.create(task)?;
+        tick(1);
+    }
+
+    for i in 0..size.items {
+        let item = InventoryItem {
+            id: new_id(),
+            name: format!("{} #{}", title(&mut rng), i + 1),
+            sku: Some(format!("SKU-{:05}", i + 1)),
+            unit: ["box", "pack", "each", "ream"][rng.random_range(0..4)].into(),
+            reorder_at: rng.random_range(2..20),
+            ..Default::default()
+        };
+        let id = store.create_item(item, Some((&sites[0], rng.random_range(0..60))))?;
+        for site in &sites[1..] {
+            store.adjust_stock(&id, site, rng.random_range(1..40), Some("opening stock"))?;
+        }
+        tick(1);
+    }
+
+    let mut vendors = Vec::new();
+    for _ in 0..size.vendors {
+        let mut contacts = BTreeMap::new();
+        contacts.insert(
+            new_id(),
+            Contact {
+                name: person(&mut rng),
+                email: Some("orders@example.com".into()),
+                ..Default::default()
+            },
+        );
+        let id = store.create(Vendor {
+            id: new_id(),
+            name: format!("{} Ltd", title(&mut rng)),
+            category: Some(WORDS[rng.random_range(0..WORDS.len())].into()),
+            contacts,
+            ..Default::default()
+        })?;
+        store.create(Contract {
+            id: new_id(),
+            vendor: id.clone(),
+            title: format!("{} service", title(&mut rng)),
+            start: today.add_days(-365),
+            renewal_date: Some(date_near(&mut rng, today, 180)),
+            notice_days: 30,
+            auto_renew: rng.random_bool(0.5),
+            annual_value: Money::new(rng.random_range(10_000..5_000_000), "EUR"),
+            ..Default::default()
+        })?;
+        vendors.push(id);
+        tick(1);
+    }
+
+    let mut pos = Vec::new();
+    for i in 0..size.purchase_orders {
+        let mut lines = BTreeMap::new();
+        for order in 0..rng.random_range(1..4) {
+            lines.insert(
+                new_id(),
+                OrderLine {
+                    description: title(&mut rng),
+                    quantity: rng.random_range(1..50),
+                    unit_price: Money::new(rng.random_range(100..20_000), "EUR"),
+                    order,
+                    ..Default::default()
+                },
+            );
+        }
+        let id = store.create(PurchaseOrder {
+            id: new_id(),
+            number: format!("PO-{:05}", i + 1),
+            vendor: vendors[rng.random_range(0..vendors.len())].clone(),
+            site: Some(sites[rng.random_range(0..sites.len())].clone()),
+            lines,
+            status: PoStatus::ALL[rng.random_range(0..PoStatus::ALL.len())],
+            requested_by: person(&mut rng),
+            ..Default::default()
+        })?;
+        pos.push(id);
+        tick(1);
+    }
+
+    for i in 0..size.invoices {
+        let total = Money::new(rng.random_range(1_000..500_000), "EUR");
+        store.create(Invoice {
+            id: new_id(),
+            vendor: vendors[rng.random_range(0..vendors.len())].clone(),
+            number: format!("INV-{:05}", i + 1),
+            date: date_near(&mut rng, today, 90),
+            total,
+            purchase_order: rng.random_bool(0.8).then(|| pos[rng.random_range(0..pos.len())].clone()),
+            ..Default::default()
+        })?;
+        tick(1);
+    }
+
+    for _ in 0..size.meetings {
+        let mut agenda = BTreeMap::new();
+        for order in 0..3 {
+            agenda.insert(new_id(), AgendaItem { text: title(&mut rng), order });
+        }
+        store.create(Meeting {
+            id: new_id(),
+            title: format!("{} sync", title(&mut rng)),
+            starts_at: Stamp::from_millis(1_780_000_000_000 + rng.random_range(0..10_000_000_000)),
+            duration_minutes: 30,
+            attendees: vec![person(&mut rng), person(&mut rng)],
+            agenda,
+            notes: autosurgeon::Text::with_value(words(&mut rng, 80)),
+            ..Default::default()
+        })?;
+        tick(1);
+    }
+
+    for _ in 0..size.docs {
+        store.create(Doc {
+            id: new_id(),
+            title: format!("{} procedure", title(&mut rng)),
+            kind: DocKind::ALL[rng.random_range(0..DocKind::ALL.len())],
+            body: autosurgeon::Text::with_value(words(&mut rng, size.words_per_doc)),
+            owner: Some(person(&mut rng)),
+            review_date: Some(date_near(&mut rng, today, 200)),
+            ..Default::default()
+        })?;
+        tick(1);
+    }
+    Ok(())
+}

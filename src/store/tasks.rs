@@ -1,0 +1,38 @@
+//! Task operations that touch more than one record at once.
+
+use super::records::{kind_map_mut, singular};
+use super::{Result, Store, StoreError};
+use crate::model::{Record, Stamp, Task, TaskStatus};
+
+impl Store {
+    /// Changes a task's status (and blocked reason). Completing a recurring
+    /// task also creates its next occurrence, in the same commit. Returns the
+    /// id of that next occurrence, if any.
+    pub fn set_task_status(
+        &self,
+        id: &str,
+        status: TaskStatus,
+        reason: Option<String>,
+    ) -> Result<Option<String>> {
+        self.change(Task::AREA, &format!("set status {status} task {id}"), |tx, audit| {
+            let map = kind_map_mut(tx, Task::KIND)?;
+            let mut task: Task = autosurgeon::hydrate_prop::<_, Option<Task>, _, _>(&*tx, &map, id)?
+                .ok_or_else(|| StoreError::NotFound {
+                    kind: singular(Task::KIND),
+                    id: id.to_string(),
+                })?;
+            let next = task.set_status(status, reason, audit.at);
+            task.validate()?;
+            task.touch(audit, false);
+            autosurgeon::reconcile_prop(tx, &map, id, &task)?;
+            let Some(mut next) = next else {
+                return Ok(None);
+            };
+            next.created_at = Stamp::default();
+            next.touch(audit, true);
+            next.validate()?;
+            autosurgeon::reconcile_prop(tx, &map, next.id.as_str(), &next)?;
+            Ok(Some(next.id))
+        })
+    }
+}
