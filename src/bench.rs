@@ -55,16 +55,55 @@ impl fmt::Display for StoreReport {
             self.size.docs,
             self.size.words_per_doc
         )?;
-        writeln!(f, "| build (one commit + fsync per record) | {:.1} s for {} records |", self.build.as_secs_f64(), self.records)?;
-        writeln!(f, "| size on disk after close | {} |", crate::cli::human_bytes(self.disk_bytes))?;
-        writeln!(f, "| cold open (load every document) | {} |", ms(self.cold_open))?;
-        writeln!(f, "| first query after open (counts) | {} |", ms(self.first_query))?;
-        writeln!(f, "| per-edit save p50 / p95 / max | {} / {} / {} |", ms(self.edit_p50), ms(self.edit_p95), ms(self.edit_max))?;
-        writeln!(f, "| per-edit chunk bytes (p50) | {} B |", self.edit_chunk_bytes_p50)?;
-        writeln!(f, "| per-edit bytes written, amortized incl. compaction | {} B |", self.edit_bytes_amortized)?;
+        writeln!(
+            f,
+            "| build (one commit + fsync per record) | {:.1} s for {} records |",
+            self.build.as_secs_f64(),
+            self.records
+        )?;
+        writeln!(
+            f,
+            "| size on disk after close | {} |",
+            crate::cli::human_bytes(self.disk_bytes)
+        )?;
+        writeln!(
+            f,
+            "| cold open (load every document) | {} |",
+            ms(self.cold_open)
+        )?;
+        writeln!(
+            f,
+            "| first query after open (counts) | {} |",
+            ms(self.first_query)
+        )?;
+        writeln!(
+            f,
+            "| per-edit save p50 / p95 / max | {} / {} / {} |",
+            ms(self.edit_p50),
+            ms(self.edit_p95),
+            ms(self.edit_max)
+        )?;
+        writeln!(
+            f,
+            "| per-edit chunk bytes (p50) | {} B |",
+            self.edit_chunk_bytes_p50
+        )?;
+        writeln!(
+            f,
+            "| per-edit bytes written, amortized incl. compaction | {} B |",
+            self.edit_bytes_amortized
+        )?;
         writeln!(f, "| query: overdue tasks | {} |", ms(self.overdue_query))?;
-        writeln!(f, "| query: low stock per site | {} |", ms(self.low_stock_query))?;
-        write!(f, "| peak RSS | {:.0} MiB |", self.peak_rss_kib as f64 / 1024.0)
+        writeln!(
+            f,
+            "| query: low stock per site | {} |",
+            ms(self.low_stock_query)
+        )?;
+        write!(
+            f,
+            "| peak RSS | {:.0} MiB |",
+            self.peak_rss_kib as f64 / 1024.0
+        )
     }
 }
 
@@ -124,14 +163,23 @@ pub fn run_store_bench(
     let low_stock_query = started.elapsed();
 
     // 200 typical edits: retitle a task, adjust stock.
-    let tasks: Vec<String> = store.list::<Task>(false)?.into_iter().take(100).map(|t| t.id).collect();
+    let tasks: Vec<String> = store
+        .list::<Task>(false)?
+        .into_iter()
+        .take(100)
+        .map(|t| t.id)
+        .collect();
     let items: Vec<String> = store
         .list::<InventoryItem>(false)?
         .into_iter()
         .take(100)
         .map(|i| i.id)
         .collect();
-    let site = store.list::<Site>(false)?.first().map(|s| s.id.clone()).unwrap_or_default();
+    let site = store
+        .list::<Site>(false)?
+        .first()
+        .map(|s| s.id.clone())
+        .unwrap_or_default();
     let stats = store.storage().stats();
     let bytes_before_edits = stats.bytes_written.load(Ordering::SeqCst);
     let mut times = Vec::new();

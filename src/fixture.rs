@@ -56,13 +56,50 @@ impl OfficeSize {
 }
 
 const WORDS: &[&str] = &[
-    "order", "toner", "badge", "access", "desk", "chair", "lease", "printer", "invoice", "vendor",
-    "kitchen", "coffee", "laptop", "renewal", "contract", "budget", "meeting", "agenda", "review",
-    "policy", "onboarding", "cleaning", "repair", "supplies", "paper", "courier", "parking",
-    "security", "network", "backup", "insurance", "audit", "schedule", "visitor", "reception",
+    "order",
+    "toner",
+    "badge",
+    "access",
+    "desk",
+    "chair",
+    "lease",
+    "printer",
+    "invoice",
+    "vendor",
+    "kitchen",
+    "coffee",
+    "laptop",
+    "renewal",
+    "contract",
+    "budget",
+    "meeting",
+    "agenda",
+    "review",
+    "policy",
+    "onboarding",
+    "cleaning",
+    "repair",
+    "supplies",
+    "paper",
+    "courier",
+    "parking",
+    "security",
+    "network",
+    "backup",
+    "insurance",
+    "audit",
+    "schedule",
+    "visitor",
+    "reception",
 ];
 const PEOPLE: &[&str] = &[
-    "Ana Ruiz", "Ben Ode", "Chloé Martin", "Dev Patel", "Eva Novak", "Femi Adeyemi", "Grace Liu",
+    "Ana Ruiz",
+    "Ben Ode",
+    "Chloé Martin",
+    "Dev Patel",
+    "Eva Novak",
+    "Femi Adeyemi",
+    "Grace Liu",
     "Hugo Berg",
 ];
 const SITES: &[&str] = &["HQ", "Lisbon", "Berlin", "Warehouse", "Remote hub"];
@@ -136,17 +173,29 @@ pub fn build_office(
         let mut task = Task {
             id: new_id(),
             title: title(&mut rng),
-            description: if rng.random_bool(0.3) { words(&mut rng, 20) } else { String::new() },
+            description: if rng.random_bool(0.3) {
+                words(&mut rng, 20)
+            } else {
+                String::new()
+            },
             project: rng
                 .random_bool(0.6)
                 .then(|| projects[rng.random_range(0..projects.len())].clone()),
             owner: Some(person(&mut rng)),
             priority: Priority::ALL[rng.random_range(0..Priority::ALL.len())],
             due: rng.random_bool(0.8).then(|| date_near(&mut rng, today, 60)),
-            tags: if rng.random_bool(0.3) { vec![WORDS[rng.random_range(0..WORDS.len())].into()] } else { vec![] },
+            tags: if rng.random_bool(0.3) {
+                vec![WORDS[rng.random_range(0..WORDS.len())].into()]
+            } else {
+                vec![]
+            },
             ..Default::default()
         };
-        task.set_status(status, Some(format!("waiting on {}", person(&mut rng))), Stamp::now());
+        task.set_status(
+            status,
+            Some(format!("waiting on {}", person(&mut rng))),
+            Stamp::now(),
+        );
         store.create(task)?;
         tick(1);
     }
@@ -237,7 +286,9 @@ pub fn build_office(
             number: format!("INV-{:05}", i + 1),
             date: date_near(&mut rng, today, 90),
             total,
-            purchase_order: rng.random_bool(0.8).then(|| pos[rng.random_range(0..pos.len())].clone()),
+            purchase_order: rng
+                .random_bool(0.8)
+                .then(|| pos[rng.random_range(0..pos.len())].clone()),
             ..Default::default()
         })?;
         tick(1);
@@ -246,7 +297,13 @@ pub fn build_office(
     for _ in 0..size.meetings {
         let mut agenda = BTreeMap::new();
         for order in 0..3 {
-            agenda.insert(new_id(), AgendaItem { text: title(&mut rng), order });
+            agenda.insert(
+                new_id(),
+                AgendaItem {
+                    text: title(&mut rng),
+                    order,
+                },
+            );
         }
         store.create(Meeting {
             id: new_id(),

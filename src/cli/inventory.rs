@@ -123,7 +123,10 @@ fn list(store: &Store, json: bool, low: bool) -> Result<()> {
                     .on_hand
                     .iter()
                     .map(|(site, qty)| {
-                        (names.get(site).cloned().unwrap_or(site.clone()), (*qty).into())
+                        (
+                            names.get(site).cloned().unwrap_or(site.clone()),
+                            (*qty).into(),
+                        )
                     })
                     .collect();
                 let low_at: Vec<String> = low_stock
@@ -157,8 +160,16 @@ fn list(store: &Store, json: bool, low: bool) -> Result<()> {
             i.item.name.clone(),
             i.item.unit.clone(),
             i.item.reorder_at.to_string(),
-            if on_hand.is_empty() { "-".into() } else { on_hand.join(", ") },
-            if low_at.is_empty() { String::new() } else { format!("LOW at {}", low_at.join(", ")) },
+            if on_hand.is_empty() {
+                "-".into()
+            } else {
+                on_hand.join(", ")
+            },
+            if low_at.is_empty() {
+                String::new()
+            } else {
+                format!("LOW at {}", low_at.join(", "))
+            },
         ]);
     }
     if items.is_empty() {
@@ -173,16 +184,25 @@ fn show(store: &Store, id: &str) -> Result<()> {
     let id = resolve_id::<InventoryItem>(store, id)?;
     let names = site_names(store)?;
     let stock = store.item_stock(&id)?;
-    println!("{}  {} ({})", stock.item.id, stock.item.name, stock.item.unit);
+    println!(
+        "{}  {} ({})",
+        stock.item.id, stock.item.name, stock.item.unit
+    );
     println!("sku:        {}", opt(stock.item.sku.clone()));
     for (site, qty) in &stock.on_hand {
         let name = names.get(site).map_or(site.as_str(), |s| s);
-        println!("{name}: {qty} on hand (reorder at {})", stock.item.reorder_threshold(site));
+        println!(
+            "{name}: {qty} on hand (reorder at {})",
+            stock.item.reorder_threshold(site)
+        );
     }
     println!("\nmovements:");
     for m in store.movements(&id)? {
         let site = names.get(&m.site).map_or(m.site.as_str(), |s| s);
-        let counted = m.counted.map(|c| format!(" (counted {c})")).unwrap_or_default();
+        let counted = m
+            .counted
+            .map(|c| format!(" (counted {c})"))
+            .unwrap_or_default();
         println!(
             "{}  {site}  {} {:+}{counted}  {}",
             m.created_at,

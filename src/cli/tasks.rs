@@ -109,9 +109,7 @@ pub fn run(store: &Store, command: TaskCommand) -> Result<()> {
         }
         TaskCommand::Show { id, json } => show(store, &id, json),
         TaskCommand::Delete { id } => Ok(store.delete::<Task>(&resolve_id::<Task>(store, &id)?)?),
-        TaskCommand::Restore { id } => {
-            Ok(store.restore::<Task>(&resolve_id::<Task>(store, &id)?)?)
-        }
+        TaskCommand::Restore { id } => Ok(store.restore::<Task>(&resolve_id::<Task>(store, &id)?)?),
         TaskCommand::Comment { id, text } => {
             let id = resolve_id::<Task>(store, &id)?;
             let me = store.me()?;
@@ -132,7 +130,9 @@ pub fn run(store: &Store, command: TaskCommand) -> Result<()> {
 }
 
 fn optional_text(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 /// Finds a project by name or creates it.
@@ -192,7 +192,11 @@ fn list(store: &Store, args: ListArgs) -> Result<()> {
     }
     if let Some(owner) = &args.owner {
         let owner = owner.to_lowercase();
-        tasks.retain(|t| t.owner.as_deref().is_some_and(|o| o.to_lowercase() == owner));
+        tasks.retain(|t| {
+            t.owner
+                .as_deref()
+                .is_some_and(|o| o.to_lowercase() == owner)
+        });
     }
     if !args.all {
         tasks.retain(|t| t.is_open());
@@ -201,7 +205,9 @@ fn list(store: &Store, args: ListArgs) -> Result<()> {
         return print_json(&tasks);
     }
     let projects = store.list::<Project>(true)?;
-    let mut out = table(&["ID", "STATUS", "PRIORITY", "DUE", "OWNER", "PROJECT", "TITLE"]);
+    let mut out = table(&[
+        "ID", "STATUS", "PRIORITY", "DUE", "OWNER", "PROJECT", "TITLE",
+    ]);
     for t in &tasks {
         let project = t
             .project

@@ -102,7 +102,10 @@ pub fn status(store: &Store) -> Result<()> {
     );
     let quarantined = store.quarantined();
     if !quarantined.is_empty() {
-        println!("quarantined: {} damaged file(s) this run", quarantined.len());
+        println!(
+            "quarantined: {} damaged file(s) this run",
+            quarantined.len()
+        );
     }
     println!("records:");
     for (kind, n) in store.counts()? {
@@ -131,7 +134,11 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
         args.scale > 0.0 && args.scale <= 10.0,
         "--scale must be between 0 and 10"
     );
-    let layout = if args.single_doc { Layout::Single } else { Layout::PerArea };
+    let layout = if args.single_doc {
+        Layout::Single
+    } else {
+        Layout::PerArea
+    };
     let report = crate::bench::run_store_bench(runtime, args.scale, layout, args.dir.as_deref())?;
     println!("{report}");
     Ok(())

@@ -94,7 +94,15 @@ pub struct Audit {
 
 /// A record kind kept in a map keyed by id inside its area's document.
 pub trait Record:
-    Reconcile + Hydrate + Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::Debug + Send + 'static
+    Reconcile
+    + Hydrate
+    + Serialize
+    + DeserializeOwned
+    + Clone
+    + PartialEq
+    + std::fmt::Debug
+    + Send
+    + 'static
 {
     /// Name of the map holding this kind, e.g. `"tasks"`; also the export key.
     const KIND: &'static str;

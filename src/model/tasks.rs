@@ -129,7 +129,12 @@ impl Task {
     /// blocking needs a reason (kept from before if none is given) and
     /// records since when; leaving `blocked` clears both. Completing a
     /// recurring task returns its next occurrence (not yet saved).
-    pub fn set_status(&mut self, status: TaskStatus, reason: Option<String>, at: Stamp) -> Option<Task> {
+    pub fn set_status(
+        &mut self,
+        status: TaskStatus,
+        reason: Option<String>,
+        at: Stamp,
+    ) -> Option<Task> {
         let reason = reason.filter(|r| !r.trim().is_empty());
         if status == TaskStatus::Blocked {
             if reason.is_some() {

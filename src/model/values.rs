@@ -9,7 +9,9 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A calendar day (due dates, contract dates). Stored as `"YYYY-MM-DD"`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Date(pub NaiveDate);
 
@@ -59,7 +61,9 @@ impl Hydrate for Date {
 
 /// An instant (created/updated/deleted times, comment times), millisecond
 /// precision, stored as an Automerge timestamp.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Stamp(pub DateTime<Utc>);
 
@@ -244,8 +248,14 @@ mod tests {
 
     #[test]
     fn money_parses_and_prints() {
-        assert_eq!(Money::parse("12.5", "EUR").unwrap(), Money::new(1250, "EUR"));
-        assert_eq!(Money::parse("3 usd", "EUR").unwrap(), Money::new(300, "USD"));
+        assert_eq!(
+            Money::parse("12.5", "EUR").unwrap(),
+            Money::new(1250, "EUR")
+        );
+        assert_eq!(
+            Money::parse("3 usd", "EUR").unwrap(),
+            Money::new(300, "USD")
+        );
         assert_eq!(Money::parse("-0.07", "EUR").unwrap().minor, -7);
         assert!(Money::parse("1.234", "EUR").is_err());
         assert!(Money::parse("abc", "EUR").is_err());
@@ -255,7 +265,10 @@ mod tests {
 
     #[test]
     fn dates_parse_strictly() {
-        assert_eq!("2026-12-01".parse::<Date>().unwrap(), Date::new(2026, 12, 1).unwrap());
+        assert_eq!(
+            "2026-12-01".parse::<Date>().unwrap(),
+            Date::new(2026, 12, 1).unwrap()
+        );
         assert!("2026-13-01".parse::<Date>().is_err());
         assert!("tomorrow".parse::<Date>().is_err());
     }

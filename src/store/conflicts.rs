@@ -38,16 +38,29 @@ fn value_json(v: &Value<'_>) -> serde_json::Value {
     }
 }
 
-fn collect<D: ReadDoc>(doc: &D, obj: &automerge::ObjId, prefix: &str, out: &mut Vec<FieldConflict>) {
+fn collect<D: ReadDoc>(
+    doc: &D,
+    obj: &automerge::ObjId,
+    prefix: &str,
+    out: &mut Vec<FieldConflict>,
+) {
     for key in doc.keys(obj) {
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         let all = doc.get_all(obj, key.as_str()).unwrap_or_default();
         if all.len() > 1 {
             // get_all lists values oldest-op first; the winner is the last.
-            let mut values: Vec<serde_json::Value> = all.iter().rev().map(|(v, _)| value_json(v)).collect();
+            let mut values: Vec<serde_json::Value> =
+                all.iter().rev().map(|(v, _)| value_json(v)).collect();
             values.dedup();
             if values.len() > 1 {
-                out.push(FieldConflict { field: path.clone(), values });
+                out.push(FieldConflict {
+                    field: path.clone(),
+                    values,
+                });
             }
         }
         if let Ok(Some((Value::Object(ObjType::Map), child))) = doc.get(obj, key.as_str()) {

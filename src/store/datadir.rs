@@ -56,7 +56,8 @@ impl DeviceConfig {
     pub fn save(&self, dir: &Path) -> Result<(), StoreError> {
         let path = Self::path(dir);
         let temp = dir.join(".device.json.tmp");
-        let json = serde_json::to_vec_pretty(self).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let json =
+            serde_json::to_vec_pretty(self).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         (|| {
             let mut f = File::create(&temp)?;
             f.write_all(&json)?;

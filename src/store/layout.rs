@@ -107,7 +107,10 @@ pub(super) async fn create_documents(
                 .with_message(format!("{member_id}: create workspace"))
                 .with_time(ws.created_at.millis() / 1000),
         );
-        Ok(hash.and_then(|h| doc.get_change_by_hash(&h).map(|c| (h, c.raw_bytes().to_vec()))))
+        Ok(hash.and_then(|h| {
+            doc.get_change_by_hash(&h)
+                .map(|c| (h, c.raw_bytes().to_vec()))
+        }))
     })?;
     persist(storage, &root, chunk)?;
     Ok(docs)
@@ -126,9 +129,13 @@ fn init_document(
             tx.put_object(ROOT, kind, ObjType::Map)?;
         }
         let (hash, _) = tx.commit_with(
-            CommitOptions::default().with_message(format!("{member_id}: create {} area", area.name())),
+            CommitOptions::default()
+                .with_message(format!("{member_id}: create {} area", area.name())),
         );
-        Ok(hash.and_then(|h| doc.get_change_by_hash(&h).map(|c| (h, c.raw_bytes().to_vec()))))
+        Ok(hash.and_then(|h| {
+            doc.get_change_by_hash(&h)
+                .map(|c| (h, c.raw_bytes().to_vec()))
+        }))
     })?;
     persist(storage, handle, chunk)
 }
@@ -181,9 +188,7 @@ pub(super) async fn find_documents(
     let mut docs = BTreeMap::new();
     docs.insert(Area::Root, root.clone());
     for area in Area::ALL.into_iter().filter(|a| *a != Area::Root) {
-        let id = areas
-            .get(area.name())
-            .ok_or_else(|| missing(area.name()))?;
+        let id = areas.get(area.name()).ok_or_else(|| missing(area.name()))?;
         let id = DocumentId::from_str(id)
             .map_err(|_| StoreError::Corrupt(format!("bad document id for {}", area.name())))?;
         let handle = if id == root_id {

@@ -17,6 +17,7 @@ mod export;
 mod layout;
 mod queries;
 mod records;
+mod replica;
 mod stock;
 pub mod storage;
 mod tasks;
@@ -48,7 +49,9 @@ pub enum StoreError {
     NotFound { kind: &'static str, id: String },
     #[error("{0}")]
     Rejected(String),
-    #[error("no workspace in {0} (create one with `bureau init --workspace NAME --name YOUR_NAME`)")]
+    #[error(
+        "no workspace in {0} (create one with `bureau init --workspace NAME --name YOUR_NAME`)"
+    )]
     NoWorkspace(PathBuf),
     #[error("a workspace already exists in {0}")]
     AlreadyInitialized(PathBuf),
@@ -175,7 +178,8 @@ impl Store {
         }
         let (repo, storage) = Self::start_repo(data_dir).await?;
         let member_id = crate::model::new_id();
-        let docs = layout::create_documents(&repo, &storage, &workspace, &member_id, layout).await?;
+        let docs =
+            layout::create_documents(&repo, &storage, &workspace, &member_id, layout).await?;
         let device = DeviceConfig {
             root_doc: docs[&Area::Root].document_id().to_string(),
             member_id: member_id.clone(),
@@ -207,12 +211,20 @@ impl Store {
             return Err(StoreError::NoWorkspace(data_dir.to_path_buf()));
         }
         let lock = DataDirLock::acquire(data_dir, purpose)?;
-        let device =
-            DeviceConfig::load(data_dir)?.ok_or_else(|| StoreError::NoWorkspace(data_dir.into()))?;
+        let device = DeviceConfig::load(data_dir)?
+            .ok_or_else(|| StoreError::NoWorkspace(data_dir.into()))?;
         let (repo, storage) = Self::start_repo(data_dir).await?;
-        let root_id = DocumentId::from_str(&device.root_doc)
-            .map_err(|_| StoreError::Corrupt("device.json has an invalid root document id".into()))?;
+        let root_id = DocumentId::from_str(&device.root_doc).map_err(|_| {
+            StoreError::Corrupt("device.json has an invalid root document id".into())
+        })?;
         let docs = layout::find_documents(&repo, &storage, root_id, data_dir).await?;
+        for handle in docs.values() {
+            let waiting = handle.with_document(|d| d.get_missing_deps(&[]));
+            if !waiting.is_empty() {
+                tracing::warn!(doc = %handle.document_id(), missing = waiting.len(), "document has changes waiting for missing ones; keeping all its chunks");
+                storage.protect(&handle.document_id().to_string());
+            }
+        }
         Ok(Store {
             data_dir: data_dir.to_path_buf(),
             repo,

@@ -83,7 +83,9 @@ impl Store {
     /// Blocked tasks, longest blocked first.
     pub fn blocked_tasks(&self) -> Result<Vec<Task>> {
         let mut tasks = self.read(Task::AREA, |doc| {
-            select::<Task, _>(doc, |doc, obj| status_is(doc, obj, TaskStatus::Blocked.as_str()))
+            select::<Task, _>(doc, |doc, obj| {
+                status_is(doc, obj, TaskStatus::Blocked.as_str())
+            })
         })?;
         tasks.sort_by(|a, b| a.blocked_since.cmp(&b.blocked_since).then(a.id.cmp(&b.id)));
         Ok(tasks)
@@ -102,14 +104,19 @@ impl Store {
     /// Items at or below their reorder threshold, per site, for every site
     /// the item is stocked at (or that has a threshold set for it).
     pub fn low_stock(&self) -> Result<Vec<LowStock>> {
-        let sites: Vec<String> = self.list::<Site>(false)?.into_iter().map(|s| s.id).collect();
+        let sites: Vec<String> = self
+            .list::<Site>(false)?
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
         self.read(InventoryItem::AREA, |doc| {
             let Some(map) = kind_map(doc, InventoryItem::KIND) else {
                 return Ok(Vec::new());
             };
             let mut out = Vec::new();
             for id in doc.keys(&map) {
-                let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(&map, id.as_str()) else {
+                let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(&map, id.as_str())
+                else {
                     continue;
                 };
                 if is_deleted(doc, &obj) {
@@ -162,7 +169,9 @@ impl Store {
     /// Purchase orders that are not closed.
     pub fn open_purchase_orders(&self) -> Result<Vec<PurchaseOrder>> {
         self.read(PurchaseOrder::AREA, |doc| {
-            select::<PurchaseOrder, _>(doc, |doc, obj| !status_is(doc, obj, PoStatus::Closed.as_str()))
+            select::<PurchaseOrder, _>(doc, |doc, obj| {
+                !status_is(doc, obj, PoStatus::Closed.as_str())
+            })
         })
     }
 
@@ -189,10 +198,18 @@ impl Store {
         if let Some(site) = self.site_by_name(name)? {
             return Ok(site.id);
         }
-        let known: Vec<String> = self.list::<Site>(false)?.into_iter().map(|s| s.name).collect();
+        let known: Vec<String> = self
+            .list::<Site>(false)?
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
         Err(StoreError::Rejected(format!(
             "no site named {name:?} (known sites: {})",
-            if known.is_empty() { "none yet".into() } else { known.join(", ") }
+            if known.is_empty() {
+                "none yet".into()
+            } else {
+                known.join(", ")
+            }
         )))
     }
 

@@ -23,7 +23,12 @@ pub(crate) fn hydrate_record<R: Record, D: super::DocRead>(doc: &D, id: &str) ->
     let Some(map) = kind_map(doc, R::KIND) else {
         return Ok(None);
     };
-    Ok(autosurgeon::hydrate_prop::<_, Option<R>, _, _>(doc, &map, id)?)
+    if automerge::ReadDoc::get(doc, &map, id)?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(autosurgeon::hydrate_prop::<_, R, _, _>(
+        doc, &map, id,
+    )?))
 }
 
 /// Number of records of `kind` without `deleted_at`.
@@ -93,12 +98,8 @@ impl Store {
             };
             let mut out = Vec::new();
             for id in doc.keys(&map) {
-                if let Some(record) = autosurgeon::hydrate_prop::<_, Option<R>, _, _>(
-                    doc,
-                    &map,
-                    id.as_str(),
-                )? && (include_deleted || !record.is_deleted())
-                {
+                let record: R = autosurgeon::hydrate_prop(doc, &map, id.as_str())?;
+                if include_deleted || !record.is_deleted() {
                     out.push(record);
                 }
             }
@@ -114,22 +115,26 @@ impl Store {
         action: &str,
         edit: impl FnOnce(&mut R) -> Result<T>,
     ) -> Result<T> {
-        self.change(R::AREA, &format!("{action} {} {id}", R::KIND), |tx, audit| {
-            let map = kind_map_mut(tx, R::KIND)?;
-            let mut record: R = autosurgeon::hydrate_prop::<_, Option<R>, _, _>(&*tx, &map, id)?
-                .ok_or_else(|| StoreError::NotFound {
-                    kind: singular(R::KIND),
-                    id: id.to_string(),
-                })?;
-            let before = record.clone();
-            let value = edit(&mut record)?;
-            record.validate()?;
-            if before != record {
-                record.touch(audit, false);
-                autosurgeon::reconcile_prop(tx, &map, id, &record)?;
-            }
-            Ok(value)
-        })
+        self.change(
+            R::AREA,
+            &format!("{action} {} {id}", R::KIND),
+            |tx, audit| {
+                let map = kind_map_mut(tx, R::KIND)?;
+                let mut record: R =
+                    hydrate_record::<R, _>(&*tx, id)?.ok_or_else(|| StoreError::NotFound {
+                        kind: singular(R::KIND),
+                        id: id.to_string(),
+                    })?;
+                let before = record.clone();
+                let value = edit(&mut record)?;
+                record.validate()?;
+                if before != record {
+                    record.touch(audit, false);
+                    autosurgeon::reconcile_prop(tx, &map, id, &record)?;
+                }
+                Ok(value)
+            },
+        )
     }
 
     /// Moves a record to the trash (soft delete).

@@ -10,9 +10,7 @@ use automerge::{ObjType, ReadDoc, ScalarValue, Value};
 
 use super::records::{hydrate_record, kind_map_mut, singular};
 use super::{Result, Store, StoreError, kind_map};
-use crate::model::{
-    InventoryItem, MovementKind, Record, StockMovement, ValidationError, new_id,
-};
+use crate::model::{InventoryItem, MovementKind, Record, StockMovement, ValidationError, new_id};
 
 /// An item with its on-hand quantity at each site (site id -> quantity).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -35,7 +33,10 @@ const ON_HAND: &str = "on_hand";
 /// Reads the on-hand quantities of the item map `item_obj`. If two devices
 /// created the same site's counter concurrently, both counters are kept by
 /// Automerge as a conflict; their values are summed so no increment is lost.
-pub(crate) fn read_on_hand<D: ReadDoc>(doc: &D, item_obj: &automerge::ObjId) -> BTreeMap<String, i64> {
+pub(crate) fn read_on_hand<D: ReadDoc>(
+    doc: &D,
+    item_obj: &automerge::ObjId,
+) -> BTreeMap<String, i64> {
     let mut out = BTreeMap::new();
     let Ok(Some((Value::Object(ObjType::Map), on_hand))) = doc.get(item_obj, ON_HAND) else {
         return out;
@@ -75,7 +76,12 @@ fn not_found(item_id: &str) -> StoreError {
 }
 
 /// Adds `delta` to the item's counter at `site_id`, creating it if needed.
-fn increment(tx: &mut Transaction<'_>, item: &automerge::ObjId, site_id: &str, delta: i64) -> Result<()> {
+fn increment(
+    tx: &mut Transaction<'_>,
+    item: &automerge::ObjId,
+    site_id: &str,
+    delta: i64,
+) -> Result<()> {
     let on_hand = match tx.get(item, ON_HAND)? {
         Some((Value::Object(ObjType::Map), obj)) => obj,
         _ => tx.put_object(item, ON_HAND, ObjType::Map)?,
@@ -94,7 +100,11 @@ fn increment(tx: &mut Transaction<'_>, item: &automerge::ObjId, site_id: &str, d
 impl Store {
     /// Creates an item; with `initial = Some((site_id, qty))` also records the
     /// opening stock there, all in one commit.
-    pub fn create_item(&self, mut item: InventoryItem, initial: Option<(&str, i64)>) -> Result<String> {
+    pub fn create_item(
+        &self,
+        mut item: InventoryItem,
+        initial: Option<(&str, i64)>,
+    ) -> Result<String> {
         item.validate()?;
         if let Some((site, qty)) = initial {
             self.require_site(site)?;
@@ -103,17 +113,21 @@ impl Store {
             }
         }
         let id = item.id.clone();
-        self.change(InventoryItem::AREA, &format!("create item {id}"), |tx, audit| {
-            let items = kind_map_mut(tx, InventoryItem::KIND)?;
-            item.touch(audit, true);
-            autosurgeon::reconcile_prop(tx, &items, id.as_str(), &item)?;
-            let obj = item_obj(&*tx, &id)?;
-            if let Some((site, qty)) = initial {
-                increment(tx, &obj, site, qty)?;
-                log_movement(tx, audit, &id, site, MovementKind::Initial, qty, None, None)?;
-            }
-            Ok(())
-        })?;
+        self.change(
+            InventoryItem::AREA,
+            &format!("create item {id}"),
+            |tx, audit| {
+                let items = kind_map_mut(tx, InventoryItem::KIND)?;
+                item.touch(audit, true);
+                autosurgeon::reconcile_prop(tx, &items, id.as_str(), &item)?;
+                let obj = item_obj(&*tx, &id)?;
+                if let Some((site, qty)) = initial {
+                    increment(tx, &obj, site, qty)?;
+                    log_movement(tx, audit, &id, site, MovementKind::Initial, qty, None, None)?;
+                }
+                Ok(())
+            },
+        )?;
         Ok(id)
     }
 
@@ -129,7 +143,13 @@ impl Store {
         if delta == 0 {
             return Err(ValidationError::new("--by", "must not be 0").into());
         }
-        self.stock_change(item_id, site_id, "adjust stock", |_| Ok((MovementKind::Adjust, delta, None)), reason)
+        self.stock_change(
+            item_id,
+            site_id,
+            "adjust stock",
+            |_| Ok((MovementKind::Adjust, delta, None)),
+            reason,
+        )
     }
 
     /// Records a physical count: applies the difference between `counted` and
@@ -156,29 +176,35 @@ impl Store {
         plan: impl FnOnce(i64) -> Result<(MovementKind, i64, Option<i64>)>,
         reason: Option<&str>,
     ) -> Result<StockChange> {
-        self.change(InventoryItem::AREA, &format!("{action} {item_id}"), |tx, audit| {
-            let obj = item_obj(&*tx, item_id)?;
-            if super::records::is_deleted(&*tx, &obj) {
-                return Err(StoreError::Rejected(format!(
-                    "item {item_id} is in the trash; restore it first"
-                )));
-            }
-            let before = read_on_hand(&*tx, &obj).get(site_id).copied().unwrap_or(0);
-            let (kind, delta, counted) = plan(before)?;
-            increment(tx, &obj, site_id, delta)?;
-            let movement_id = log_movement(tx, audit, item_id, site_id, kind, delta, counted, reason)?;
-            Ok(StockChange {
-                movement_id,
-                before,
-                after: before + delta,
-            })
-        })
+        self.change(
+            InventoryItem::AREA,
+            &format!("{action} {item_id}"),
+            |tx, audit| {
+                let obj = item_obj(&*tx, item_id)?;
+                if super::records::is_deleted(&*tx, &obj) {
+                    return Err(StoreError::Rejected(format!(
+                        "item {item_id} is in the trash; restore it first"
+                    )));
+                }
+                let before = read_on_hand(&*tx, &obj).get(site_id).copied().unwrap_or(0);
+                let (kind, delta, counted) = plan(before)?;
+                increment(tx, &obj, site_id, delta)?;
+                let movement_id =
+                    log_movement(tx, audit, item_id, site_id, kind, delta, counted, reason)?;
+                Ok(StockChange {
+                    movement_id,
+                    before,
+                    after: before + delta,
+                })
+            },
+        )
     }
 
     /// One item with its stock levels.
     pub fn item_stock(&self, item_id: &str) -> Result<ItemStock> {
         self.read(InventoryItem::AREA, |doc| {
-            let item: InventoryItem = hydrate_record(doc, item_id)?.ok_or_else(|| not_found(item_id))?;
+            let item: InventoryItem =
+                hydrate_record(doc, item_id)?.ok_or_else(|| not_found(item_id))?;
             let on_hand = read_on_hand(doc, &item_obj(doc, item_id)?);
             Ok(ItemStock { item, on_hand })
         })

@@ -16,8 +16,13 @@
 //! for the rest of the process: samod would otherwise delete the chunks a
 //! failed snapshot was meant to replace. Leftover chunks are harmless and are
 //! compacted away on a later run.
+//!
+//! A document is *protected* (its chunks are never deleted) once one of its
+//! files was quarantined or it holds changes waiting for a missing dependency:
+//! Automerge snapshots leave such waiting changes out, so compacting would
+//! silently drop them. They stay on disk until a peer supplies what is missing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -57,6 +62,8 @@ struct Inner {
     quarantined: Mutex<Vec<Quarantined>>,
     /// Set when a put failed; from then on deletes are refused.
     put_failed: AtomicBool,
+    /// Documents whose chunks must not be deleted (see module docs).
+    protected: Mutex<HashSet<String>>,
     stats: StorageStats,
 }
 
@@ -78,6 +85,7 @@ impl DurableStorage {
                 quarantine_dir: quarantine_dir.to_path_buf(),
                 quarantined: Mutex::new(Vec::new()),
                 put_failed: AtomicBool::new(false),
+                protected: Mutex::new(HashSet::new()),
                 stats: StorageStats::default(),
             }),
         })
@@ -109,7 +117,10 @@ impl DurableStorage {
     pub fn put_durable(&self, key: &StorageKey, data: &[u8]) -> io::Result<()> {
         let path = self.path_for(key);
         if path.exists() {
-            self.inner.stats.skipped_puts.fetch_add(1, Ordering::Relaxed);
+            self.inner
+                .stats
+                .skipped_puts
+                .fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
         let dir = path
@@ -137,9 +148,24 @@ impl DurableStorage {
         result
     }
 
+    /// Never delete chunks of `doc_id` from now on (this process).
+    pub fn protect(&self, doc_id: &str) {
+        lock(&self.inner.protected).insert(doc_id.to_string());
+    }
+
+    pub fn is_protected(&self, doc_id: &str) -> bool {
+        lock(&self.inner.protected).contains(doc_id)
+    }
+
     fn delete_durable(&self, key: &StorageKey) -> io::Result<()> {
         if self.inner.put_failed.load(Ordering::SeqCst) {
             tracing::warn!(%key, "keeping chunk: an earlier write failed this session");
+            return Ok(());
+        }
+        if let Some(doc) = key.into_iter().next()
+            && self.is_protected(doc)
+        {
+            tracing::warn!(%key, "keeping chunk: its document has damaged or waiting changes");
             return Ok(());
         }
         let path = self.path_for(key);
@@ -231,6 +257,9 @@ impl DurableStorage {
         let moved = fs::create_dir_all(&self.inner.quarantine_dir)
             .and_then(|()| fs::rename(path, &target))
             .and_then(|()| path.parent().map_or(Ok(()), sync_dir));
+        if let Some(doc) = self.key_for(path).and_then(|k| k.into_iter().next()) {
+            self.protect(&doc);
+        }
         match moved {
             Ok(()) => {
                 tracing::warn!(file = %path.display(), to = %target.display(), %reason, "quarantined corrupt chunk");
@@ -484,7 +513,10 @@ mod tests {
     fn key_components_roundtrip() {
         for part in ["abc", "..", "", "a/b", "snapshot", "ü%x"] {
             let enc = encode_component(part);
-            assert!(enc.chars().all(|c| c.is_ascii_alphanumeric() || "_-%".contains(c)));
+            assert!(
+                enc.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-%".contains(c))
+            );
             assert_eq!(decode_component(&enc).unwrap(), part);
         }
     }

@@ -14,25 +14,29 @@ impl Store {
         status: TaskStatus,
         reason: Option<String>,
     ) -> Result<Option<String>> {
-        self.change(Task::AREA, &format!("set status {status} task {id}"), |tx, audit| {
-            let map = kind_map_mut(tx, Task::KIND)?;
-            let mut task: Task = autosurgeon::hydrate_prop::<_, Option<Task>, _, _>(&*tx, &map, id)?
-                .ok_or_else(|| StoreError::NotFound {
-                    kind: singular(Task::KIND),
-                    id: id.to_string(),
-                })?;
-            let next = task.set_status(status, reason, audit.at);
-            task.validate()?;
-            task.touch(audit, false);
-            autosurgeon::reconcile_prop(tx, &map, id, &task)?;
-            let Some(mut next) = next else {
-                return Ok(None);
-            };
-            next.created_at = Stamp::default();
-            next.touch(audit, true);
-            next.validate()?;
-            autosurgeon::reconcile_prop(tx, &map, next.id.as_str(), &next)?;
-            Ok(Some(next.id))
-        })
+        self.change(
+            Task::AREA,
+            &format!("set status {status} task {id}"),
+            |tx, audit| {
+                let map = kind_map_mut(tx, Task::KIND)?;
+                let mut task: Task = super::records::hydrate_record::<Task, _>(&*tx, id)?
+                    .ok_or_else(|| StoreError::NotFound {
+                        kind: singular(Task::KIND),
+                        id: id.to_string(),
+                    })?;
+                let next = task.set_status(status, reason, audit.at);
+                task.validate()?;
+                task.touch(audit, false);
+                autosurgeon::reconcile_prop(tx, &map, id, &task)?;
+                let Some(mut next) = next else {
+                    return Ok(None);
+                };
+                next.created_at = Stamp::default();
+                next.touch(audit, true);
+                next.validate()?;
+                autosurgeon::reconcile_prop(tx, &map, next.id.as_str(), &next)?;
+                Ok(Some(next.id))
+            },
+        )
     }
 }
