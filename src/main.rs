@@ -10,7 +10,21 @@ fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = bureau::cli::Cli::parse();
+    let cli = match bureau::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        Err(e) => {
+            // One line saying what to fix; `--help` has the rest.
+            let text = e.render().to_string();
+            let summary: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            eprintln!("{}", summary.join(" "));
+            return std::process::ExitCode::from(2);
+        }
+    };
     match bureau::cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

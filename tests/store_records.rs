@@ -13,7 +13,8 @@ fn date(s: &str) -> Date {
     s.parse().expect("date")
 }
 
-/// One fully populated record of every kind.
+/// One fully populated record of every kind (a tuple: each kind has its own type).
+#[allow(clippy::type_complexity)]
 fn sample_records(
     site: &str,
 ) -> (

@@ -266,6 +266,11 @@ impl Store {
         &self.docs[&area]
     }
 
+    /// The samod document id holding `area`.
+    pub fn document_id(&self, area: Area) -> String {
+        self.handle(area).document_id().to_string()
+    }
+
     /// Distinct documents (one per area, or fewer with [`Layout::Single`]).
     pub fn documents(&self) -> Vec<&DocHandle> {
         let mut seen = std::collections::BTreeSet::new();
