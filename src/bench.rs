@@ -21,8 +21,7 @@ pub struct StoreReport {
     pub build: Duration,
     pub records: usize,
     pub disk_bytes: u64,
-    pub cold_open: Duration,
-    pub first_query: Duration,
+    pub cold: Option<ColdOpen>,
     pub edit_p50: Duration,
     pub edit_p95: Duration,
     pub edit_max: Duration,
@@ -66,16 +65,13 @@ impl fmt::Display for StoreReport {
             "| size on disk after close | {} |",
             crate::cli::human_bytes(self.disk_bytes)
         )?;
-        writeln!(
-            f,
-            "| cold open (load every document) | {} |",
-            ms(self.cold_open)
-        )?;
-        writeln!(
-            f,
-            "| first query after open (counts) | {} |",
-            ms(self.first_query)
-        )?;
+        match &self.cold {
+            Some(cold) => write!(f, "{cold}")?,
+            None => writeln!(
+                f,
+                "| cold open | not measured (run `bureau bench open --dir DIR`) |"
+            )?,
+        }
         writeln!(
             f,
             "| per-edit save p50 / p95 / max | {} / {} / {} |",
@@ -148,13 +144,11 @@ pub fn run_store_bench(
     let records: usize = store.counts()?.values().sum();
     runtime.block_on(store.close());
 
-    let started = Instant::now();
+    // Cold open in a fresh process, so its memory is its own.
+    let cold = measure_cold_open_in_child(&dir);
     let store = runtime.block_on(Store::open(&dir, "bench"))?;
-    let cold_open = started.elapsed();
-    let started = Instant::now();
-    let _ = store.counts()?;
-    let first_query = started.elapsed();
 
+    store.counts()?; // load every document before timing queries
     let started = Instant::now();
     let _ = store.overdue_tasks(today)?;
     let overdue_query = started.elapsed();
@@ -212,8 +206,7 @@ pub fn run_store_bench(
         build,
         records,
         disk_bytes: storage.size_on_disk(),
-        cold_open,
-        first_query,
+        cold,
         edit_p50: percentile(&times, 0.5),
         edit_p95: percentile(&times, 0.95),
         edit_max: times.last().copied().unwrap_or_default(),
@@ -223,4 +216,137 @@ pub fn run_store_bench(
         overdue_query,
         peak_rss_kib: peak_rss_kib(),
     })
+}
+
+/// Cold-open figures, measured by `bureau bench open` in its own process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColdOpen {
+    /// Lock, start samod, load the root document.
+    pub open: Duration,
+    /// Load the documents the dashboard needs (tasks, inventory, purchasing).
+    pub load_dashboard_docs: Duration,
+    /// Answer the dashboard's questions on them: overdue, blocked, low
+    /// stock, renewals within 30 days, unmatched invoices.
+    pub dashboard_queries: Duration,
+    /// Load every remaining document.
+    pub load_rest: Duration,
+    pub peak_rss_kib: u64,
+}
+
+impl fmt::Display for ColdOpen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "| cold open: root document | {} |", ms(self.open))?;
+        writeln!(
+            f,
+            "| + load tasks, inventory, purchasing documents | {} |",
+            ms(self.load_dashboard_docs)
+        )?;
+        writeln!(
+            f,
+            "| + dashboard queries on them (cold) | {} |",
+            ms(self.dashboard_queries)
+        )?;
+        writeln!(
+            f,
+            "| + load every other document | {} |",
+            ms(self.load_rest)
+        )?;
+        writeln!(
+            f,
+            "| cold load of the whole workspace (open + all loads) | {} |",
+            ms(self.open + self.load_dashboard_docs + self.load_rest)
+        )?;
+        writeln!(
+            f,
+            "| peak RSS after loading everything | {:.0} MiB |",
+            self.peak_rss_kib as f64 / 1024.0
+        )
+    }
+}
+
+/// `bureau bench open --dir DIR`: measures a cold open of an existing data dir.
+pub fn run_open_bench(runtime: &tokio::runtime::Runtime, dir: &Path) -> Result<ColdOpen> {
+    use crate::model::Area;
+    let today = Date::new(2026, 11, 22).unwrap_or_default();
+    let started = Instant::now();
+    let store = runtime.block_on(Store::open(dir, "bench open"))?;
+    let open = started.elapsed();
+    let started = Instant::now();
+    for area in [Area::Tasks, Area::Inventory, Area::Purchasing] {
+        store.document_id(area)?;
+    }
+    let load_dashboard_docs = started.elapsed();
+    let started = Instant::now();
+    let mut lap = Instant::now();
+    let mut laps = Vec::new();
+    let n = store.overdue_tasks(today)?.len();
+    laps.push(("overdue", n, lap.elapsed()));
+    lap = Instant::now();
+    let n = store.blocked_tasks()?.len();
+    laps.push(("blocked", n, lap.elapsed()));
+    lap = Instant::now();
+    let n = store.low_stock()?.len();
+    laps.push(("low stock", n, lap.elapsed()));
+    lap = Instant::now();
+    let n = store.contracts_renewing_within(today, 30)?.len();
+    laps.push(("renewals", n, lap.elapsed()));
+    lap = Instant::now();
+    let n = store.unmatched_invoices()?.len();
+    laps.push(("unmatched", n, lap.elapsed()));
+    let dashboard_queries = started.elapsed();
+    for (name, n, took) in laps {
+        tracing::info!("{name}: {n} results in {}", ms(took));
+    }
+    let started = Instant::now();
+    store.documents()?;
+    let load_rest = started.elapsed();
+    let peak_rss_kib = peak_rss_kib();
+    runtime.block_on(store.close());
+    Ok(ColdOpen {
+        open,
+        load_dashboard_docs,
+        dashboard_queries,
+        load_rest,
+        peak_rss_kib,
+    })
+}
+
+/// Runs `bureau bench open` as a child process and parses its figures.
+fn measure_cold_open_in_child(dir: &Path) -> Option<ColdOpen> {
+    let exe = std::env::current_exe().ok()?;
+    let out = std::process::Command::new(exe)
+        .args(["bench", "open", "--machine-readable", "--dir"])
+        .arg(dir)
+        .output()
+        .ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    let nums: Vec<u64> = text
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let [open, docs, queries, rest, rss] = nums.as_slice() else {
+        return None;
+    };
+    let us = |n: &u64| Duration::from_micros(*n);
+    Some(ColdOpen {
+        open: us(open),
+        load_dashboard_docs: us(docs),
+        dashboard_queries: us(queries),
+        load_rest: us(rest),
+        peak_rss_kib: *rss,
+    })
+}
+
+impl ColdOpen {
+    /// Five integers: microseconds for each phase, then peak RSS in KiB.
+    pub fn machine_readable(&self) -> String {
+        format!(
+            "{} {} {} {} {}",
+            self.open.as_micros(),
+            self.load_dashboard_docs.as_micros(),
+            self.dashboard_queries.as_micros(),
+            self.load_rest.as_micros(),
+            self.peak_rss_kib
+        )
+    }
 }

@@ -23,7 +23,7 @@ fn sync(a: &Store, b: &Store) {
     let ea = serde_json::to_string_pretty(&a.export_json().expect("export a")).expect("json");
     let eb = serde_json::to_string_pretty(&b.export_json().expect("export b")).expect("json");
     assert_eq!(ea, eb, "replicas differ after merging");
-    assert_eq!(a.heads(), b.heads());
+    assert_eq!(a.heads().expect("heads"), b.heads().expect("heads"));
 }
 
 #[test]

@@ -96,7 +96,7 @@ proptest! {
             apply(&store, &mut tasks, &item, &site, op);
         }
         let live_export = store.export_json().expect("export");
-        let live_heads = store.heads();
+        let live_heads = store.heads().expect("heads");
         fx.close(store);
 
         // load(all chunks): replay every chunk file of each document.
@@ -125,6 +125,6 @@ proptest! {
         // load(save): reopening gives the same records.
         let reopened = fx.open("a");
         prop_assert_eq!(reopened.export_json().expect("export"), live_export);
-        prop_assert_eq!(reopened.heads(), live_heads);
+        prop_assert_eq!(reopened.heads().expect("heads"), live_heads);
     }
 }

@@ -76,8 +76,8 @@ pub fn run(cli: Cli) -> Result<()> {
         other => {
             let purpose = command_name(&other);
             let store = runtime.block_on(Store::open(&data_dir, &purpose))?;
-            report_quarantine(&store);
             let result = dispatch(&store, other);
+            report_quarantine(&store);
             runtime.block_on(store.close());
             result
         }

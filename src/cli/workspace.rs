@@ -29,9 +29,13 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// What to measure (only "store" so far).
+    /// What to measure: "store" (build the L office and measure it) or
+    /// "open" (cold-open an existing data directory given with --dir).
     #[arg(default_value = "store")]
     pub target: String,
+    /// Print bare numbers (used by `bench store` for its child process).
+    #[arg(long, hide = true)]
+    pub machine_readable: bool,
     /// Size of the generated office relative to the "L office" (1.0).
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
@@ -98,7 +102,7 @@ pub fn status(store: &Store) -> Result<()> {
     println!(
         "storage:    {} in {} documents",
         human_bytes(store.storage().size_on_disk()),
-        store.documents().len()
+        store.documents()?.len()
     );
     let quarantined = store.quarantined();
     if !quarantined.is_empty() {
@@ -125,9 +129,22 @@ pub fn human_bytes(n: u64) -> String {
 }
 
 pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
+    if args.target == "open" {
+        let dir = args
+            .dir
+            .as_deref()
+            .context("`bureau bench open` needs --dir DIR (a data directory)")?;
+        let cold = crate::bench::run_open_bench(runtime, dir)?;
+        if args.machine_readable {
+            println!("{}", cold.machine_readable());
+        } else {
+            print!("| figure | value |\n|---|---|\n{cold}");
+        }
+        return Ok(());
+    }
     anyhow::ensure!(
         args.target == "store",
-        "unknown benchmark {:?}: use `bureau bench store`",
+        "unknown benchmark {:?}: use `bureau bench store` or `bureau bench open --dir DIR`",
         args.target
     );
     anyhow::ensure!(

@@ -61,11 +61,26 @@ impl Hydrate for Date {
 
 /// An instant (created/updated/deleted times, comment times), millisecond
 /// precision, stored as an Automerge timestamp.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Stamp(pub DateTime<Utc>);
+
+/// Stamps are written as RFC 3339 text and read from that or from epoch
+/// milliseconds (the form Automerge timestamps take when read in bulk).
+impl<'de> Deserialize<'de> for Stamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Millis(i64),
+            Text(DateTime<Utc>),
+        }
+        Ok(match Form::deserialize(d)? {
+            Form::Millis(ms) => Stamp::from_millis(ms),
+            Form::Text(t) => Stamp(t),
+        })
+    }
+}
 
 impl Stamp {
     pub fn now() -> Self {

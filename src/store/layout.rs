@@ -154,49 +154,35 @@ fn persist(
     Ok(())
 }
 
-/// Finds the root document and every area document it names.
-pub(super) async fn find_documents(
+/// Finds the root document and reads which document holds each area.
+pub(super) async fn find_root(
     repo: &Repo,
     storage: &DurableStorage,
     root_id: DocumentId,
     data_dir: &Path,
-) -> Result<BTreeMap<Area, DocHandle>> {
-    let missing = |what: &str| {
-        let quarantined = storage.quarantined();
-        let note = if quarantined.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; {} damaged file(s) were moved to {}",
-                quarantined.len(),
-                data_dir.join("quarantine").display()
-            )
-        };
-        StoreError::Corrupt(format!("the {what} document could not be loaded{note}"))
-    };
+) -> Result<(DocHandle, BTreeMap<Area, DocumentId>)> {
+    let missing = |what: &str| super::documents::missing_document(storage, data_dir, what);
     let root = repo
         .find(root_id.clone())
         .await?
         .ok_or_else(|| missing("workspace root"))?;
     let areas: BTreeMap<String, String> = root
         .with_document(|doc| {
-            autosurgeon::hydrate_prop::<_, Option<BTreeMap<String, String>>, _, _>(
-                doc, ROOT, "areas",
-            )
+            if automerge::ReadDoc::get(doc, ROOT, "areas")?.is_none() {
+                return Ok(None);
+            }
+            autosurgeon::hydrate_prop::<_, BTreeMap<String, String>, _, _>(doc, ROOT, "areas")
+                .map(Some)
+                .map_err(StoreError::from)
         })?
         .ok_or_else(|| missing("workspace root"))?;
-    let mut docs = BTreeMap::new();
-    docs.insert(Area::Root, root.clone());
+    let mut ids = BTreeMap::new();
+    ids.insert(Area::Root, root_id);
     for area in Area::ALL.into_iter().filter(|a| *a != Area::Root) {
         let id = areas.get(area.name()).ok_or_else(|| missing(area.name()))?;
         let id = DocumentId::from_str(id)
             .map_err(|_| StoreError::Corrupt(format!("bad document id for {}", area.name())))?;
-        let handle = if id == root_id {
-            root.clone()
-        } else {
-            repo.find(id).await?.ok_or_else(|| missing(area.name()))?
-        };
-        docs.insert(area, handle);
+        ids.insert(area, id);
     }
-    Ok(docs)
+    Ok((root, ids))
 }

@@ -13,7 +13,9 @@
 
 mod conflicts;
 pub mod datadir;
+mod documents;
 mod export;
+mod fast_read;
 mod layout;
 mod queries;
 mod records;
@@ -127,9 +129,8 @@ fn quarantine_dir(data_dir: &Path) -> PathBuf {
 /// An open workspace.
 pub struct Store {
     data_dir: PathBuf,
-    repo: Repo,
     storage: DurableStorage,
-    docs: BTreeMap<Area, DocHandle>,
+    docs: documents::Documents,
     device: DeviceConfig,
     _lock: DataDirLock,
 }
@@ -186,9 +187,8 @@ impl Store {
         };
         let store = Store {
             data_dir: data_dir.to_path_buf(),
-            repo,
+            docs: documents::Documents::new(repo, storage.clone(), data_dir.to_path_buf(), docs),
             storage,
-            docs,
             device,
             _lock: lock,
         };
@@ -217,27 +217,34 @@ impl Store {
         let root_id = DocumentId::from_str(&device.root_doc).map_err(|_| {
             StoreError::Corrupt("device.json has an invalid root document id".into())
         })?;
-        let docs = layout::find_documents(&repo, &storage, root_id, data_dir).await?;
-        for handle in docs.values() {
-            let waiting = handle.with_document(|d| d.get_missing_deps(&[]));
-            if !waiting.is_empty() {
-                tracing::warn!(doc = %handle.document_id(), missing = waiting.len(), "document has changes waiting for missing ones; keeping all its chunks");
-                storage.protect(&handle.document_id().to_string());
-            }
-        }
+        let (root, area_ids) = layout::find_root(&repo, &storage, root_id, data_dir).await?;
         Ok(Store {
             data_dir: data_dir.to_path_buf(),
-            repo,
+            docs: documents::Documents::lazy(
+                repo,
+                storage.clone(),
+                data_dir.to_path_buf(),
+                root,
+                area_ids,
+            ),
             storage,
-            docs,
             device,
             _lock: lock,
         })
     }
 
-    /// Flushes pending storage work and stops the repo.
+    /// Finishes background compaction, flushes samod's pending storage work
+    /// and stops the repo.
     pub async fn close(self) {
-        self.repo.stop().await;
+        let docs = self.docs;
+        let docs = tokio::task::spawn_blocking(move || {
+            docs.finish_upkeep();
+            docs
+        })
+        .await;
+        if let Ok(docs) = docs {
+            docs.repo().stop().await;
+        }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -245,7 +252,7 @@ impl Store {
     }
 
     pub fn repo(&self) -> &Repo {
-        &self.repo
+        self.docs.repo()
     }
 
     pub fn storage(&self) -> &DurableStorage {
@@ -261,28 +268,25 @@ impl Store {
         self.storage.quarantined()
     }
 
-    pub(crate) fn handle(&self, area: Area) -> &DocHandle {
-        // Every area is present: `layout` guarantees it on init and open.
-        &self.docs[&area]
+    /// The document holding `area`, loaded on first use.
+    pub(crate) fn handle(&self, area: Area) -> Result<DocHandle> {
+        self.docs.get(area)
     }
 
     /// The samod document id holding `area`.
-    pub fn document_id(&self, area: Area) -> String {
-        self.handle(area).document_id().to_string()
+    pub fn document_id(&self, area: Area) -> Result<String> {
+        Ok(self.handle(area)?.document_id().to_string())
     }
 
-    /// Distinct documents (one per area, or fewer with [`Layout::Single`]).
-    pub fn documents(&self) -> Vec<&DocHandle> {
-        let mut seen = std::collections::BTreeSet::new();
-        self.docs
-            .values()
-            .filter(|h| seen.insert(h.document_id().to_string()))
-            .collect()
+    /// Distinct documents (one per area, or fewer with [`Layout::Single`]),
+    /// loading any not loaded yet.
+    pub fn documents(&self) -> Result<Vec<DocHandle>> {
+        self.docs.all()
     }
 
     /// Reads a document (takes the document lock briefly).
-    pub fn read<R>(&self, area: Area, f: impl FnOnce(&Automerge) -> R) -> R {
-        self.handle(area).with_document(|doc| f(doc))
+    pub fn read<R>(&self, area: Area, f: impl FnOnce(&Automerge) -> Result<R>) -> Result<R> {
+        self.handle(area)?.with_document(|doc| f(doc))
     }
 
     /// Applies one user action as one transaction and one commit, then makes
@@ -297,7 +301,7 @@ impl Store {
             member_id: self.device.member_id.clone(),
             at: Stamp::now(),
         };
-        let handle = self.handle(area);
+        let handle = self.handle(area)?;
         let (value, chunk) = handle.with_document(|doc| -> Result<_> {
             let mut tx = doc.transaction();
             let value = match f(&mut tx, &audit) {
@@ -343,7 +347,7 @@ impl Store {
     pub fn counts(&self) -> Result<BTreeMap<&'static str, usize>> {
         let mut out = BTreeMap::new();
         for (kind, area) in ALL_KINDS {
-            let n = self.read(*area, |doc| records::count_live(doc, kind));
+            let n = self.read(*area, |doc| Ok(records::count_live(doc, kind)))?;
             out.insert(*kind, n);
         }
         Ok(out)
@@ -351,8 +355,9 @@ impl Store {
 
     /// Change hashes at the tip of each document (equal on two devices that
     /// hold the same changes).
-    pub fn heads(&self) -> BTreeMap<String, Vec<String>> {
-        self.documents()
+    pub fn heads(&self) -> Result<BTreeMap<String, Vec<String>>> {
+        Ok(self
+            .documents()?
             .into_iter()
             .map(|h| {
                 let heads = h.with_document(|d| d.get_heads());
@@ -361,7 +366,7 @@ impl Store {
                     heads.iter().map(|x| x.to_string()).collect(),
                 )
             })
-            .collect()
+            .collect())
     }
 }
 

@@ -1,9 +1,8 @@
 //! Questions the screens and the CLI ask ("what is slipping"), answered by
 //! scanning only the few scalar fields needed and hydrating just the matches.
 
-use automerge::{ObjType, ReadDoc, ScalarValue, Value};
+use automerge::{ObjType, ReadDoc, ScalarValueRef, ValueRef};
 
-use super::records::{hydrate_record, is_deleted};
 use super::stock::read_on_hand;
 use super::{Result, Store, StoreError, kind_map};
 use crate::model::{
@@ -27,43 +26,60 @@ pub struct Renewal {
     pub days_left: i64,
 }
 
-fn str_field<D: ReadDoc>(doc: &D, obj: &automerge::ObjId, key: &str) -> Option<String> {
-    match doc.get(obj, key) {
-        Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
-            ScalarValue::Str(s) => Some(s.to_string()),
-            _ => None,
-        },
-        _ => None,
-    }
+/// The scalar fields a query looks at, read in one pass over a record's map.
+#[derive(Debug, Default)]
+struct Peek {
+    deleted: bool,
+    fields: Vec<Option<String>>,
 }
 
-/// Visits every live record of `R`, passing its object id; hydrates those
-/// for which `keep` says yes.
+/// Reads `wanted` string fields (and whether `deleted_at` is set) from a
+/// record map in a single sequential pass.
+fn peek<D: ReadDoc>(doc: &D, obj: &automerge::ObjId, wanted: &[&str]) -> Peek {
+    let mut out = Peek {
+        deleted: false,
+        fields: vec![None; wanted.len()],
+    };
+    for item in doc.map_range(obj, ..) {
+        let ValueRef::Scalar(value) = &item.value else {
+            continue;
+        };
+        if item.key == "deleted_at" {
+            out.deleted = !matches!(value, ScalarValueRef::Null);
+        } else if let Some(slot) = wanted.iter().position(|w| *w == item.key)
+            && let ScalarValueRef::Str(s) = value
+        {
+            out.fields[slot] = Some(s.to_string());
+        }
+    }
+    out
+}
+
+/// Visits every live record of `R`, peeking at `fields`; hydrates those for
+/// which `keep` says yes.
 fn select<R: Record, D: super::DocRead>(
     doc: &D,
-    mut keep: impl FnMut(&D, &automerge::ObjId) -> bool,
+    fields: &[&str],
+    mut keep: impl FnMut(&[Option<String>]) -> bool,
 ) -> Result<Vec<R>> {
     let Some(map) = kind_map(doc, R::KIND) else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::new();
-    for id in doc.keys(&map) {
-        let Ok(Some((Value::Object(ObjType::Map), obj))) = ReadDoc::get(doc, &map, id.as_str())
-        else {
-            continue;
-        };
-        if is_deleted(doc, &obj) || !keep(doc, &obj) {
-            continue;
-        }
-        if let Some(r) = hydrate_record::<R, D>(doc, &id)? {
-            out.push(r);
+    let mut objects = Vec::new();
+    for item in ReadDoc::map_range(doc, &map, ..) {
+        if matches!(item.value, ValueRef::Object(ObjType::Map)) {
+            objects.push(item.id());
         }
     }
+    let mut out = Vec::new();
+    for obj in objects {
+        let peeked = peek(doc, &obj, fields);
+        if peeked.deleted || !keep(&peeked.fields) {
+            continue;
+        }
+        out.push(super::fast_read::read_record::<R, _>(doc, &obj)?);
+    }
     Ok(out)
-}
-
-fn status_is<D: ReadDoc>(doc: &D, obj: &automerge::ObjId, status: &str) -> bool {
-    str_field(doc, obj, "status").as_deref() == Some(status)
 }
 
 impl Store {
@@ -71,9 +87,9 @@ impl Store {
     pub fn overdue_tasks(&self, today: Date) -> Result<Vec<Task>> {
         let today = today.to_string();
         let mut tasks = self.read(Task::AREA, |doc| {
-            select::<Task, _>(doc, |doc, obj| {
-                !status_is(doc, obj, TaskStatus::Done.as_str())
-                    && str_field(doc, obj, "due").is_some_and(|due| due < today)
+            select::<Task, _>(doc, &["status", "due"], |f| {
+                f[0].as_deref() != Some(TaskStatus::Done.as_str())
+                    && f[1].as_deref().is_some_and(|due| due < today.as_str())
             })
         })?;
         tasks.sort_by(|a, b| a.due.cmp(&b.due).then(a.id.cmp(&b.id)));
@@ -83,8 +99,8 @@ impl Store {
     /// Blocked tasks, longest blocked first.
     pub fn blocked_tasks(&self) -> Result<Vec<Task>> {
         let mut tasks = self.read(Task::AREA, |doc| {
-            select::<Task, _>(doc, |doc, obj| {
-                status_is(doc, obj, TaskStatus::Blocked.as_str())
+            select::<Task, _>(doc, &["status"], |f| {
+                f[0].as_deref() == Some(TaskStatus::Blocked.as_str())
             })
         })?;
         tasks.sort_by(|a, b| a.blocked_since.cmp(&b.blocked_since).then(a.id.cmp(&b.id)));
@@ -95,8 +111,8 @@ impl Store {
     pub fn tasks_by_owner(&self, owner: &str) -> Result<Vec<Task>> {
         let wanted = owner.trim().to_lowercase();
         self.read(Task::AREA, |doc| {
-            select::<Task, _>(doc, |doc, obj| {
-                str_field(doc, obj, "owner").is_some_and(|o| o.to_lowercase() == wanted)
+            select::<Task, _>(doc, &["owner"], |f| {
+                f[0].as_deref().is_some_and(|o| o.to_lowercase() == wanted)
             })
         })
     }
@@ -113,29 +129,29 @@ impl Store {
             let Some(map) = kind_map(doc, InventoryItem::KIND) else {
                 return Ok(Vec::new());
             };
+            let objects: Vec<automerge::ObjId> = doc
+                .map_range(&map, ..)
+                .filter(|item| matches!(item.value, ValueRef::Object(ObjType::Map)))
+                .map(|item| item.id())
+                .collect();
             let mut out = Vec::new();
-            for id in doc.keys(&map) {
-                let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(&map, id.as_str())
-                else {
-                    continue;
-                };
-                if is_deleted(doc, &obj) {
+            for obj in objects {
+                let on_hand = read_on_hand(doc, &obj);
+                if on_hand.is_empty() {
                     continue;
                 }
-                let on_hand = read_on_hand(doc, &obj);
-                let mut item: Option<InventoryItem> = None;
+                let item: InventoryItem = super::fast_read::read_record(doc, &obj)?;
+                if item.deleted_at.is_some() {
+                    continue;
+                }
                 for site in &sites {
                     let Some(qty) = on_hand.get(site).copied() else {
                         continue;
                     };
-                    if item.is_none() {
-                        item = hydrate_record(doc, &id)?;
-                    }
-                    let Some(it) = &item else { break };
-                    let threshold = it.reorder_threshold(site);
+                    let threshold = item.reorder_threshold(site);
                     if qty <= threshold {
                         out.push(LowStock {
-                            item: it.clone(),
+                            item: item.clone(),
                             site_id: site.clone(),
                             on_hand: qty,
                             threshold,
@@ -151,8 +167,9 @@ impl Store {
     pub fn contracts_renewing_within(&self, today: Date, days: i64) -> Result<Vec<Renewal>> {
         let (from, to) = (today.to_string(), today.add_days(days).to_string());
         let contracts = self.read(Contract::AREA, |doc| {
-            select::<Contract, _>(doc, |doc, obj| {
-                str_field(doc, obj, "renewal_date").is_some_and(|d| d >= from && d <= to)
+            select::<Contract, _>(doc, &["renewal_date"], |f| {
+                f[0].as_deref()
+                    .is_some_and(|d| d >= from.as_str() && d <= to.as_str())
             })
         })?;
         let mut out: Vec<Renewal> = contracts
@@ -169,8 +186,8 @@ impl Store {
     /// Purchase orders that are not closed.
     pub fn open_purchase_orders(&self) -> Result<Vec<PurchaseOrder>> {
         self.read(PurchaseOrder::AREA, |doc| {
-            select::<PurchaseOrder, _>(doc, |doc, obj| {
-                !status_is(doc, obj, PoStatus::Closed.as_str())
+            select::<PurchaseOrder, _>(doc, &["status"], |f| {
+                f[0].as_deref() != Some(PoStatus::Closed.as_str())
             })
         })
     }
@@ -178,8 +195,8 @@ impl Store {
     /// Invoices not yet matched to a purchase order (and not paid).
     pub fn unmatched_invoices(&self) -> Result<Vec<Invoice>> {
         self.read(Invoice::AREA, |doc| {
-            select::<Invoice, _>(doc, |doc, obj| {
-                str_field(doc, obj, "purchase_order").is_none() && !status_is(doc, obj, "paid")
+            select::<Invoice, _>(doc, &["purchase_order", "status"], |f| {
+                f[0].is_none() && f[1].as_deref() != Some("paid")
             })
         })
     }

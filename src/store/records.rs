@@ -18,17 +18,37 @@ pub(crate) fn kind_map_mut(
     }
 }
 
-/// Hydrates one record, `None` if absent.
+/// Reads one record, `None` if absent.
 pub(crate) fn hydrate_record<R: Record, D: super::DocRead>(doc: &D, id: &str) -> Result<Option<R>> {
     let Some(map) = kind_map(doc, R::KIND) else {
         return Ok(None);
     };
-    if automerge::ReadDoc::get(doc, &map, id)?.is_none() {
-        return Ok(None);
+    match automerge::ReadDoc::get(doc, &map, id)? {
+        Some((automerge::Value::Object(ObjType::Map), obj)) => {
+            Ok(Some(super::fast_read::read_record::<R, _>(doc, &obj)?))
+        }
+        _ => Ok(None),
     }
-    Ok(Some(autosurgeon::hydrate_prop::<_, R, _, _>(
-        doc, &map, id,
-    )?))
+}
+
+/// Every record of a kind, in id order (ids are UUID v7: oldest first).
+pub(crate) fn read_all<R: Record, D: ReadDoc>(doc: &D, include_deleted: bool) -> Result<Vec<R>> {
+    let Some(map) = kind_map(doc, R::KIND) else {
+        return Ok(Vec::new());
+    };
+    let objects: Vec<automerge::ObjId> = doc
+        .map_range(&map, ..)
+        .filter(|item| matches!(item.value, automerge::ValueRef::Object(ObjType::Map)))
+        .map(|item| item.id())
+        .collect();
+    let mut out = Vec::with_capacity(objects.len());
+    for obj in objects {
+        let record: R = super::fast_read::read_record(doc, &obj)?;
+        if include_deleted || !record.is_deleted() {
+            out.push(record);
+        }
+    }
+    Ok(out)
 }
 
 /// Number of records of `kind` without `deleted_at`.
@@ -92,19 +112,7 @@ impl Store {
 
     /// All records of a kind, oldest first; soft-deleted ones only if asked.
     pub fn list<R: Record>(&self, include_deleted: bool) -> Result<Vec<R>> {
-        self.read(R::AREA, |doc| {
-            let Some(map) = kind_map(doc, R::KIND) else {
-                return Ok(Vec::new());
-            };
-            let mut out = Vec::new();
-            for id in doc.keys(&map) {
-                let record: R = autosurgeon::hydrate_prop(doc, &map, id.as_str())?;
-                if include_deleted || !record.is_deleted() {
-                    out.push(record);
-                }
-            }
-            Ok(out)
-        })
+        self.read(R::AREA, |doc| read_all::<R, _>(doc, include_deleted))
     }
 
     /// Applies `edit` to a record in one transaction: reads the current

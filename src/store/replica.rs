@@ -17,10 +17,10 @@ impl Store {
             ));
         }
         let mut applied = 0;
-        for ours in self.documents() {
-            let theirs = other
-                .documents()
-                .into_iter()
+        let their_docs = other.documents()?;
+        for ours in self.documents()? {
+            let theirs = their_docs
+                .iter()
                 .find(|h| h.document_id() == ours.document_id())
                 .ok_or_else(|| StoreError::Rejected("the other replica lacks a document".into()))?;
             let mut snapshot = theirs.with_document(|d| d.fork());

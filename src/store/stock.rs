@@ -216,15 +216,18 @@ impl Store {
             let Some(items) = kind_map(doc, InventoryItem::KIND) else {
                 return Ok(Vec::new());
             };
+            let objects: Vec<automerge::ObjId> = doc
+                .map_range(&items, ..)
+                .filter(|item| matches!(item.value, automerge::ValueRef::Object(ObjType::Map)))
+                .map(|item| item.id())
+                .collect();
             let mut out = Vec::new();
-            for id in doc.keys(&items) {
-                let Some(item) = hydrate_record::<InventoryItem, _>(doc, &id)? else {
-                    continue;
-                };
+            for obj in objects {
+                let item: InventoryItem = super::fast_read::read_record(doc, &obj)?;
                 if item.deleted_at.is_some() && !include_deleted {
                     continue;
                 }
-                let on_hand = read_on_hand(doc, &item_obj(doc, &id)?);
+                let on_hand = read_on_hand(doc, &obj);
                 out.push(ItemStock { item, on_hand });
             }
             Ok(out)

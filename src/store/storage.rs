@@ -157,7 +157,8 @@ impl DurableStorage {
         lock(&self.inner.protected).contains(doc_id)
     }
 
-    fn delete_durable(&self, key: &StorageKey) -> io::Result<()> {
+    /// Deletes a chunk (unless deletes are refused, see module docs).
+    pub(crate) fn delete_durable(&self, key: &StorageKey) -> io::Result<()> {
         if self.inner.put_failed.load(Ordering::SeqCst) {
             tracing::warn!(%key, "keeping chunk: an earlier write failed this session");
             return Ok(());
@@ -180,6 +181,25 @@ impl DurableStorage {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e),
         }
+    }
+
+    /// Keys stored under `prefix` (without reading or checking the files).
+    pub(crate) fn list_keys(&self, prefix: &StorageKey) -> Vec<StorageKey> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.path_for(prefix)];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    stack.push(path);
+                } else if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX)
+                    && let Some(key) = self.key_for(&path)
+                {
+                    out.push(key);
+                }
+            }
+        }
+        out
     }
 
     fn load_one(&self, key: &StorageKey) -> Option<Vec<u8>> {

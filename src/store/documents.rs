@@ -1,0 +1,204 @@
+//! The workspace's documents as the store sees them: the root document,
+//! always loaded, and one document per area, loaded the first time it is
+//! used (a `bureau task add` never pays for loading meetings or SOP bodies).
+//!
+//! When an area document is loaded and its directory holds more than one
+//! snapshot (samod deletes superseded chunks only on the next save, so an
+//! exit right after a compaction leaves the old snapshot behind), a
+//! background thread writes one fresh snapshot and removes the chunks it
+//! covers, so the next load reads each change once.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use automerge::ReadDoc;
+use samod::storage::StorageKey;
+use samod::{DocHandle, DocumentId, Repo};
+
+use super::storage::DurableStorage;
+use super::{Result, StoreError};
+use crate::model::Area;
+
+pub(crate) struct Documents {
+    repo: Repo,
+    storage: DurableStorage,
+    runtime: tokio::runtime::Handle,
+    data_dir: PathBuf,
+    area_ids: BTreeMap<Area, DocumentId>,
+    loaded: Mutex<BTreeMap<Area, DocHandle>>,
+    upkeep: Mutex<Vec<std::thread::JoinHandle<()>>>,
+}
+
+impl Documents {
+    /// Wraps documents that are all already loaded (a workspace just created).
+    pub(crate) fn new(
+        repo: Repo,
+        storage: DurableStorage,
+        data_dir: PathBuf,
+        loaded: BTreeMap<Area, DocHandle>,
+    ) -> Self {
+        let area_ids = loaded
+            .iter()
+            .map(|(a, h)| (*a, h.document_id().clone()))
+            .collect();
+        Documents {
+            repo,
+            storage,
+            runtime: tokio::runtime::Handle::current(),
+            data_dir,
+            area_ids,
+            loaded: Mutex::new(loaded),
+            upkeep: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Documents of an existing workspace: `root` loaded, areas by id.
+    pub(crate) fn lazy(
+        repo: Repo,
+        storage: DurableStorage,
+        data_dir: PathBuf,
+        root: DocHandle,
+        area_ids: BTreeMap<Area, DocumentId>,
+    ) -> Self {
+        let docs = Documents {
+            repo,
+            storage,
+            runtime: tokio::runtime::Handle::current(),
+            data_dir,
+            area_ids,
+            loaded: Mutex::new(BTreeMap::new()),
+            upkeep: Mutex::new(Vec::new()),
+        };
+        docs.after_load(&root);
+        let mut loaded = lock(&docs.loaded);
+        for (area, id) in &docs.area_ids {
+            if id == root.document_id() {
+                loaded.insert(*area, root.clone());
+            }
+        }
+        drop(loaded);
+        docs
+    }
+
+    pub(crate) fn repo(&self) -> &Repo {
+        &self.repo
+    }
+
+    /// The document holding `area`, loading it on first use. Blocks: call
+    /// from a plain or blocking thread, never from inside an async task.
+    pub(crate) fn get(&self, area: Area) -> Result<DocHandle> {
+        if let Some(handle) = lock(&self.loaded).get(&area) {
+            return Ok(handle.clone());
+        }
+        let id = self
+            .area_ids
+            .get(&area)
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("the workspace has no {} document", area.name()))
+            })?
+            .clone();
+        // Another area may share the document (single-document layout).
+        let shared = lock(&self.loaded)
+            .values()
+            .find(|h| h.document_id() == &id)
+            .cloned();
+        let handle = match shared {
+            Some(h) => h,
+            None => {
+                let found = self.runtime.block_on(self.repo.find(id))?;
+                let handle = found.ok_or_else(|| self.missing(area.name()))?;
+                self.after_load(&handle);
+                handle
+            }
+        };
+        lock(&self.loaded).insert(area, handle.clone());
+        Ok(handle)
+    }
+
+    /// Every distinct document, loading those not loaded yet.
+    pub(crate) fn all(&self) -> Result<Vec<DocHandle>> {
+        let mut out: Vec<DocHandle> = Vec::new();
+        for area in Area::ALL {
+            let handle = self.get(area)?;
+            if !out.iter().any(|h| h.document_id() == handle.document_id()) {
+                out.push(handle);
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn missing(&self, what: &str) -> StoreError {
+        missing_document(&self.storage, &self.data_dir, what)
+    }
+
+    fn after_load(&self, handle: &DocHandle) {
+        let doc_id = handle.document_id().to_string();
+        let waiting = handle.with_document(|d| d.get_missing_deps(&[]));
+        if !waiting.is_empty() {
+            tracing::warn!(doc = %doc_id, missing = waiting.len(), "document has changes waiting for missing ones; keeping all its chunks");
+            self.storage.protect(&doc_id);
+            return;
+        }
+        let snapshots = self
+            .storage
+            .list_keys(&StorageKey::snapshot_prefix(handle.document_id()));
+        if snapshots.len() <= 1 {
+            return;
+        }
+        let storage = self.storage.clone();
+        let handle = handle.clone();
+        let job = std::thread::spawn(move || {
+            if let Err(e) = compact(&storage, &handle) {
+                tracing::warn!(doc = %handle.document_id(), error = %e, "background compaction failed; will retry next time");
+            }
+        });
+        lock(&self.upkeep).push(job);
+    }
+
+    /// Waits for background compactions to finish.
+    pub(crate) fn finish_upkeep(&self) {
+        let jobs: Vec<_> = lock(&self.upkeep).drain(..).collect();
+        for job in jobs {
+            let _ = job.join();
+        }
+    }
+}
+
+/// Writes one snapshot of the document and removes every chunk it covers.
+fn compact(storage: &DurableStorage, handle: &DocHandle) -> std::io::Result<()> {
+    let doc_id = handle.document_id();
+    let mut covered = storage.list_keys(&StorageKey::snapshot_prefix(doc_id));
+    covered.extend(storage.list_keys(&StorageKey::incremental_prefix(doc_id)));
+    // Every listed chunk is already in the loaded document, so a snapshot
+    // taken now contains all of them.
+    let (heads, bytes) = handle.with_document(|d| (d.get_heads(), d.save()));
+    let key = StorageKey::snapshot_path(doc_id, &samod_core::CompactionHash::new(&heads));
+    storage.put_durable(&key, &bytes)?;
+    for old in covered.into_iter().filter(|k| k != &key) {
+        storage.delete_durable(&old)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn missing_document(
+    storage: &DurableStorage,
+    data_dir: &std::path::Path,
+    what: &str,
+) -> StoreError {
+    let quarantined = storage.quarantined();
+    let note = if quarantined.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} damaged file(s) were moved to {}",
+            quarantined.len(),
+            data_dir.join("quarantine").display()
+        )
+    };
+    StoreError::Corrupt(format!("the {what} document could not be loaded{note}"))
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
