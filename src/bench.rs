@@ -135,7 +135,7 @@ pub fn run_store_bench(
     let today = Date::new(2026, 11, 22).unwrap_or_default();
 
     let started = Instant::now();
-    let store = runtime.block_on(Store::init(&dir, "L office", "Bench Admin", layout))?;
+    let store = runtime.block_on(Store::init(&dir, "L office", "Bench Admin", layout, None))?;
     build_office(&store, size, 42, today, |done, total| {
         eprint!("\rbuilding fixture: {done}/{total}   ");
     })?;

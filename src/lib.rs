@@ -11,3 +11,4 @@ pub mod cli;
 pub mod fixture;
 pub mod model;
 pub mod store;
+pub mod sync;

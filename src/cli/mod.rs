@@ -4,6 +4,7 @@
 //! when a command fails validation.
 
 mod inventory;
+mod network;
 mod output;
 mod tasks;
 mod workspace;
@@ -26,6 +27,18 @@ pub struct Cli {
     /// Data directory (default: the platform data dir, e.g. ~/.local/share/bureau).
     #[arg(long, global = true, env = "BUREAU_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+
+    /// LAN only: no relays, no DNS lookups, nothing outside the local network.
+    #[arg(long, global = true, env = "BUREAU_OFFLINE")]
+    pub offline: bool,
+
+    /// Listen on ADDR (e.g. 0.0.0.0:4433) instead of the port used last time.
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub bind: Option<std::net::SocketAddr>,
+
+    /// Don't look for peers on the LAN with multicast DNS.
+    #[arg(long, global = true, hide = true, env = "BUREAU_NO_MDNS")]
+    pub no_mdns: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -50,6 +63,22 @@ pub enum Command {
     Status,
     /// Measure the store on a large generated office and print the figures.
     Bench(workspace::BenchArgs),
+    /// Run as an always-on peer until SIGINT/SIGTERM.
+    Serve,
+    /// Make a one-time invite ticket (admins only); prints the ticket alone.
+    Invite(network::InviteArgs),
+    /// Join a workspace with a ticket from `bureau invite`.
+    Join(network::JoinArgs),
+    /// Connect to known peers, sync until in sync, exit.
+    Sync(network::SyncArgs),
+    /// Members' devices: online, last synced, our changes they have not seen.
+    Peers {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Membership: remove a member, change a role, list members.
+    #[command(subcommand)]
+    Member(network::MemberCommand),
 }
 
 /// Runs a parsed command line.
@@ -70,9 +99,23 @@ pub fn run(cli: Cli) -> Result<()> {
         .enable_all()
         .build()
         .context("starting the runtime")?;
+    let net = crate::sync::NetOptions {
+        offline: cli.offline,
+        bind: cli.bind,
+        mdns: !cli.no_mdns,
+    };
     match command {
         Command::Init(args) => workspace::init(&runtime, &data_dir, args),
         Command::Bench(args) => workspace::bench(&runtime, args),
+        Command::Serve => network::serve(&runtime, &data_dir, &net),
+        Command::Join(args) => network::join(&runtime, &data_dir, &net, args),
+        Command::Sync(args) => network::sync(&runtime, &data_dir, &net, args),
+        Command::Invite(args) => {
+            let store = runtime.block_on(Store::open(&data_dir, "bureau invite"))?;
+            let result = network::invite(&runtime, &store, &net, args);
+            runtime.block_on(store.close());
+            result
+        }
         other => {
             let purpose = command_name(&other);
             let store = runtime.block_on(Store::open(&data_dir, &purpose))?;
@@ -93,18 +136,47 @@ fn command_name(command: &Command) -> String {
         Command::Export(_) => "export",
         Command::Status => "status",
         Command::Bench(_) => "bench",
+        Command::Serve => "serve",
+        Command::Invite(_) => "invite",
+        Command::Join(_) => "join",
+        Command::Sync(_) => "sync",
+        Command::Peers { .. } => "peers",
+        Command::Member(_) => "member",
     };
     format!("bureau {name}")
 }
 
 fn dispatch(store: &Store, command: Command) -> Result<()> {
+    if command_writes(&command) {
+        network::ensure_can_write(store)?;
+    }
     match command {
         Command::Task(cmd) => tasks::run(store, cmd),
         Command::Item(cmd) => inventory::run_item(store, cmd),
         Command::Stock(cmd) => inventory::run_stock(store, cmd),
         Command::Export(args) => workspace::export(store, args),
         Command::Status => workspace::status(store),
-        Command::Init(_) | Command::Bench(_) => Ok(()),
+        Command::Peers { json } => network::peers(store, json),
+        Command::Member(cmd) => network::member(store, cmd),
+        Command::Init(_)
+        | Command::Bench(_)
+        | Command::Serve
+        | Command::Invite(_)
+        | Command::Join(_)
+        | Command::Sync(_) => Ok(()),
+    }
+}
+
+/// Commands that change records (refused on a viewer's device).
+fn command_writes(command: &Command) -> bool {
+    match command {
+        Command::Task(cmd) => !matches!(
+            cmd,
+            tasks::TaskCommand::List(_) | tasks::TaskCommand::Show { .. }
+        ),
+        Command::Item(cmd) => matches!(cmd, inventory::ItemCommand::Add(_)),
+        Command::Stock(_) => true,
+        _ => false,
     }
 }
 

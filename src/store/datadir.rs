@@ -31,6 +31,10 @@ pub struct DeviceConfig {
     pub root_doc: String,
     /// The member this device acts as.
     pub member_id: String,
+    /// The founder's device key (endpoint id): the trust anchor for the
+    /// signed membership log. Recorded at `init` or from the invite ticket.
+    #[serde(default)]
+    pub founder: Option<String>,
 }
 
 impl DeviceConfig {

@@ -48,3 +48,13 @@ pub(crate) fn read_record<R: Record, D: ReadDoc>(doc: &D, obj: &ObjId) -> Result
         StoreError::Corrupt(format!("a {} record has an unexpected shape: {e}", R::KIND))
     })
 }
+
+/// Reads any serde value stored as an Automerge map.
+pub(crate) fn read_value<T: serde::de::DeserializeOwned, D: ReadDoc>(
+    doc: &D,
+    obj: &ObjId,
+) -> Result<T> {
+    let value = doc.hydrate(obj, None)?;
+    serde_json::from_value(to_json(&value))
+        .map_err(|e| StoreError::Corrupt(format!("unexpected shape: {e}")))
+}

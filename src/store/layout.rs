@@ -91,6 +91,9 @@ pub(super) async fn create_documents(
     let chunk = root.with_document(|doc| -> Result<_> {
         let mut tx = doc.transaction();
         tx.put(ROOT, "schema_version", SCHEMA_VERSION)?;
+        // Maps every peer writes to concurrently: created once, here.
+        tx.put_object(ROOT, "membership", ObjType::Map)?;
+        tx.put_object(ROOT, "addresses", ObjType::Map)?;
         autosurgeon::reconcile_prop(&mut tx, ROOT, "workspace", &ws)?;
         autosurgeon::reconcile_prop(&mut tx, ROOT, "areas", &areas)?;
         let root_areas: Vec<Area> = match layout {

@@ -17,6 +17,7 @@ mod documents;
 mod export;
 mod fast_read;
 mod layout;
+mod membership_log;
 mod queries;
 mod records;
 mod replica;
@@ -38,6 +39,7 @@ use crate::model::{Area, Audit, Member, Stamp, ValidationError, Workspace};
 pub use conflicts::FieldConflict;
 pub use datadir::{DataDirLock, DeviceConfig, default_data_dir};
 pub use layout::{ALL_KINDS, Layout};
+pub use membership_log::{DeviceAddresses, StoredEntry};
 pub use queries::{LowStock, Renewal};
 pub use stock::{ItemStock, StockChange};
 pub use storage::{DurableStorage, Quarantined};
@@ -115,6 +117,13 @@ pub fn kind_label<R: crate::model::Record>() -> &'static str {
     records::singular(R::KIND)
 }
 
+/// How a networked repo identifies itself and decides what to share.
+pub struct Network<A> {
+    /// samod peer id: the device's endpoint id.
+    pub peer_id: String,
+    pub policy: A,
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Paths inside a data directory.
@@ -130,7 +139,7 @@ fn quarantine_dir(data_dir: &Path) -> PathBuf {
 pub struct Store {
     data_dir: PathBuf,
     storage: DurableStorage,
-    docs: documents::Documents,
+    docs: std::sync::Arc<documents::Documents>,
     device: DeviceConfig,
     _lock: DataDirLock,
 }
@@ -144,13 +153,23 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    async fn start_repo(data_dir: &Path) -> Result<(Repo, DurableStorage)> {
+    async fn start_repo<A: samod::SharePolicy>(
+        data_dir: &Path,
+        net: Option<Network<A>>,
+    ) -> Result<(Repo, DurableStorage)> {
         let storage = DurableStorage::open(&store_dir(data_dir), &quarantine_dir(data_dir))
             .map_err(|e| StoreError::io(format!("opening storage in {}", data_dir.display()), e))?;
-        let repo = Repo::build_tokio()
-            .with_storage(storage.clone())
-            .load()
-            .await;
+        let builder = Repo::build_tokio().with_storage(storage.clone());
+        let repo = match net {
+            Some(net) => {
+                builder
+                    .with_peer_id(samod::PeerId::from(net.peer_id))
+                    .with_share_policy(net.policy)
+                    .load()
+                    .await
+            }
+            None => builder.load().await,
+        };
         Ok((repo, storage))
     }
 
@@ -161,6 +180,7 @@ impl Store {
         workspace_name: &str,
         member_name: &str,
         layout: Layout,
+        founder_device: Option<String>,
     ) -> Result<Store> {
         let workspace = Workspace {
             id: crate::model::new_id(),
@@ -177,27 +197,44 @@ impl Store {
         if DeviceConfig::load(data_dir)?.is_some() {
             return Err(StoreError::AlreadyInitialized(data_dir.to_path_buf()));
         }
-        let (repo, storage) = Self::start_repo(data_dir).await?;
+        let (repo, storage) = Self::start_repo::<samod::ShareConfig>(data_dir, None).await?;
         let member_id = crate::model::new_id();
         let docs =
             layout::create_documents(&repo, &storage, &workspace, &member_id, layout).await?;
         let device = DeviceConfig {
             root_doc: docs[&Area::Root].document_id().to_string(),
             member_id: member_id.clone(),
+            founder: founder_device.clone(),
         };
         let store = Store {
             data_dir: data_dir.to_path_buf(),
-            docs: documents::Documents::new(repo, storage.clone(), data_dir.to_path_buf(), docs),
+            docs: std::sync::Arc::new(documents::Documents::new(
+                repo,
+                storage.clone(),
+                data_dir.to_path_buf(),
+                docs,
+            )),
             storage,
             device,
             _lock: lock,
         };
-        store.create(Member {
+        let mut founder = Member {
             id: member_id,
             name: member_name.trim().to_string(),
             role: crate::model::Role::Admin,
             ..Default::default()
-        })?;
+        };
+        if let Some(device) = founder_device {
+            founder.devices.insert(
+                device.clone(),
+                crate::model::Device {
+                    endpoint_id: device,
+                    label: "first device".into(),
+                    added_at: workspace.created_at,
+                },
+            );
+        }
+        store.create(founder)?;
         // The device file is written last: a crash before this leaves no
         // half-made workspace that `open` would trust.
         store.device.save(data_dir)?;
@@ -207,26 +244,85 @@ impl Store {
     /// Opens the workspace in `data_dir`. `purpose` names this process in the
     /// lock file so a second process can say who holds the directory.
     pub async fn open(data_dir: &Path, purpose: &str) -> Result<Store> {
+        Self::open_networked::<samod::ShareConfig, _>(data_dir, purpose, None, |_| async { Ok(()) })
+            .await
+    }
+
+    /// Opens the workspace with a networked repo: samod's peer id and share
+    /// policy set, and `connect` run (e.g. to dial peers) before the root
+    /// document is looked up.
+    pub async fn open_networked<A, F>(
+        data_dir: &Path,
+        purpose: &str,
+        net: Option<Network<A>>,
+        connect: impl FnOnce(Repo) -> F,
+    ) -> Result<Store>
+    where
+        A: samod::SharePolicy,
+        F: std::future::Future<Output = Result<()>>,
+    {
         if !data_dir.join("device.json").exists() {
             return Err(StoreError::NoWorkspace(data_dir.to_path_buf()));
         }
         let lock = DataDirLock::acquire(data_dir, purpose)?;
         let device = DeviceConfig::load(data_dir)?
             .ok_or_else(|| StoreError::NoWorkspace(data_dir.into()))?;
-        let (repo, storage) = Self::start_repo(data_dir).await?;
+        Self::open_device(data_dir, lock, device, net, connect).await
+    }
+
+    /// Joins a workspace that exists only on peers: `connect` must link the
+    /// repo to a peer holding it. Every document is fetched before
+    /// `device.json` is written, so a failed join leaves no half workspace.
+    pub async fn join_networked<A, F>(
+        data_dir: &Path,
+        device: DeviceConfig,
+        net: Network<A>,
+        connect: impl FnOnce(Repo) -> F,
+    ) -> Result<Store>
+    where
+        A: samod::SharePolicy,
+        F: std::future::Future<Output = Result<()>>,
+    {
+        datadir::ensure_dir(data_dir)?;
+        let lock = DataDirLock::acquire(data_dir, "join")?;
+        if DeviceConfig::load(data_dir)?.is_some() {
+            return Err(StoreError::AlreadyInitialized(data_dir.to_path_buf()));
+        }
+        let store = Self::open_device(data_dir, lock, device, Some(net), connect).await?;
+        let docs = store.docs_clone_for_blocking();
+        tokio::task::spawn_blocking(move || docs.all().map(|_| ()))
+            .await
+            .map_err(|_| StoreError::Stopped)??;
+        store.device.save(data_dir)?;
+        Ok(store)
+    }
+
+    async fn open_device<A, F>(
+        data_dir: &Path,
+        lock: DataDirLock,
+        device: DeviceConfig,
+        net: Option<Network<A>>,
+        connect: impl FnOnce(Repo) -> F,
+    ) -> Result<Store>
+    where
+        A: samod::SharePolicy,
+        F: std::future::Future<Output = Result<()>>,
+    {
+        let (repo, storage) = Self::start_repo(data_dir, net).await?;
+        connect(repo.clone()).await?;
         let root_id = DocumentId::from_str(&device.root_doc).map_err(|_| {
             StoreError::Corrupt("device.json has an invalid root document id".into())
         })?;
         let (root, area_ids) = layout::find_root(&repo, &storage, root_id, data_dir).await?;
         Ok(Store {
             data_dir: data_dir.to_path_buf(),
-            docs: documents::Documents::lazy(
+            docs: std::sync::Arc::new(documents::Documents::lazy(
                 repo,
                 storage.clone(),
                 data_dir.to_path_buf(),
                 root,
                 area_ids,
-            ),
+            )),
             storage,
             device,
             _lock: lock,
@@ -261,6 +357,15 @@ impl Store {
 
     pub fn member_id(&self) -> &str {
         &self.device.member_id
+    }
+
+    /// This device's settings (root document, member, founder key).
+    pub fn device(&self) -> &DeviceConfig {
+        &self.device
+    }
+
+    fn docs_clone_for_blocking(&self) -> std::sync::Arc<documents::Documents> {
+        self.docs.clone()
     }
 
     /// Corrupt files moved aside while loading.

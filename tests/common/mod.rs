@@ -38,6 +38,7 @@ impl Fixture {
                 "Acme Office",
                 "Ana Ruiz",
                 Layout::PerArea,
+                None,
             ))
             .expect("init")
     }

@@ -1,0 +1,284 @@
+//! `bureau serve`, `invite`, `join`, `sync`, `peers`, `member ...`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+
+use super::output::{print_json, table};
+use crate::model::{Role, Stamp};
+use crate::store::Store;
+use crate::sync::membership::Action;
+use crate::sync::{NetOptions, Node, Ticket, identity, invite, net, node};
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// Role the new member gets.
+    #[arg(long, default_value = "member")]
+    pub role: Role,
+    /// How long the ticket stays valid, e.g. 30m, 24h, 7d.
+    #[arg(long, default_value = "24h")]
+    pub expires: String,
+}
+
+#[derive(Debug, Args)]
+pub struct JoinArgs {
+    /// The ticket printed by `bureau invite` on the inviting device.
+    pub ticket: String,
+    /// Your name as the team will see it.
+    #[arg(long)]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Remove a member: every peer refuses their devices from now on.
+    Remove { name: String },
+    /// Change a member's role (admin, member, viewer).
+    Role { name: String, role: Role },
+    /// List members with their roles and devices.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn serve(runtime: &tokio::runtime::Runtime, data_dir: &Path, net: &NetOptions) -> Result<()> {
+    let node = runtime.block_on(Node::start(data_dir, "bureau serve", net))?;
+    let addrs = net::addr_strings(&node.addr());
+    println!("ready {} {}", node.id(), addrs.join(" "));
+    use std::io::Write;
+    std::io::stdout().flush()?;
+    runtime.block_on(async {
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        tokio::signal::ctrl_c().await?;
+        Ok::<(), std::io::Error>(())
+    })?;
+    eprintln!("shutting down");
+    runtime.block_on(node.shutdown());
+    Ok(())
+}
+
+pub fn invite(
+    runtime: &tokio::runtime::Runtime,
+    store: &Store,
+    net: &NetOptions,
+    args: InviteArgs,
+) -> Result<()> {
+    let ttl = invite::parse_duration(&args.expires).map_err(anyhow::Error::msg)?;
+    let key = identity::load_or_create(store.data_dir())?;
+    let access = node::offline_access(store)?;
+    anyhow::ensure!(
+        access.current().is_admin_device(&key.public().to_string()),
+        "only admins can invite; ask an admin of this workspace"
+    );
+    // Bind once to learn (and keep) the address `bureau serve` will use.
+    let endpoint = runtime.block_on(net::bind(store.data_dir(), key.clone(), net))?;
+    let inviter = net::local_addr(&endpoint);
+    runtime.block_on(endpoint.close());
+    let workspace = store.workspace()?;
+    let secret = invite::new_secret();
+    let expires = Stamp::now().millis() + ttl;
+    let mut pending = invite::load_invites(store.data_dir())?;
+    pending.retain(|i| i.used_by.is_none() && i.expires > Stamp::now().millis());
+    pending.push(invite::PendingInvite {
+        secret: secret.clone(),
+        role: args.role,
+        expires,
+        created_by: store.member_id().to_string(),
+        used_by: None,
+    });
+    invite::save_invites(store.data_dir(), &pending)?;
+    let ticket = Ticket {
+        workspace: workspace.id,
+        workspace_name: workspace.name,
+        root_doc: store.device().root_doc.clone(),
+        founder: store.device().founder.clone().unwrap_or_default(),
+        inviter,
+        secret,
+        role: args.role,
+        expires,
+    };
+    println!("{}", ticket.encode());
+    eprintln!(
+        "invite for a {} valid until {}; the joiner runs `bureau join TICKET --name NAME` while this device runs Bureau",
+        args.role,
+        Stamp::from_millis(expires)
+    );
+    Ok(())
+}
+
+pub fn join(
+    runtime: &tokio::runtime::Runtime,
+    data_dir: &Path,
+    net: &NetOptions,
+    args: JoinArgs,
+) -> Result<()> {
+    let ticket = Ticket::decode(&args.ticket).map_err(anyhow::Error::msg)?;
+    let node = runtime.block_on(Node::join(data_dir, &ticket, &args.name, net))?;
+    let synced = runtime.block_on(node.wait_in_sync(Duration::from_secs(30)));
+    let role = node
+        .access()
+        .role_of(&node.id())
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| ticket.role.to_string());
+    runtime.block_on(node.shutdown());
+    synced.context("joined, but the first sync did not finish")?;
+    println!(
+        "joined {:?} as {} ({role})",
+        ticket.workspace_name,
+        args.name.trim()
+    );
+    Ok(())
+}
+
+pub fn sync(
+    runtime: &tokio::runtime::Runtime,
+    data_dir: &Path,
+    net: &NetOptions,
+    args: SyncArgs,
+) -> Result<()> {
+    let node = runtime.block_on(Node::start(data_dir, "bureau sync", net))?;
+    let result = runtime.block_on(node.wait_in_sync(Duration::from_secs(args.timeout)));
+    runtime.block_on(node.shutdown());
+    let peers = result?;
+    println!("in sync with {peers} peer(s)");
+    Ok(())
+}
+
+pub fn peers(store: &Store, json: bool) -> Result<()> {
+    let access = node::offline_access(store)?;
+    let me = identity::load_or_create(store.data_dir())?
+        .public()
+        .to_string();
+    let status = node::peer_status(store, &access, &me, None)?;
+    if json {
+        return print_json(&status);
+    }
+    if status.is_empty() {
+        eprintln!("no other member devices yet (invite someone with `bureau invite`)");
+        return Ok(());
+    }
+    let mut out = table(&[
+        "MEMBER",
+        "ROLE",
+        "DEVICE",
+        "ONLINE",
+        "LAST SYNCED",
+        "OUR CHANGES NOT SEEN",
+    ]);
+    for p in status {
+        out.add_row(vec![
+            p.member,
+            p.role,
+            p.device.chars().take(12).collect(),
+            if p.online { "yes".into() } else { "no".into() },
+            p.last_synced.unwrap_or_else(|| "never".into()),
+            p.unseen_changes
+                .map_or("all (never synced)".into(), |n| n.to_string()),
+        ]);
+    }
+    println!("{out}");
+    Ok(())
+}
+
+pub fn member(store: &Store, command: MemberCommand) -> Result<()> {
+    let access = node::offline_access(store)?;
+    let find =
+        |name: &str| {
+            access.current().by_name(name).cloned().with_context(|| {
+                format!("no current member named {name:?} (see `bureau member list`)")
+            })
+        };
+    match command {
+        MemberCommand::List { json } => {
+            let members: Vec<_> = access
+                .current()
+                .members
+                .values()
+                .filter(|m| !m.removed)
+                .cloned()
+                .collect();
+            if json {
+                return print_json(&members);
+            }
+            let mut out = table(&["NAME", "ROLE", "DEVICES"]);
+            for m in members {
+                let devices: Vec<String> = m
+                    .devices
+                    .iter()
+                    .map(|d| d.chars().take(12).collect())
+                    .collect();
+                out.add_row(vec![m.name, m.role.to_string(), devices.join(", ")]);
+            }
+            println!("{out}");
+        }
+        MemberCommand::Remove { name } => {
+            let m = find(&name)?;
+            let key = identity::load_or_create(store.data_dir())?;
+            anyhow::ensure!(
+                m.devices.iter().all(|d| d != &key.public().to_string()),
+                "you cannot remove yourself"
+            );
+            node::change_membership(
+                store,
+                &key,
+                &access,
+                Action::Remove {
+                    member_id: m.member_id,
+                },
+            )?;
+            eprintln!(
+                "removed {}; every peer refuses their devices once this change reaches it",
+                m.name
+            );
+        }
+        MemberCommand::Role { name, role } => {
+            let m = find(&name)?;
+            let key = identity::load_or_create(store.data_dir())?;
+            node::change_membership(
+                store,
+                &key,
+                &access,
+                Action::SetRole {
+                    member_id: m.member_id,
+                    role,
+                },
+            )?;
+            eprintln!("{} is now {role}", m.name);
+        }
+    }
+    Ok(())
+}
+
+/// Refuses record changes on a viewer's device, with the reason.
+pub fn ensure_can_write(store: &Store) -> Result<()> {
+    if store.device().founder.is_none() {
+        return Ok(()); // a workspace without sync has no roles to enforce
+    }
+    let access = node::offline_access(store)?;
+    let key = identity::load_or_create(store.data_dir())?;
+    if access.role_of(&key.public().to_string()) == Some(Role::Viewer) {
+        anyhow::bail!(
+            "you are a viewer in this workspace; ask an admin for the member role to make changes"
+        );
+    }
+    Ok(())
+}

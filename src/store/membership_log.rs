@@ -1,0 +1,140 @@
+//! Storage of the membership log and of each device's last known network
+//! addresses, both in the root document. The store treats entries as opaque
+//! signed strings: `sync::membership` signs and verifies them.
+
+use std::collections::BTreeMap;
+
+use automerge::transaction::Transactable;
+use automerge::{ObjType, ROOT, ReadDoc};
+use serde::{Deserialize, Serialize};
+
+use super::records::kind_map_mut;
+use super::{Result, Store, kind_map};
+use crate::model::{Area, Member, Record};
+
+const LOG: &str = "membership";
+const ADDRESSES: &str = "addresses";
+
+/// One stored membership entry (see `sync::membership::SignedEntry`).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    autosurgeon::Reconcile,
+    autosurgeon::Hydrate,
+)]
+pub struct StoredEntry {
+    pub payload: String,
+    pub signer: String,
+    pub signature: String,
+}
+
+/// Where a device was last reachable, as it published itself.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    autosurgeon::Reconcile,
+    autosurgeon::Hydrate,
+)]
+pub struct DeviceAddresses {
+    pub addrs: Vec<String>,
+    pub updated_at: i64,
+}
+
+impl Store {
+    /// Every membership entry in the root document.
+    pub fn membership_log(&self) -> Result<Vec<StoredEntry>> {
+        self.read(Area::Root, |doc| {
+            let Some(map) = kind_map(doc, LOG) else {
+                return Ok(Vec::new());
+            };
+            let mut out = Vec::new();
+            for item in doc.map_range(&map, ..) {
+                if matches!(item.value, automerge::ValueRef::Object(ObjType::Map)) {
+                    out.push(super::fast_read::read_value::<StoredEntry, _>(
+                        doc,
+                        &item.id(),
+                    )?);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Appends a membership entry and, in the same commit, writes the
+    /// member's display record (name, role, devices).
+    pub fn append_membership(
+        &self,
+        entry_id: &str,
+        entry: StoredEntry,
+        member: Option<Member>,
+    ) -> Result<()> {
+        self.change(
+            Area::Root,
+            &format!("membership {entry_id}"),
+            |tx, audit| {
+                let log = match kind_map(&*tx, LOG) {
+                    Some(map) => map,
+                    None => tx.put_object(ROOT, LOG, ObjType::Map)?,
+                };
+                autosurgeon::reconcile_prop(tx, &log, entry_id, &entry)?;
+                if let Some(mut member) = member {
+                    let members = kind_map_mut(tx, Member::KIND)?;
+                    let creating =
+                        automerge::ReadDoc::get(&*tx, &members, member.id.as_str())?.is_none();
+                    member.touch(audit, creating);
+                    autosurgeon::reconcile_prop(tx, &members, member.id.as_str(), &member)?;
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// Last published addresses of every device.
+    pub fn device_addresses(&self) -> Result<BTreeMap<String, DeviceAddresses>> {
+        self.read(Area::Root, |doc| {
+            let Some(map) = kind_map(doc, ADDRESSES) else {
+                return Ok(BTreeMap::new());
+            };
+            let mut out = BTreeMap::new();
+            for item in doc.map_range(&map, ..) {
+                if matches!(item.value, automerge::ValueRef::Object(ObjType::Map)) {
+                    let value =
+                        super::fast_read::read_value::<DeviceAddresses, _>(doc, &item.id())?;
+                    out.insert(item.key.to_string(), value);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Publishes this device's addresses (only when they changed).
+    pub fn publish_addresses(&self, device: &str, addrs: Vec<String>) -> Result<()> {
+        if self
+            .device_addresses()?
+            .get(device)
+            .is_some_and(|known| known.addrs == addrs)
+        {
+            return Ok(());
+        }
+        self.change(Area::Root, "publish addresses", |tx, audit| {
+            let map = match kind_map(&*tx, ADDRESSES) {
+                Some(map) => map,
+                None => tx.put_object(ROOT, ADDRESSES, ObjType::Map)?,
+            };
+            let value = DeviceAddresses {
+                addrs,
+                updated_at: audit.at.millis(),
+            };
+            autosurgeon::reconcile_prop(tx, &map, device, &value)?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,348 @@
+//! Who may sync, and with which role: a log of membership entries, each
+//! signed by an admin device's key, kept in the root document so anyone can
+//! relay them and nobody can forge them.
+//!
+//! The trust anchor is the founder's device key, which every device records
+//! locally (at `init`, or from the invite ticket at `join`), never read from
+//! the shared document. Entries are applied in `(at, id)` order; an entry
+//! counts only if its signature is valid and its signer was an admin device
+//! at that point. The result, [`Membership`], answers "is this endpoint a
+//! current member, and with which role?".
+
+use std::collections::BTreeMap;
+
+use iroh::{PublicKey, SecretKey, Signature};
+use serde::{Deserialize, Serialize};
+
+use crate::model::Role;
+
+/// What an entry does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
+pub enum Action {
+    /// The workspace's first admin (only valid when signed by the founder key).
+    Genesis {
+        member_id: String,
+        name: String,
+        device: String,
+    },
+    /// A new member with one device.
+    Add {
+        member_id: String,
+        name: String,
+        role: Role,
+        device: String,
+    },
+    /// Another device for an existing member.
+    AddDevice {
+        member_id: String,
+        device: String,
+    },
+    Remove {
+        member_id: String,
+    },
+    SetRole {
+        member_id: String,
+        role: Role,
+    },
+}
+
+/// The signed part of an entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub workspace: String,
+    pub id: String,
+    /// Milliseconds since the epoch, from the signer's clock (orders entries).
+    pub at: i64,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+/// An entry as stored in the root document: the exact signed bytes, who
+/// signed them, and the signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedEntry {
+    pub payload: String,
+    pub signer: String,
+    pub signature: String,
+}
+
+impl SignedEntry {
+    pub fn sign(entry: &Entry, key: &SecretKey) -> SignedEntry {
+        let payload = serde_json::to_string(entry).unwrap_or_default();
+        let signature = key.sign(payload.as_bytes());
+        SignedEntry {
+            payload,
+            signer: key.public().to_string(),
+            signature: data_encoding::HEXLOWER.encode(&signature.to_bytes()),
+        }
+    }
+
+    /// The entry, if the signature is valid for the stated signer.
+    pub fn verify(&self) -> Option<(Entry, PublicKey)> {
+        let signer: PublicKey = self.signer.parse().ok()?;
+        let bytes = data_encoding::HEXLOWER
+            .decode(self.signature.as_bytes())
+            .ok()?;
+        let signature = Signature::try_from(bytes.as_slice()).ok()?;
+        signer.verify(self.payload.as_bytes(), &signature).ok()?;
+        let entry: Entry = serde_json::from_str(&self.payload).ok()?;
+        Some((entry, signer))
+    }
+}
+
+/// A member as established by the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberInfo {
+    pub member_id: String,
+    pub name: String,
+    pub role: Role,
+    pub devices: Vec<String>,
+    pub removed: bool,
+}
+
+/// The current membership of a workspace.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Membership {
+    pub members: BTreeMap<String, MemberInfo>,
+    /// Entries that were ignored (bad signature, signer not an admin, …).
+    pub rejected: usize,
+}
+
+impl Membership {
+    /// Folds the log. `founder` is the locally trusted founder device key.
+    pub fn from_log<'a>(
+        workspace: &str,
+        founder: &PublicKey,
+        entries: impl IntoIterator<Item = &'a SignedEntry>,
+    ) -> Membership {
+        let mut verified: Vec<(Entry, PublicKey)> = Vec::new();
+        let mut rejected = 0;
+        for signed in entries {
+            match signed.verify() {
+                Some((entry, signer)) if entry.workspace == workspace => {
+                    verified.push((entry, signer))
+                }
+                _ => rejected += 1,
+            }
+        }
+        verified.sort_by(|a, b| (a.0.at, &a.0.id).cmp(&(b.0.at, &b.0.id)));
+        let mut m = Membership::default();
+        let mut have_genesis = false;
+        for (entry, signer) in verified {
+            let signer_text = signer.to_string();
+            let ok = match &entry.action {
+                Action::Genesis {
+                    member_id,
+                    name,
+                    device,
+                } => {
+                    if have_genesis || &signer != founder || device != &signer_text {
+                        false
+                    } else {
+                        have_genesis = true;
+                        m.members.insert(
+                            member_id.clone(),
+                            MemberInfo {
+                                member_id: member_id.clone(),
+                                name: name.clone(),
+                                role: Role::Admin,
+                                devices: vec![device.clone()],
+                                removed: false,
+                            },
+                        );
+                        true
+                    }
+                }
+                _ if !m.is_admin_device(&signer_text) => false,
+                Action::Add {
+                    member_id,
+                    name,
+                    role,
+                    device,
+                } => {
+                    if m.members.contains_key(member_id) {
+                        false
+                    } else {
+                        m.members.insert(
+                            member_id.clone(),
+                            MemberInfo {
+                                member_id: member_id.clone(),
+                                name: name.clone(),
+                                role: *role,
+                                devices: vec![device.clone()],
+                                removed: false,
+                            },
+                        );
+                        true
+                    }
+                }
+                Action::AddDevice { member_id, device } => match m.members.get_mut(member_id) {
+                    Some(info) if !info.removed => {
+                        if !info.devices.contains(device) {
+                            info.devices.push(device.clone());
+                        }
+                        true
+                    }
+                    _ => false,
+                },
+                Action::Remove { member_id } => match m.members.get_mut(member_id) {
+                    Some(info) => {
+                        info.removed = true;
+                        true
+                    }
+                    None => false,
+                },
+                Action::SetRole { member_id, role } => match m.members.get_mut(member_id) {
+                    Some(info) if !info.removed => {
+                        info.role = *role;
+                        true
+                    }
+                    _ => false,
+                },
+            };
+            if !ok {
+                rejected += 1;
+            }
+        }
+        m.rejected = rejected;
+        m
+    }
+
+    /// The current member owning `device`, if any (removed members are not).
+    pub fn member_for_device(&self, device: &str) -> Option<&MemberInfo> {
+        self.members
+            .values()
+            .find(|m| !m.removed && m.devices.iter().any(|d| d == device))
+    }
+
+    /// The role of the device's member, if it is a current member.
+    pub fn role_of(&self, device: &str) -> Option<Role> {
+        self.member_for_device(device).map(|m| m.role)
+    }
+
+    pub fn is_admin_device(&self, device: &str) -> bool {
+        self.role_of(device) == Some(Role::Admin)
+    }
+
+    /// Every device of every current member.
+    pub fn devices(&self) -> impl Iterator<Item = (&MemberInfo, &String)> {
+        self.members
+            .values()
+            .filter(|m| !m.removed)
+            .flat_map(|m| m.devices.iter().map(move |d| (m, d)))
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&MemberInfo> {
+        let wanted = name.trim().to_lowercase();
+        self.members
+            .values()
+            .find(|m| !m.removed && m.name.to_lowercase() == wanted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(at: i64, action: Action) -> Entry {
+        Entry {
+            workspace: "ws".into(),
+            id: format!("e{at}"),
+            at,
+            action,
+        }
+    }
+
+    #[test]
+    fn only_admins_change_membership_and_forgeries_are_ignored() {
+        let founder = SecretKey::generate();
+        let ben = SecretKey::generate();
+        let mallory = SecretKey::generate();
+        let log = vec![
+            SignedEntry::sign(
+                &entry(
+                    1,
+                    Action::Genesis {
+                        member_id: "ana".into(),
+                        name: "Ana".into(),
+                        device: founder.public().to_string(),
+                    },
+                ),
+                &founder,
+            ),
+            SignedEntry::sign(
+                &entry(
+                    2,
+                    Action::Add {
+                        member_id: "ben".into(),
+                        name: "Ben".into(),
+                        role: Role::Member,
+                        device: ben.public().to_string(),
+                    },
+                ),
+                &founder,
+            ),
+            // Ben is not an admin: his promotion of himself is ignored.
+            SignedEntry::sign(
+                &entry(
+                    3,
+                    Action::SetRole {
+                        member_id: "ben".into(),
+                        role: Role::Admin,
+                    },
+                ),
+                &ben,
+            ),
+            // Mallory signs her own genesis: ignored (not the founder key).
+            SignedEntry::sign(
+                &entry(
+                    0,
+                    Action::Genesis {
+                        member_id: "m".into(),
+                        name: "M".into(),
+                        device: mallory.public().to_string(),
+                    },
+                ),
+                &mallory,
+            ),
+        ];
+        let mut tampered = SignedEntry::sign(
+            &entry(
+                4,
+                Action::Remove {
+                    member_id: "ana".into(),
+                },
+            ),
+            &founder,
+        );
+        tampered.payload = tampered.payload.replace("ana", "ben");
+        let mut all = log.clone();
+        all.push(tampered);
+        let m = Membership::from_log("ws", &founder.public(), &all);
+        assert_eq!(m.role_of(&founder.public().to_string()), Some(Role::Admin));
+        assert_eq!(m.role_of(&ben.public().to_string()), Some(Role::Member));
+        assert_eq!(m.role_of(&mallory.public().to_string()), None);
+        assert_eq!(m.rejected, 3);
+
+        let mut removed = log;
+        removed.push(SignedEntry::sign(
+            &entry(
+                5,
+                Action::Remove {
+                    member_id: "ben".into(),
+                },
+            ),
+            &founder,
+        ));
+        let m = Membership::from_log("ws", &founder.public(), &removed);
+        assert_eq!(
+            m.role_of(&ben.public().to_string()),
+            None,
+            "removed member has no access"
+        );
+        // Another workspace's entries never count.
+        let m = Membership::from_log("other", &founder.public(), &removed);
+        assert!(m.members.is_empty());
+    }
+}

@@ -1,0 +1,18 @@
+//! Peer-to-peer sync over iroh: device identity, the signed membership log,
+//! invite tickets, framing, the endpoint, protocol handlers, sync status and
+//! the running node. No egui here.
+
+pub mod access;
+pub mod framing;
+pub mod handlers;
+pub mod identity;
+pub mod invite;
+pub mod membership;
+pub mod net;
+pub mod node;
+pub mod status;
+
+pub use access::Access;
+pub use invite::Ticket;
+pub use net::NetOptions;
+pub use node::Node;

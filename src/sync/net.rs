@@ -1,0 +1,126 @@
+//! The iroh endpoint: our ALPNs, how the endpoint is configured (internet
+//! services on or off), and the stable listening port kept in the data dir.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use iroh::endpoint::{PortmapperConfig, presets};
+use iroh::{Endpoint, EndpointAddr, NetReportConfig, RelayMode, SecretKey, TransportAddr};
+use serde::{Deserialize, Serialize};
+
+use crate::store::StoreError;
+
+/// Document sync (samod's automerge-repo protocol over our framing).
+pub const SYNC_ALPN: &[u8] = b"bureau/sync/1";
+/// Redeeming an invite ticket.
+pub const JOIN_ALPN: &[u8] = b"bureau/join/1";
+
+/// How a node reaches the network.
+#[derive(Debug, Clone, Default)]
+pub struct NetOptions {
+    /// LAN only: no relays, no DNS lookup, no port mapping, nothing outside
+    /// the local network.
+    pub offline: bool,
+    /// Listen here instead of the port used last time.
+    pub bind: Option<SocketAddr>,
+    /// Find peers on the LAN by multicast DNS.
+    pub mdns: bool,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct NetState {
+    port: Option<u16>,
+}
+
+fn state_path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("net.json")
+}
+
+fn last_port(data_dir: &Path) -> Option<u16> {
+    let bytes = std::fs::read(state_path(data_dir)).ok()?;
+    serde_json::from_slice::<NetState>(&bytes).ok()?.port
+}
+
+fn remember_port(data_dir: &Path, port: u16) {
+    let text = serde_json::to_string(&NetState { port: Some(port) }).unwrap_or_default();
+    if let Err(e) = super::identity::write_private(&state_path(data_dir), &text) {
+        tracing::warn!(error = %e, "could not remember the listening port");
+    }
+}
+
+/// Binds this device's endpoint. Nothing here waits on the internet.
+pub async fn bind(
+    data_dir: &Path,
+    key: SecretKey,
+    options: &NetOptions,
+) -> Result<Endpoint, StoreError> {
+    let bind_to = match options.bind {
+        Some(addr) => addr,
+        None => SocketAddr::from(([0, 0, 0, 0], last_port(data_dir).unwrap_or(0))),
+    };
+    let make = || {
+        let mut builder = if options.offline {
+            Endpoint::builder(presets::Minimal)
+                .relay_mode(RelayMode::Disabled)
+                .clear_address_lookup()
+                .portmapper_config(PortmapperConfig::Disabled)
+                .net_report_config(NetReportConfig::minimal())
+        } else {
+            Endpoint::builder(presets::N0)
+        };
+        if options.mdns {
+            builder =
+                builder.address_lookup(iroh_mdns_address_lookup::MdnsAddressLookup::builder());
+        }
+        builder
+            .secret_key(key.clone())
+            .alpns(vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec()])
+    };
+    let bound = match make().bind_addr(bind_to) {
+        Ok(b) => b.bind().await,
+        Err(e) => return Err(StoreError::Rejected(format!("invalid --bind address: {e}"))),
+    };
+    let endpoint = match bound {
+        Ok(endpoint) => endpoint,
+        // The remembered port is taken: take any port rather than fail.
+        Err(_) if options.bind.is_none() => make()
+            .bind_addr(SocketAddr::from(([0, 0, 0, 0], 0)))
+            .map_err(|e| StoreError::Rejected(e.to_string()))?
+            .bind()
+            .await
+            .map_err(|e| StoreError::Rejected(format!("could not start networking: {e}")))?,
+        Err(e) => {
+            return Err(StoreError::Rejected(format!(
+                "could not listen on {bind_to}: {e}"
+            )));
+        }
+    };
+    if let Some(addr) = endpoint.bound_sockets().first() {
+        remember_port(data_dir, addr.port());
+    }
+    Ok(endpoint)
+}
+
+/// The addresses peers can dial us at: the bound sockets, with an
+/// unspecified IP replaced by loopback (so tests and same-machine peers work;
+/// LAN peers find us through mDNS or the published interface addresses).
+pub fn local_addr(endpoint: &Endpoint) -> EndpointAddr {
+    let mut addr = endpoint.addr();
+    for socket in endpoint.bound_sockets() {
+        let socket = if socket.ip().is_unspecified() {
+            match socket {
+                SocketAddr::V4(s) => SocketAddr::from(([127, 0, 0, 1], s.port())),
+                SocketAddr::V6(s) => SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, s.port())),
+            }
+        } else {
+            socket
+        };
+        addr.addrs.insert(TransportAddr::Ip(socket));
+    }
+    addr
+}
+
+/// Text forms of the direct addresses (for `ready` lines and publishing).
+pub fn addr_strings(addr: &EndpointAddr) -> Vec<String> {
+    addr.ip_addrs().map(|a| a.to_string()).collect()
+}

@@ -1,0 +1,687 @@
+//! A running node: the store, an iroh endpoint, the sync and join
+//! protocols, dialers to every known member device, and the membership
+//! watcher. `bureau serve`, `bureau sync`, `bureau join` and (later) the
+//! GUI all run this same node.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::{FutureExt, StreamExt, future::BoxFuture};
+use iroh::protocol::Router;
+use iroh::{Endpoint, EndpointAddr, PublicKey, SecretKey, TransportAddr};
+use samod::{BackoffConfig, DialError, DialerHandle, PeerId, Transport};
+
+use super::access::Access;
+use super::handlers::{self, Connections, JoinHandler, JoinRequest, JoinResponse, SyncHandler};
+use super::invite::Ticket;
+use super::membership::{Action, Entry};
+use super::net::{self, JOIN_ALPN, NetOptions, SYNC_ALPN};
+use super::status::{self, PeerBook, PeerStatus};
+use super::{framing, identity};
+use crate::model::{Area, Role, Stamp, new_id};
+use crate::store::{DeviceConfig, Network, Store, StoreError};
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Connects samod to one peer device over iroh.
+struct IrohDialer {
+    endpoint: Endpoint,
+    addr: EndpointAddr,
+    url: url::Url,
+    connections: Connections,
+}
+
+impl IrohDialer {
+    fn new(endpoint: Endpoint, addr: EndpointAddr, connections: Connections) -> Option<Arc<Self>> {
+        let url = url::Url::parse(&format!("iroh://{}", addr.id)).ok()?;
+        Some(Arc::new(IrohDialer {
+            endpoint,
+            addr,
+            url,
+            connections,
+        }))
+    }
+}
+
+impl samod::Dialer for IrohDialer {
+    type Error = std::io::Error;
+
+    fn url(&self) -> url::Url {
+        self.url.clone()
+    }
+
+    fn connect(&self) -> BoxFuture<'static, Result<Transport, DialError<std::io::Error>>> {
+        let endpoint = self.endpoint.clone();
+        let addr = self.addr.clone();
+        let connections = self.connections.clone();
+        async move {
+            let conn = endpoint
+                .connect(addr.clone(), SYNC_ALPN)
+                .await
+                .map_err(DialError::transient)?;
+            let (send, recv) = conn.open_bi().await.map_err(DialError::transient)?;
+            connections.add(&addr.id.to_string(), conn);
+            Ok(framing::transport(send, recv)
+                .with_expected_peer_id(PeerId::from(addr.id.to_string())))
+        }
+        .boxed()
+    }
+}
+
+const BACKOFF: BackoffConfig = BackoffConfig {
+    initial_delay: Duration::from_millis(200),
+    max_delay: Duration::from_secs(30),
+    max_retries: None,
+};
+
+pub struct Node {
+    store: Arc<Store>,
+    key: SecretKey,
+    endpoint: Endpoint,
+    router: Router,
+    access: Access,
+    connections: Connections,
+    dialers: Mutex<HashMap<String, DialerHandle<std::io::Error>>>,
+    tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    workspace: String,
+}
+
+impl Node {
+    /// Starts a node on an existing workspace: loads every document, listens,
+    /// and dials every member device it knows an address for.
+    pub async fn start(data_dir: &Path, purpose: &str, options: &NetOptions) -> Result<Arc<Node>> {
+        let key = identity::load_or_create(data_dir)?;
+        let device = DeviceConfig::load(data_dir)?
+            .ok_or_else(|| StoreError::NoWorkspace(data_dir.into()))?;
+        let founder = founder_key(&device)?;
+        let endpoint = net::bind(data_dir, key.clone(), options).await?;
+        let access = Access::new(founder);
+        let network = Network {
+            peer_id: endpoint.id().to_string(),
+            policy: access.policy(),
+        };
+        let store =
+            Store::open_networked(data_dir, purpose, Some(network), |_| async { Ok(()) }).await?;
+        Self::finish_start(Arc::new(store), key, endpoint, access, Vec::new()).await
+    }
+
+    /// Redeems an invite ticket in an empty data directory, then syncs the
+    /// whole workspace from the inviter.
+    pub async fn join(
+        data_dir: &Path,
+        ticket: &Ticket,
+        name: &str,
+        options: &NetOptions,
+    ) -> Result<Arc<Node>> {
+        crate::model::workspace::validate_member_name(name)?;
+        if DeviceConfig::load(data_dir)?.is_some() {
+            return Err(StoreError::AlreadyInitialized(data_dir.to_path_buf()));
+        }
+        crate::store::datadir::ensure_dir(data_dir)?;
+        if ticket.expires < Stamp::now().millis() {
+            return Err(StoreError::Rejected(format!(
+                "this invite expired at {}; ask for a new one",
+                Stamp::from_millis(ticket.expires)
+            )));
+        }
+        let founder: PublicKey = ticket
+            .founder
+            .parse()
+            .map_err(|_| StoreError::Rejected("the invite ticket is damaged".into()))?;
+        let key = identity::load_or_create(data_dir)?;
+        let endpoint = net::bind(data_dir, key.clone(), options).await?;
+
+        // 1. Redeem the ticket.
+        let conn = endpoint
+            .connect(ticket.inviter.clone(), JOIN_ALPN)
+            .await
+            .map_err(|e| {
+                StoreError::Rejected(format!(
+                    "could not reach the inviting device ({e}); is its Bureau running?"
+                ))
+            })?;
+        let (mut send, mut recv) = conn
+            .open_bi()
+            .await
+            .map_err(|e| StoreError::Rejected(format!("the inviting device hung up: {e}")))?;
+        let request = JoinRequest {
+            workspace: ticket.workspace.clone(),
+            secret: ticket.secret.clone(),
+            name: name.trim().to_string(),
+        };
+        framing::write_frame(&mut send, serde_json::to_vec(&request).unwrap_or_default())
+            .await
+            .map_err(|e| StoreError::Rejected(format!("the inviting device hung up: {e}")))?;
+        let answer = framing::read_frame(&mut recv)
+            .await
+            .map_err(|e| StoreError::Rejected(format!("the inviting device hung up: {e}")))?;
+        conn.close(0u32.into(), b"thanks");
+        let member_id = match serde_json::from_slice::<JoinResponse>(&answer) {
+            Ok(JoinResponse::Welcome { member_id, .. }) => member_id,
+            Ok(JoinResponse::Refused { reason }) => {
+                return Err(StoreError::Rejected(format!("invite refused: {reason}")));
+            }
+            Err(_) => {
+                return Err(StoreError::Rejected(
+                    "the inviting device sent a garbled answer".into(),
+                ));
+            }
+        };
+
+        // 2. Sync every document from the inviter.
+        let access = Access::new(founder);
+        access.trust_inviter(&ticket.inviter.id.to_string());
+        let device = DeviceConfig {
+            root_doc: ticket.root_doc.clone(),
+            member_id,
+            founder: Some(ticket.founder.clone()),
+        };
+        let connections = Connections::default();
+        let network = Network {
+            peer_id: endpoint.id().to_string(),
+            policy: access.policy(),
+        };
+        let dialer = IrohDialer::new(
+            endpoint.clone(),
+            ticket.inviter.clone(),
+            connections.clone(),
+        )
+        .ok_or_else(|| StoreError::Rejected("the invite ticket is damaged".into()))?;
+        let dialer_slot: Arc<Mutex<Option<DialerHandle<std::io::Error>>>> = Arc::default();
+        let slot = dialer_slot.clone();
+        let store = Store::join_networked(data_dir, device, network, move |repo| async move {
+            let handle = repo.dial(BACKOFF, dialer)?;
+            tokio::time::timeout(Duration::from_secs(30), handle.established())
+                .await
+                .map_err(|_| {
+                    StoreError::Rejected("timed out connecting to the inviting device".into())
+                })?
+                .map_err(|e| {
+                    StoreError::Rejected(format!("could not sync with the inviting device: {e:?}"))
+                })?;
+            *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+            Ok(())
+        })
+        .await?;
+        let initial: Vec<_> = dialer_slot
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .map(|h| (ticket.inviter.id.to_string(), h))
+            .into_iter()
+            .collect();
+        let node = Self::finish_start(Arc::new(store), key, endpoint, access, initial).await?;
+        Ok(node)
+    }
+
+    async fn finish_start(
+        store: Arc<Store>,
+        key: SecretKey,
+        endpoint: Endpoint,
+        access: Access,
+        dialers: Vec<(String, DialerHandle<std::io::Error>)>,
+    ) -> Result<Arc<Node>> {
+        let workspace = {
+            let store = store.clone();
+            tokio::task::spawn_blocking(move || -> Result<String> {
+                store.documents()?; // every document is loaded, so every one syncs
+                Ok(store.workspace()?.id)
+            })
+            .await
+            .map_err(|_| StoreError::Stopped)??
+        };
+        access.set_workspace(&workspace);
+        access.refresh(&store)?;
+        let acceptor = store.repo().make_acceptor(
+            url::Url::parse("iroh://bureau").map_err(|e| StoreError::Rejected(e.to_string()))?,
+        )?;
+        let connections = Connections::default();
+        let router = Router::builder(endpoint.clone())
+            .accept(
+                SYNC_ALPN,
+                SyncHandler {
+                    access: access.clone(),
+                    acceptor,
+                    connections: connections.clone(),
+                },
+            )
+            .accept(
+                JOIN_ALPN,
+                JoinHandler {
+                    store: store.clone(),
+                    access: access.clone(),
+                    key: key.clone(),
+                    workspace: workspace.clone(),
+                },
+            )
+            .spawn();
+        let node = Arc::new(Node {
+            store,
+            key,
+            endpoint,
+            router,
+            access,
+            connections,
+            dialers: Mutex::new(dialers.into_iter().collect()),
+            tasks: Mutex::new(Vec::new()),
+            workspace,
+        });
+        node.publish_addresses();
+        node.dial_known_devices();
+        node.spawn_membership_watcher();
+        node.spawn_status_recorder();
+        Ok(node)
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    pub fn id(&self) -> String {
+        self.endpoint.id().to_string()
+    }
+
+    /// Where peers can reach this node.
+    pub fn addr(&self) -> EndpointAddr {
+        net::local_addr(&self.endpoint)
+    }
+
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    pub fn key(&self) -> &SecretKey {
+        &self.key
+    }
+
+    pub fn workspace_id(&self) -> &str {
+        &self.workspace
+    }
+
+    fn publish_addresses(&self) {
+        let addrs = net::addr_strings(&self.addr());
+        if let Err(e) = self.store.publish_addresses(&self.id(), addrs) {
+            tracing::warn!(error = %e, "could not publish our addresses");
+        }
+    }
+
+    /// Starts a dialer (with backoff) for every current member device we
+    /// are not already dialing, using its last published addresses.
+    pub fn dial_known_devices(&self) {
+        let me = self.id();
+        let addresses = self.store.device_addresses().unwrap_or_default();
+        let membership = self.access.current();
+        let mut dialers = self.dialers.lock().unwrap_or_else(|p| p.into_inner());
+        for (_, device) in membership.devices() {
+            if device == &me || dialers.contains_key(device) {
+                continue;
+            }
+            let Ok(id) = device.parse::<PublicKey>() else {
+                continue;
+            };
+            let mut addr = EndpointAddr::new(id);
+            if let Some(known) = addresses.get(device) {
+                for a in &known.addrs {
+                    if let Ok(socket) = a.parse() {
+                        addr.addrs.insert(TransportAddr::Ip(socket));
+                    }
+                }
+            }
+            let Some(dialer) =
+                IrohDialer::new(self.endpoint.clone(), addr, self.connections.clone())
+            else {
+                continue;
+            };
+            match self.store.repo().dial(BACKOFF, dialer) {
+                Ok(handle) => {
+                    dialers.insert(device.clone(), handle);
+                }
+                Err(_) => tracing::warn!("repo stopped; not dialing"),
+            }
+        }
+    }
+
+    /// Adds a peer by address (e.g. a static address typed by the user).
+    pub fn dial(&self, addr: EndpointAddr) {
+        let device = addr.id.to_string();
+        let Some(dialer) = IrohDialer::new(self.endpoint.clone(), addr, self.connections.clone())
+        else {
+            return;
+        };
+        if let Ok(handle) = self.store.repo().dial(BACKOFF, dialer) {
+            self.dialers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(device, handle);
+        }
+    }
+
+    fn spawn_membership_watcher(self: &Arc<Self>) {
+        let Ok(root) = self.store.handle(Area::Root) else {
+            return;
+        };
+        let weak = Arc::downgrade(self);
+        let task = tokio::spawn(async move {
+            let mut changes = root.changes();
+            while changes.next().await.is_some() {
+                let Some(node) = weak.upgrade() else { break };
+                node.on_root_changed().await;
+            }
+        });
+        self.tasks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(task);
+    }
+
+    async fn on_root_changed(self: &Arc<Self>) {
+        let node = self.clone();
+        let refreshed = tokio::task::spawn_blocking(move || node.access.refresh(&node.store)).await;
+        let Ok(Ok(Some(membership))) = refreshed else {
+            return;
+        };
+        // Cut off devices that are no longer members.
+        for device in self.connections.devices() {
+            if membership.role_of(&device).is_none() {
+                tracing::info!(%device, "closing connection: no longer a member");
+                self.connections.close_device(
+                    &device,
+                    handlers::CLOSE_REMOVED,
+                    "removed from the workspace",
+                );
+                if let Some(d) = self
+                    .dialers
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(&device)
+                {
+                    d.close();
+                }
+            }
+        }
+        self.dial_known_devices();
+    }
+
+    fn spawn_status_recorder(self: &Arc<Self>) {
+        let weak = Arc::downgrade(self);
+        let (_, mut updates) = self.store.repo().connected_peers();
+        let task = tokio::spawn(async move {
+            while updates.next().await.is_some() {
+                let Some(node) = weak.upgrade() else { break };
+                let recorded = tokio::task::spawn_blocking(move || node.record_status()).await;
+                if let Ok(Err(e)) = recorded {
+                    tracing::warn!(error = %e, "could not record peer status");
+                }
+            }
+        });
+        self.tasks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(task);
+    }
+
+    /// Remembers, per connected peer, what we share with it (peers.json).
+    fn record_status(&self) -> Result<()> {
+        let docs = self.store.documents()?;
+        let ours = status::our_heads(&docs);
+        let live = status::live_peers(self.store.repo());
+        let mut book = PeerBook::load(self.store.data_dir());
+        let before = book.clone();
+        let now = Stamp::now().millis();
+        for (device, peer) in live {
+            let record = book.peers.entry(device).or_default();
+            record.last_connected = Some(now);
+            for (doc, (shared, _)) in &peer.docs {
+                if let Some(shared) = shared {
+                    record.shared_heads.insert(doc.clone(), shared.clone());
+                }
+            }
+            let in_sync = ours.iter().all(|(doc, heads)| {
+                peer.docs.get(doc).is_some_and(|(shared, theirs)| {
+                    shared.as_ref() == Some(heads) && theirs.as_ref() == Some(heads)
+                })
+            });
+            if in_sync {
+                record.last_synced = Some(now);
+            }
+        }
+        if book != before {
+            book.save(self.store.data_dir())?;
+        }
+        Ok(())
+    }
+
+    /// Status of every other member device.
+    pub fn peer_status(&self) -> Result<Vec<PeerStatus>> {
+        peer_status(&self.store, &self.access, &self.id(), Some(self))
+    }
+
+    /// True when every connected peer has all our changes and we have all
+    /// of theirs, for every document.
+    pub fn connected_and_in_sync(&self) -> Result<(usize, bool)> {
+        let docs = self.store.documents()?;
+        let ours = status::our_heads(&docs);
+        let live = status::live_peers(self.store.repo());
+        let synced = live.values().all(|peer| {
+            ours.iter().all(|(doc, heads)| {
+                peer.docs.get(doc).is_some_and(|(shared, theirs)| {
+                    shared.as_ref() == Some(heads) && theirs.as_ref() == Some(heads)
+                })
+            })
+        });
+        Ok((live.len(), synced))
+    }
+
+    /// Waits until at least one peer is connected and everyone connected is
+    /// in sync, or the timeout passes. Returns how many peers were in sync.
+    pub async fn wait_in_sync(self: &Arc<Self>, timeout: Duration) -> Result<usize> {
+        let (_, mut updates) = self.store.repo().connected_peers();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let node = self.clone();
+            let (peers, synced) = tokio::task::spawn_blocking(move || node.connected_and_in_sync())
+                .await
+                .map_err(|_| StoreError::Stopped)??;
+            if peers > 0 && synced {
+                let node = self.clone();
+                let _ = tokio::task::spawn_blocking(move || node.record_status()).await;
+                return Ok(peers);
+            }
+            match tokio::time::timeout_at(deadline, updates.next()).await {
+                Ok(Some(_)) => continue,
+                Ok(None) => return Err(StoreError::Stopped),
+                Err(_) if peers == 0 => {
+                    return Err(StoreError::Rejected(format!(
+                        "no peer reachable within {}s (is another member's Bureau running? try `bureau peers`)",
+                        timeout.as_secs()
+                    )));
+                }
+                Err(_) => {
+                    return Err(StoreError::Rejected(format!(
+                        "connected to {peers} peer(s) but not in sync after {}s",
+                        timeout.as_secs()
+                    )));
+                }
+            }
+        }
+    }
+
+    /// Closes connections, stops the router, flushes the store.
+    pub async fn shutdown(self: Arc<Self>) {
+        for task in self
+            .tasks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..)
+        {
+            task.abort();
+        }
+        for (_, d) in self
+            .dialers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain()
+        {
+            d.close();
+        }
+        self.connections.close_all();
+        let _ = self.router.shutdown().await;
+        self.endpoint.close().await;
+        match Arc::try_unwrap(self) {
+            Ok(node) => {
+                if let Ok(store) = Arc::try_unwrap(node.store) {
+                    store.close().await;
+                }
+            }
+            Err(_) => {
+                tracing::warn!("node still in use at shutdown; storage is flushed per edit anyway")
+            }
+        }
+    }
+}
+
+/// Status of every other member device, from live info (if a node runs in
+/// this process) and what `peers.json` remembers.
+pub fn peer_status(
+    store: &Store,
+    access: &Access,
+    me: &str,
+    node: Option<&Node>,
+) -> Result<Vec<PeerStatus>> {
+    let docs = store.documents()?;
+    let ours = status::our_heads(&docs);
+    let live = node
+        .map(|n| status::live_peers(n.store.repo()))
+        .unwrap_or_default();
+    let book = PeerBook::load(store.data_dir());
+    let membership = access.current();
+    let mut out = Vec::new();
+    for (member, device) in membership.devices() {
+        if device == me {
+            continue;
+        }
+        let remembered = book.peers.get(device).cloned().unwrap_or_default();
+        let live_peer = live.get(device);
+        let mut unseen = Some(0usize);
+        let mut in_sync = live_peer.is_some();
+        for doc in &docs {
+            let id = doc.document_id().to_string();
+            let shared = live_peer
+                .and_then(|p| p.docs.get(&id).and_then(|(s, _)| s.clone()))
+                .or_else(|| remembered.shared_heads.get(&id).cloned());
+            let theirs_ok = live_peer
+                .and_then(|p| p.docs.get(&id))
+                .is_some_and(|(s, t)| s.as_ref() == ours.get(&id) && t.as_ref() == ours.get(&id));
+            in_sync &= theirs_ok;
+            unseen = match (unseen, status::unseen_changes(doc, shared.as_ref())) {
+                (Some(a), Some(b)) => Some(a + b),
+                _ => None,
+            };
+        }
+        let fmt = |ms: Option<i64>| ms.map(|m| Stamp::from_millis(m).to_string());
+        out.push(PeerStatus {
+            member: member.name.clone(),
+            role: member.role.to_string(),
+            device: device.clone(),
+            online: live_peer.is_some(),
+            connected_since: live_peer.and_then(|p| fmt(p.connected_since)),
+            last_synced: fmt(if in_sync {
+                Some(Stamp::now().millis())
+            } else {
+                remembered.last_synced
+            }),
+            unseen_changes: unseen,
+            in_sync: in_sync && unseen == Some(0),
+        });
+    }
+    Ok(out)
+}
+
+fn founder_key(device: &DeviceConfig) -> Result<PublicKey> {
+    device
+        .founder
+        .as_deref()
+        .and_then(|f| f.parse().ok())
+        .ok_or_else(|| {
+            StoreError::Corrupt(
+                "device.json has no founder key; this workspace predates sync".into(),
+            )
+        })
+}
+
+/// Opens just the membership view of a workspace (no network), for
+/// commands like `bureau peers` and `bureau member`.
+pub fn offline_access(store: &Store) -> Result<Access> {
+    let access = Access::new(founder_key(store.device())?);
+    access.set_workspace(&store.workspace()?.id);
+    access.refresh(store)?;
+    Ok(access)
+}
+
+/// Signs and appends a membership change made by this device.
+pub fn change_membership(
+    store: &Store,
+    key: &SecretKey,
+    access: &Access,
+    action: Action,
+) -> Result<()> {
+    let me = key.public().to_string();
+    if !access.current().is_admin_device(&me) {
+        return Err(StoreError::Rejected(
+            "only admins can change membership".into(),
+        ));
+    }
+    let workspace = store.workspace()?.id;
+    let entry = Entry {
+        workspace,
+        id: new_id(),
+        at: Stamp::now().millis(),
+        action: action.clone(),
+    };
+    let member = match &action {
+        Action::Remove { member_id } | Action::SetRole { member_id, .. } => {
+            let mut m = store.require::<crate::model::Member>(member_id)?;
+            match action {
+                Action::Remove { .. } => m.deleted_at = Some(Stamp::now()),
+                Action::SetRole { role, .. } => m.role = role,
+                _ => {}
+            }
+            Some(m)
+        }
+        _ => None,
+    };
+    handlers::append(store, key, &entry, member)?;
+    access.refresh(store)?;
+    Ok(())
+}
+
+/// Writes the genesis entry for a workspace this device just created.
+pub fn write_genesis(store: &Store, key: &SecretKey, name: &str) -> Result<()> {
+    let entry = Entry {
+        workspace: store.workspace()?.id,
+        id: new_id(),
+        at: Stamp::now().millis(),
+        action: Action::Genesis {
+            member_id: store.member_id().to_string(),
+            name: name.to_string(),
+            device: key.public().to_string(),
+        },
+    };
+    handlers::append(store, key, &entry, None)
+}
+
+/// Roles for display.
+pub fn role_name(role: Role) -> &'static str {
+    role.as_str()
+}
+
+/// Map of device -> member name, for messages.
+pub fn device_names(access: &Access) -> BTreeMap<String, String> {
+    access
+        .current()
+        .devices()
+        .map(|(m, d)| (d.clone(), m.name.clone()))
+        .collect()
+}

@@ -1,0 +1,137 @@
+//! Sync status per peer device: connected or not and since when, when we
+//! were last fully in sync, and how many of our changes it has not seen.
+//! What we learn is kept in `peers.json` so `bureau peers` can answer while
+//! offline; it never claims "in sync" from stale data.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use samod::{ConnectionState, DocHandle};
+use serde::{Deserialize, Serialize};
+
+use crate::store::StoreError;
+
+/// What we remember about one peer device between runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerRecord {
+    /// Last time we saw the device connected (ms).
+    pub last_connected: Option<i64>,
+    /// Last time every document was in sync with it (ms).
+    pub last_synced: Option<i64>,
+    /// Per document: the heads we knew we shared with it.
+    pub shared_heads: BTreeMap<String, Vec<String>>,
+}
+
+/// `peers.json`: device id -> record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerBook {
+    pub peers: BTreeMap<String, PeerRecord>,
+}
+
+impl PeerBook {
+    fn path(data_dir: &Path) -> std::path::PathBuf {
+        data_dir.join("peers.json")
+    }
+
+    pub fn load(data_dir: &Path) -> PeerBook {
+        std::fs::read(Self::path(data_dir))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn save(&self, data_dir: &Path) -> Result<(), StoreError> {
+        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        super::identity::write_private(&Self::path(data_dir), &text)
+    }
+}
+
+/// Sorted change hashes in hex.
+pub type Heads = Vec<String>;
+
+/// One peer's live view, from samod's connection info.
+#[derive(Debug, Clone, Default)]
+pub struct LivePeer {
+    pub connected_since: Option<i64>,
+    /// Document id -> (heads we share, their heads).
+    pub docs: BTreeMap<String, (Option<Heads>, Option<Heads>)>,
+}
+
+/// Live info of every connected peer (device id -> info).
+pub fn live_peers(repo: &samod::Repo) -> BTreeMap<String, LivePeer> {
+    let (infos, _) = repo.connected_peers();
+    let mut out: BTreeMap<String, LivePeer> = BTreeMap::new();
+    for info in infos {
+        let ConnectionState::Connected { their_peer_id } = &info.state else {
+            continue;
+        };
+        let entry = out.entry(their_peer_id.to_string()).or_default();
+        let since = info
+            .last_received
+            .or(info.last_sent)
+            .map(|t| t.timestamp_millis());
+        entry.connected_since = entry.connected_since.or(since);
+        for (doc, state) in info.docs {
+            let heads = |h: &Option<Vec<automerge::ChangeHash>>| {
+                h.as_ref().map(|v| {
+                    let mut s: Vec<String> = v.iter().map(|x| x.to_string()).collect();
+                    s.sort();
+                    s
+                })
+            };
+            let new = (heads(&state.shared_heads), heads(&state.their_heads));
+            // Several connections to one peer: keep the most advanced view.
+            let slot = entry.docs.entry(doc.to_string()).or_insert((None, None));
+            if slot.0.is_none() || new.0.is_some() {
+                *slot = new;
+            }
+        }
+    }
+    out
+}
+
+/// Our heads per document (sorted hex).
+pub fn our_heads(docs: &[DocHandle]) -> BTreeMap<String, Vec<String>> {
+    docs.iter()
+        .map(|h| {
+            let mut heads: Vec<String> = h
+                .with_document(|d| d.get_heads())
+                .iter()
+                .map(|x| x.to_string())
+                .collect();
+            heads.sort();
+            (h.document_id().to_string(), heads)
+        })
+        .collect()
+}
+
+/// How many of our changes are not in the causal past of `shared` (None:
+/// the peer never acknowledged anything, so everything is unseen).
+pub fn unseen_changes(doc: &DocHandle, shared: Option<&Vec<String>>) -> Option<usize> {
+    let shared = shared?;
+    let hashes: Vec<automerge::ChangeHash> = shared.iter().filter_map(|h| h.parse().ok()).collect();
+    if hashes.len() != shared.len() {
+        return None;
+    }
+    Some(doc.with_document(|d| {
+        if d.get_heads().iter().all(|h| hashes.contains(h)) && d.get_heads().len() == hashes.len() {
+            0
+        } else {
+            d.get_changes(&hashes).len()
+        }
+    }))
+}
+
+/// A peer device as `bureau peers` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeerStatus {
+    pub member: String,
+    pub role: String,
+    pub device: String,
+    pub online: bool,
+    pub connected_since: Option<String>,
+    pub last_synced: Option<String>,
+    /// Our changes the device has not seen; `None` if it never synced with us.
+    pub unseen_changes: Option<usize>,
+    pub in_sync: bool,
+}
