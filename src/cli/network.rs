@@ -85,42 +85,16 @@ pub fn invite(
     let ttl = invite::parse_duration(&args.expires).map_err(anyhow::Error::msg)?;
     let key = identity::load_or_create(store.data_dir())?;
     let access = node::offline_access(store)?;
-    anyhow::ensure!(
-        access.current().is_admin_device(&key.public().to_string()),
-        "only admins can invite; ask an admin of this workspace"
-    );
     // Bind once to learn (and keep) the address `bureau serve` will use.
     let endpoint = runtime.block_on(net::bind(store.data_dir(), key.clone(), net))?;
     let inviter = net::local_addr(&endpoint);
     runtime.block_on(endpoint.close());
-    let workspace = store.workspace()?;
-    let secret = invite::new_secret();
-    let expires = Stamp::now().millis() + ttl;
-    let mut pending = invite::load_invites(store.data_dir())?;
-    pending.retain(|i| i.used_by.is_none() && i.expires > Stamp::now().millis());
-    pending.push(invite::PendingInvite {
-        secret: secret.clone(),
-        role: args.role,
-        expires,
-        created_by: store.member_id().to_string(),
-        used_by: None,
-    });
-    invite::save_invites(store.data_dir(), &pending)?;
-    let ticket = Ticket {
-        workspace: workspace.id,
-        workspace_name: workspace.name,
-        root_doc: store.device().root_doc.clone(),
-        founder: store.device().founder.clone().unwrap_or_default(),
-        inviter,
-        secret,
-        role: args.role,
-        expires,
-    };
+    let ticket = invite::create(store, &key, &access, inviter, args.role, ttl)?;
     println!("{}", ticket.encode());
     eprintln!(
         "invite for a {} valid until {}; the joiner runs `bureau join TICKET --name NAME` while this device runs Bureau",
         args.role,
-        Stamp::from_millis(expires)
+        Stamp::from_millis(ticket.expires)
     );
     Ok(())
 }

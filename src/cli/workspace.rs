@@ -48,20 +48,11 @@ pub struct BenchArgs {
 }
 
 pub fn init(runtime: &tokio::runtime::Runtime, data_dir: &Path, args: InitArgs) -> Result<()> {
-    crate::store::datadir::ensure_dir(data_dir)?;
-    if crate::store::DeviceConfig::load(data_dir)?.is_some() {
-        return Err(crate::store::StoreError::AlreadyInitialized(data_dir.to_path_buf()).into());
-    }
-    crate::model::workspace::validate_member_name(&args.name)?;
-    let key = crate::sync::identity::load_or_create(data_dir)?;
-    let store = runtime.block_on(Store::init(
+    let store = runtime.block_on(crate::sync::node::create_workspace(
         data_dir,
         &args.workspace,
         &args.name,
-        Layout::PerArea,
-        Some(key.public().to_string()),
     ))?;
-    crate::sync::node::write_genesis(&store, &key, args.name.trim())?;
     let ws = store.workspace()?;
     runtime.block_on(store.close());
     println!(

@@ -77,6 +77,47 @@ pub fn save_invites(data_dir: &Path, invites: &[PendingInvite]) -> Result<(), St
     super::identity::write_private(&invites_path(data_dir), &text)
 }
 
+/// Makes and records a one-time invite from this device (an admin) at
+/// `inviter`, valid for `ttl_ms`.
+pub fn create(
+    store: &crate::store::Store,
+    key: &iroh::SecretKey,
+    access: &super::Access,
+    inviter: EndpointAddr,
+    role: Role,
+    ttl_ms: i64,
+) -> Result<Ticket, StoreError> {
+    if !access.current().is_admin_device(&key.public().to_string()) {
+        return Err(StoreError::Rejected(
+            "only admins can invite; ask an admin of this workspace".into(),
+        ));
+    }
+    let workspace = store.workspace()?;
+    let secret = new_secret();
+    let now = Stamp::now().millis();
+    let expires = now + ttl_ms;
+    let mut pending = load_invites(store.data_dir())?;
+    pending.retain(|i| i.used_by.is_none() && i.expires > now);
+    pending.push(PendingInvite {
+        secret: secret.clone(),
+        role,
+        expires,
+        created_by: store.member_id().to_string(),
+        used_by: None,
+    });
+    save_invites(store.data_dir(), &pending)?;
+    Ok(Ticket {
+        workspace: workspace.id,
+        workspace_name: workspace.name,
+        root_doc: store.device().root_doc.clone(),
+        founder: store.device().founder.clone().unwrap_or_default(),
+        inviter,
+        secret,
+        role,
+        expires,
+    })
+}
+
 /// A fresh random secret, hex.
 pub fn new_secret() -> String {
     data_encoding::HEXLOWER.encode(&rand::random::<[u8; 32]>())

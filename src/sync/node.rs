@@ -296,11 +296,29 @@ impl Node {
         &self.key
     }
 
+    /// Makes a one-time invite ticket pointing at this running node.
+    pub fn invite(&self, role: Role, ttl: Duration) -> Result<Ticket> {
+        super::invite::create(
+            &self.store,
+            &self.key,
+            &self.access,
+            self.addr(),
+            role,
+            ttl.as_millis() as i64,
+        )
+    }
+
     pub fn workspace_id(&self) -> &str {
         &self.workspace
     }
 
     fn publish_addresses(&self) {
+        // A viewer's changes are ignored by every peer; don't make any.
+        if self.access.role_of(&self.id()) != Some(Role::Admin)
+            && self.access.role_of(&self.id()) != Some(Role::Member)
+        {
+            return;
+        }
         let addrs = net::addr_strings(&self.addr());
         if let Err(e) = self.store.publish_addresses(&self.id(), addrs) {
             tracing::warn!(error = %e, "could not publish our addresses");
@@ -461,17 +479,41 @@ impl Node {
     /// True when every connected peer has all our changes and we have all
     /// of theirs, for every document.
     pub fn connected_and_in_sync(&self) -> Result<(usize, bool)> {
+        let (peers, behind) = self.out_of_sync()?;
+        Ok((peers, behind.is_empty()))
+    }
+
+    /// Connected peers, and for each peer not in sync, the documents that differ.
+    fn out_of_sync(&self) -> Result<(usize, Vec<(String, Vec<String>)>)> {
         let docs = self.store.documents()?;
         let ours = status::our_heads(&docs);
         let live = status::live_peers(self.store.repo());
-        let synced = live.values().all(|peer| {
-            ours.iter().all(|(doc, heads)| {
-                peer.docs.get(doc).is_some_and(|(shared, theirs)| {
-                    shared.as_ref() == Some(heads) && theirs.as_ref() == Some(heads)
+        let mut behind = Vec::new();
+        let i_am_viewer = self.access.role_of(&self.id()) == Some(Role::Viewer);
+        for (device, peer) in &live {
+            let peer_is_viewer = self.access.role_of(device) == Some(Role::Viewer);
+            let differing: Vec<String> = ours
+                .iter()
+                .filter(|(doc, heads)| {
+                    !peer.docs.get(*doc).is_some_and(|(shared, theirs)| {
+                        if i_am_viewer {
+                            // Peers ignore our changes: we only need all of theirs.
+                            theirs.is_some() && shared == theirs
+                        } else if peer_is_viewer {
+                            // We ignore theirs: they only need all of ours.
+                            shared.as_ref() == Some(heads)
+                        } else {
+                            shared.as_ref() == Some(heads) && theirs.as_ref() == Some(heads)
+                        }
+                    })
                 })
-            })
-        });
-        Ok((live.len(), synced))
+                .map(|(doc, _)| doc.clone())
+                .collect();
+            if !differing.is_empty() {
+                behind.push((device.clone(), differing));
+            }
+        }
+        Ok((live.len(), behind))
     }
 
     /// Waits until at least one peer is connected and everyone connected is
@@ -499,9 +541,26 @@ impl Node {
                     )));
                 }
                 Err(_) => {
+                    let node = self.clone();
+                    let behind = tokio::task::spawn_blocking(move || node.out_of_sync())
+                        .await
+                        .map_err(|_| StoreError::Stopped)??
+                        .1;
+                    let names = device_names(&self.access);
+                    let detail: Vec<String> = behind
+                        .iter()
+                        .map(|(device, docs)| {
+                            let who = names
+                                .get(device)
+                                .cloned()
+                                .unwrap_or_else(|| device.chars().take(12).collect());
+                            format!("{who}: {} document(s) differ", docs.len())
+                        })
+                        .collect();
                     return Err(StoreError::Rejected(format!(
-                        "connected to {peers} peer(s) but not in sync after {}s",
-                        timeout.as_secs()
+                        "connected to {peers} peer(s) but not in sync after {}s ({})",
+                        timeout.as_secs(),
+                        detail.join("; ")
                     )));
                 }
             }
@@ -655,6 +714,27 @@ pub fn change_membership(
     handlers::append(store, key, &entry, member)?;
     access.refresh(store)?;
     Ok(())
+}
+
+/// Creates a workspace in `data_dir` with this device (its key created if
+/// needed) as the founder and first admin.
+pub async fn create_workspace(data_dir: &Path, workspace: &str, name: &str) -> Result<Store> {
+    crate::store::datadir::ensure_dir(data_dir)?;
+    if DeviceConfig::load(data_dir)?.is_some() {
+        return Err(StoreError::AlreadyInitialized(data_dir.to_path_buf()));
+    }
+    crate::model::workspace::validate_member_name(name)?;
+    let key = identity::load_or_create(data_dir)?;
+    let store = Store::init(
+        data_dir,
+        workspace,
+        name,
+        crate::store::Layout::PerArea,
+        Some(key.public().to_string()),
+    )
+    .await?;
+    write_genesis(&store, &key, name.trim())?;
+    Ok(store)
 }
 
 /// Writes the genesis entry for a workspace this device just created.
