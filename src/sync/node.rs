@@ -25,6 +25,9 @@ use crate::store::{DeviceConfig, Network, Store, StoreError};
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// A peer device and the documents where it differs from us.
+type Behind = (String, Vec<String>);
+
 /// Connects samod to one peer device over iroh.
 struct IrohDialer {
     endpoint: Endpoint,
@@ -484,7 +487,7 @@ impl Node {
     }
 
     /// Connected peers, and for each peer not in sync, the documents that differ.
-    fn out_of_sync(&self) -> Result<(usize, Vec<(String, Vec<String>)>)> {
+    fn out_of_sync(&self) -> Result<(usize, Vec<Behind>)> {
         let docs = self.store.documents()?;
         let ours = status::our_heads(&docs);
         let live = status::live_peers(self.store.repo());
