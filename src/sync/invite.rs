@@ -134,8 +134,11 @@ pub fn redeem(
     let Some(invite) = invites.iter_mut().find(|i| i.secret == secret) else {
         return Err("this invite is not valid here (unknown or forged ticket)".into());
     };
-    if invite.used_by.is_some() {
-        return Err("this invite was already used; ask for a new one".into());
+    match &invite.used_by {
+        // The same device again: its first join was interrupted; let it finish.
+        Some(device) if device == joiner => return Ok(invite.clone()),
+        Some(_) => return Err("this invite was already used; ask for a new one".into()),
+        None => {}
     }
     if invite.expires < now.millis() {
         return Err(format!(

@@ -1,0 +1,203 @@
+//! The whole CLI flow with real processes on loopback: init, invite, serve,
+//! join, edit on both sides, sync, identical exports.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+fn bureau(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("bureau").expect("binary");
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .env("BUREAU_NO_MDNS", "true")
+        .env_remove("BUREAU_DATA_DIR");
+    cmd
+}
+
+fn run(dir: &Path, args: &[&str]) -> String {
+    let out = bureau(dir).args(args).output().expect("run bureau");
+    assert!(
+        out.status.success(),
+        "bureau {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf8")
+}
+
+/// A free UDP port on loopback for the serving node.
+fn free_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+struct Server {
+    child: Child,
+}
+
+impl Server {
+    /// Starts `bureau serve` and waits for its "ready" line.
+    fn start(dir: &Path, bind: &str) -> (Server, String) {
+        let mut child = bureau(dir)
+            .args(["--offline", "--bind", bind, "serve"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("ready line");
+        (Server { child }, line)
+    }
+
+    /// SIGTERM, and a clean exit.
+    fn stop(mut self) {
+        let pid = self.child.id() as i32;
+        let status = Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let exit = self.child.wait().expect("wait");
+        assert!(exit.success(), "serve exited with {exit:?} after SIGTERM");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn init_invite_serve_join_edit_sync_export() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let a: PathBuf = tmp.path().join("office");
+    let b: PathBuf = tmp.path().join("laptop");
+    let bind = format!("127.0.0.1:{}", free_port());
+
+    run(
+        &a,
+        &["init", "--workspace", "Acme Office", "--name", "Ana Ruiz"],
+    );
+    run(&a, &["task", "add", "Order toner", "--due", "2026-12-01"]);
+    let ticket = run(
+        &a,
+        &[
+            "--offline",
+            "--bind",
+            &bind,
+            "invite",
+            "--role",
+            "member",
+            "--expires",
+            "1h",
+        ],
+    );
+    assert!(
+        ticket.starts_with("bureau1") && ticket.trim().lines().count() == 1,
+        "ticket alone: {ticket:?}"
+    );
+    let ticket = ticket.trim().to_string();
+
+    let (server, ready) = Server::start(&a, &bind);
+    let words: Vec<&str> = ready.split_whitespace().collect();
+    assert_eq!(words.first(), Some(&"ready"), "{ready:?}");
+    assert_eq!(
+        words.get(1).map(|w| w.len()),
+        Some(64),
+        "endpoint id: {ready:?}"
+    );
+    assert!(
+        ready.contains(&bind),
+        "listens where the ticket says: {ready:?}"
+    );
+
+    let joined = run(
+        &b,
+        &[
+            "--offline",
+            "--bind",
+            "127.0.0.1:0",
+            "join",
+            &ticket,
+            "--name",
+            "Ben Ode",
+        ],
+    );
+    assert!(joined.contains("Acme Office"), "{joined}");
+    assert!(
+        run(&b, &["task", "list"]).contains("Order toner"),
+        "initial sync"
+    );
+    // A used ticket is refused.
+    let c = tmp.path().join("other");
+    let out = bureau(&c)
+        .args([
+            "--offline",
+            "--bind",
+            "127.0.0.1:0",
+            "join",
+            &ticket,
+            "--name",
+            "Mallory",
+        ])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already used"));
+
+    // Edit on B, sync to the office peer.
+    run(&b, &["task", "add", "Book the meeting room"]);
+    let synced = run(
+        &b,
+        &[
+            "--offline",
+            "--bind",
+            "127.0.0.1:0",
+            "sync",
+            "--timeout",
+            "30",
+        ],
+    );
+    assert!(synced.contains("in sync with 1 peer"), "{synced}");
+    server.stop();
+
+    // Edit on A while it is stopped, serve again, B syncs.
+    run(&a, &["task", "add", "Call the landlord"]);
+    let (server, _) = Server::start(&a, &bind);
+    run(&b, &["--offline", "--bind", "127.0.0.1:0", "sync"]);
+    server.stop();
+
+    let export_a = run(&a, &["export", "--json"]);
+    let export_b = run(&b, &["export", "--json"]);
+    assert_eq!(export_a, export_b);
+    for title in ["Order toner", "Book the meeting room", "Call the landlord"] {
+        assert!(export_a.contains(title), "{title} everywhere");
+    }
+    let peers = run(&b, &["peers", "--json"]);
+    let peers: serde_json::Value = serde_json::from_str(&peers).expect("json");
+    assert_eq!(peers[0]["member"], "Ana Ruiz");
+    assert_eq!(peers[0]["unseen_changes"], 0, "{peers}");
+
+    // With nobody running, sync says so and fails.
+    let out = bureau(&b)
+        .args([
+            "--offline",
+            "--bind",
+            "127.0.0.1:0",
+            "sync",
+            "--timeout",
+            "2",
+        ])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no peer reachable"));
+}
