@@ -7,6 +7,7 @@
 //! - [`fixture`] and [`bench`]: generated offices and the store benchmark.
 
 pub mod bench;
+pub mod bench_sync;
 pub mod cli;
 pub mod fixture;
 pub mod model;

@@ -29,8 +29,9 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// What to measure: "store" (build the L office and measure it) or
-    /// "open" (cold-open an existing data directory given with --dir).
+    /// What to measure: "store" (build the L office and measure it),
+    /// "sync" (two nodes on loopback) or "open" (cold-open an existing data
+    /// directory given with --dir).
     #[arg(default_value = "store")]
     pub target: String,
     /// Print bare numbers (used by `bench store` for its child process).
@@ -39,6 +40,9 @@ pub struct BenchArgs {
     /// Size of the generated office relative to the "L office" (1.0).
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
+    /// For `bench sync`: how many edits to time from one peer to the other.
+    #[arg(long, default_value_t = 1000)]
+    pub edits: usize,
     /// Put every area in one document instead of one document per area.
     #[arg(long)]
     pub single_doc: bool,
@@ -141,9 +145,14 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
         }
         return Ok(());
     }
+    if args.target == "sync" {
+        let report = crate::bench_sync::run(runtime, args.scale, args.edits, args.dir.as_deref())?;
+        println!("{report}");
+        return Ok(());
+    }
     anyhow::ensure!(
         args.target == "store",
-        "unknown benchmark {:?}: use `bureau bench store` or `bureau bench open --dir DIR`",
+        "unknown benchmark {:?}: use `bureau bench store`, `bureau bench sync` or `bureau bench open --dir DIR`",
         args.target
     );
     anyhow::ensure!(

@@ -3,6 +3,8 @@
 //! larger frame, or sends bytes that do not decode, ends its own connection
 //! only.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt, TryStreamExt};
 use iroh::endpoint::{RecvStream, SendStream};
@@ -19,11 +21,21 @@ pub fn codec() -> LengthDelimitedCodec {
         .new_codec()
 }
 
+/// Bytes of sync frames sent and received by this process (payload plus
+/// the 4-byte length), for benchmarks and diagnostics.
+pub static BYTES_SENT: AtomicU64 = AtomicU64::new(0);
+pub static BYTES_RECEIVED: AtomicU64 = AtomicU64::new(0);
+
 /// A samod transport over one bidirectional stream.
 pub fn transport(send: SendStream, recv: RecvStream) -> samod::Transport {
-    let stream = FramedRead::new(recv, codec()).map_ok(|bytes| bytes.to_vec());
-    let sink = FramedWrite::new(send, codec())
-        .with(|msg: Vec<u8>| futures::future::ready(Ok::<_, std::io::Error>(Bytes::from(msg))));
+    let stream = FramedRead::new(recv, codec()).map_ok(|bytes| {
+        BYTES_RECEIVED.fetch_add(bytes.len() as u64 + 4, Ordering::Relaxed);
+        bytes.to_vec()
+    });
+    let sink = FramedWrite::new(send, codec()).with(|msg: Vec<u8>| {
+        BYTES_SENT.fetch_add(msg.len() as u64 + 4, Ordering::Relaxed);
+        futures::future::ready(Ok::<_, std::io::Error>(Bytes::from(msg)))
+    });
     samod::Transport::new(stream, Box::pin(sink))
 }
 
