@@ -25,8 +25,9 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    match bureau::cli::run(cli) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    let raw_args: Vec<String> = std::env::args().skip(1).collect();
+    match bureau::cli::run(cli, &raw_args) {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE

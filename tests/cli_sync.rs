@@ -153,6 +153,21 @@ fn init_invite_serve_join_edit_sync_export() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("already used"));
 
+    // While A serves, other commands on its data directory go through it.
+    let id = run(&a, &["task", "add", "Added while serving"]);
+    assert!(uuid::Uuid::parse_str(id.trim()).is_ok(), "{id}");
+    let second_ticket = run(&a, &["invite", "--role", "viewer"]);
+    assert!(second_ticket.starts_with("bureau1"));
+    let out = bureau(&a)
+        .args(["--offline", "serve"])
+        .output()
+        .expect("run");
+    assert!(
+        !out.status.success(),
+        "a second node on the same directory is refused"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("in use by"));
+
     // Edit on B, sync to the office peer.
     run(&b, &["task", "add", "Book the meeting room"]);
     let synced = run(
@@ -178,7 +193,12 @@ fn init_invite_serve_join_edit_sync_export() {
     let export_a = run(&a, &["export", "--json"]);
     let export_b = run(&b, &["export", "--json"]);
     assert_eq!(export_a, export_b);
-    for title in ["Order toner", "Book the meeting room", "Call the landlord"] {
+    for title in [
+        "Order toner",
+        "Book the meeting room",
+        "Call the landlord",
+        "Added while serving",
+    ] {
         assert!(export_a.contains(title), "{title} everywhere");
     }
     let peers = run(&b, &["peers", "--json"]);

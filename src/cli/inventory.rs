@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use super::output::{opt, print_json, table};
+use super::output::{note, opt, print_json, say, table};
 use super::resolve_id;
 use crate::model::{InventoryItem, Site, new_id};
 use crate::store::Store;
@@ -95,7 +95,7 @@ fn add(store: &Store, args: AddArgs) -> Result<()> {
         _ => None,
     };
     let id = store.create_item(item, initial.as_ref().map(|(s, q)| (s.as_str(), *q)))?;
-    println!("{id}");
+    say!("{id}");
     Ok(())
 }
 
@@ -173,9 +173,9 @@ fn list(store: &Store, json: bool, low: bool) -> Result<()> {
         ]);
     }
     if items.is_empty() {
-        eprintln!("no items match");
+        note!("no items match");
     } else {
-        println!("{out}");
+        say!("{out}");
     }
     Ok(())
 }
@@ -184,26 +184,28 @@ fn show(store: &Store, id: &str) -> Result<()> {
     let id = resolve_id::<InventoryItem>(store, id)?;
     let names = site_names(store)?;
     let stock = store.item_stock(&id)?;
-    println!(
+    say!(
         "{}  {} ({})",
-        stock.item.id, stock.item.name, stock.item.unit
+        stock.item.id,
+        stock.item.name,
+        stock.item.unit
     );
-    println!("sku:        {}", opt(stock.item.sku.clone()));
+    say!("sku:        {}", opt(stock.item.sku.clone()));
     for (site, qty) in &stock.on_hand {
         let name = names.get(site).map_or(site.as_str(), |s| s);
-        println!(
+        say!(
             "{name}: {qty} on hand (reorder at {})",
             stock.item.reorder_threshold(site)
         );
     }
-    println!("\nmovements:");
+    say!("\nmovements:");
     for m in store.movements(&id)? {
         let site = names.get(&m.site).map_or(m.site.as_str(), |s| s);
         let counted = m
             .counted
             .map(|c| format!(" (counted {c})"))
             .unwrap_or_default();
-        println!(
+        say!(
             "{}  {site}  {} {:+}{counted}  {}",
             m.created_at,
             m.kind,
@@ -225,7 +227,7 @@ pub fn run_stock(store: &Store, command: StockCommand) -> Result<()> {
             let item = resolve_id::<InventoryItem>(store, &item_id)?;
             let site = store.resolve_site(&site)?;
             let change = store.adjust_stock(&item, &site, by, reason.as_deref())?;
-            eprintln!("on hand: {} -> {}", change.before, change.after);
+            note!("on hand: {} -> {}", change.before, change.after);
         }
         StockCommand::Count {
             item_id,
@@ -235,7 +237,7 @@ pub fn run_stock(store: &Store, command: StockCommand) -> Result<()> {
             let item = resolve_id::<InventoryItem>(store, &item_id)?;
             let site = store.resolve_site(&site)?;
             let change = store.count_stock(&item, &site, counted)?;
-            eprintln!(
+            note!(
                 "on hand: {} -> {} (difference {:+})",
                 change.before,
                 change.after,

@@ -3,11 +3,14 @@
 //! and exits. Errors are one line saying what to fix; nothing is changed
 //! when a command fails validation.
 
+mod control;
 mod inventory;
 mod network;
 mod output;
 mod tasks;
 mod workspace;
+
+use output::{note, say};
 
 pub use workspace::human_bytes;
 
@@ -81,28 +84,49 @@ pub enum Command {
     Member(network::MemberCommand),
 }
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+/// Runs a parsed command line (`raw_args`: the arguments as typed, without
+/// the program name, for handing the command to a running node).
+pub fn run(cli: Cli, raw_args: &[String]) -> Result<std::process::ExitCode> {
     let Some(command) = cli.command else {
         use clap::CommandFactory;
         Cli::command().print_help()?;
-        println!();
-        return Ok(());
+        say!();
+        return Ok(std::process::ExitCode::SUCCESS);
     };
     let data_dir = match cli.data_dir {
         Some(dir) => dir,
         None => crate::store::default_data_dir()
             .context("no home directory found; pass --data-dir DIR or set BUREAU_DATA_DIR")?,
     };
+    // A node running on this data directory does the work for us.
+    if !matches!(
+        command,
+        Command::Init(_) | Command::Join(_) | Command::Serve | Command::Bench(_)
+    ) && let Some(code) = control::forward(&data_dir, raw_args)
+    {
+        return Ok(code);
+    }
+    run_here(command, &data_dir, cli.offline, cli.bind, cli.no_mdns)
+        .map(|()| std::process::ExitCode::SUCCESS)
+}
+
+fn run_here(
+    command: Command,
+    data_dir: &std::path::Path,
+    offline: bool,
+    bind: Option<std::net::SocketAddr>,
+    no_mdns: bool,
+) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("starting the runtime")?;
+    let data_dir = data_dir.to_path_buf();
     let net = crate::sync::NetOptions {
-        offline: cli.offline,
-        bind: cli.bind,
-        mdns: !cli.no_mdns,
+        offline,
+        bind,
+        mdns: !no_mdns,
     };
     match command {
         Command::Init(args) => workspace::init(&runtime, &data_dir, args),
@@ -119,7 +143,7 @@ pub fn run(cli: Cli) -> Result<()> {
         other => {
             let purpose = command_name(&other);
             let store = runtime.block_on(Store::open(&data_dir, &purpose))?;
-            let result = dispatch(&store, other);
+            let result = dispatch(&store, other, None);
             report_quarantine(&store);
             runtime.block_on(store.close());
             result
@@ -146,10 +170,25 @@ fn command_name(command: &Command) -> String {
     format!("bureau {name}")
 }
 
-fn dispatch(store: &Store, command: Command) -> Result<()> {
+/// A running node and its runtime, when a command runs inside `bureau serve`.
+type InNode<'a> = Option<(
+    &'a std::sync::Arc<crate::sync::Node>,
+    &'a tokio::runtime::Handle,
+)>;
+
+fn dispatch(store: &Store, command: Command, node: InNode<'_>) -> Result<()> {
     if command_writes(&command) {
         network::ensure_can_write(store)?;
     }
+    match (command, node) {
+        (Command::Peers { json }, Some((node, _))) => network::peers_live(node, json),
+        (Command::Invite(args), Some((node, _))) => network::invite_live(node, args),
+        (Command::Sync(args), Some((node, runtime))) => network::sync_live(node, runtime, args),
+        (command, _) => dispatch_store(store, command),
+    }
+}
+
+fn dispatch_store(store: &Store, command: Command) -> Result<()> {
     match command {
         Command::Task(cmd) => tasks::run(store, cmd),
         Command::Item(cmd) => inventory::run_item(store, cmd),
@@ -182,7 +221,7 @@ fn command_writes(command: &Command) -> bool {
 
 fn report_quarantine(store: &Store) {
     for q in store.quarantined() {
-        eprintln!(
+        note!(
             "warning: damaged file {} was moved to {} ({}); everything else loaded",
             q.original.display(),
             q.moved_to.display(),

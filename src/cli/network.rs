@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 
-use super::output::{print_json, table};
+use super::output::{note, print_json, say, table};
 use crate::model::{Role, Stamp};
 use crate::store::Store;
 use crate::sync::membership::Action;
@@ -53,8 +53,10 @@ pub enum MemberCommand {
 
 pub fn serve(runtime: &tokio::runtime::Runtime, data_dir: &Path, net: &NetOptions) -> Result<()> {
     let node = runtime.block_on(Node::start(data_dir, "bureau serve", net))?;
+    #[cfg(unix)]
+    let control = runtime.spawn(super::control::serve(node.clone(), data_dir.to_path_buf()));
     let addrs = net::addr_strings(&node.addr());
-    println!("ready {} {}", node.id(), addrs.join(" "));
+    say!("ready {} {}", node.id(), addrs.join(" "));
     use std::io::Write;
     std::io::stdout().flush()?;
     runtime.block_on(async {
@@ -71,8 +73,40 @@ pub fn serve(runtime: &tokio::runtime::Runtime, data_dir: &Path, net: &NetOption
         tokio::signal::ctrl_c().await?;
         Ok::<(), std::io::Error>(())
     })?;
-    eprintln!("shutting down");
+    note!("shutting down");
+    #[cfg(unix)]
+    control.abort();
+    super::control::remove_socket(data_dir);
     runtime.block_on(node.shutdown());
+    Ok(())
+}
+
+/// `bureau peers` inside a running node: with live connection state.
+pub fn peers_live(node: &std::sync::Arc<Node>, json: bool) -> Result<()> {
+    print_peers(node.peer_status()?, json)
+}
+
+/// `bureau invite` inside a running node: the ticket carries its real addresses.
+pub fn invite_live(node: &std::sync::Arc<Node>, args: InviteArgs) -> Result<()> {
+    let ttl = invite::parse_duration(&args.expires).map_err(anyhow::Error::msg)?;
+    let ticket = node.invite(args.role, Duration::from_millis(ttl as u64))?;
+    say!("{}", ticket.encode());
+    note!(
+        "invite for a {} valid until {}",
+        args.role,
+        Stamp::from_millis(ticket.expires)
+    );
+    Ok(())
+}
+
+/// `bureau sync` inside a running node: it is already syncing; wait until in sync.
+pub fn sync_live(
+    node: &std::sync::Arc<Node>,
+    runtime: &tokio::runtime::Handle,
+    args: SyncArgs,
+) -> Result<()> {
+    let peers = runtime.block_on(node.wait_in_sync(Duration::from_secs(args.timeout)))?;
+    say!("in sync with {peers} peer(s)");
     Ok(())
 }
 
@@ -90,8 +124,8 @@ pub fn invite(
     let inviter = net::local_addr(&endpoint);
     runtime.block_on(endpoint.close());
     let ticket = invite::create(store, &key, &access, inviter, args.role, ttl)?;
-    println!("{}", ticket.encode());
-    eprintln!(
+    say!("{}", ticket.encode());
+    note!(
         "invite for a {} valid until {}; the joiner runs `bureau join TICKET --name NAME` while this device runs Bureau",
         args.role,
         Stamp::from_millis(ticket.expires)
@@ -115,7 +149,7 @@ pub fn join(
         .unwrap_or_else(|| ticket.role.to_string());
     runtime.block_on(node.shutdown());
     synced.context("joined, but the first sync did not finish")?;
-    println!(
+    say!(
         "joined {:?} as {} ({role})",
         ticket.workspace_name,
         args.name.trim()
@@ -133,7 +167,7 @@ pub fn sync(
     let result = runtime.block_on(node.wait_in_sync(Duration::from_secs(args.timeout)));
     runtime.block_on(node.shutdown());
     let peers = result?;
-    println!("in sync with {peers} peer(s)");
+    say!("in sync with {peers} peer(s)");
     Ok(())
 }
 
@@ -142,12 +176,15 @@ pub fn peers(store: &Store, json: bool) -> Result<()> {
     let me = identity::load_or_create(store.data_dir())?
         .public()
         .to_string();
-    let status = node::peer_status(store, &access, &me, None)?;
+    print_peers(node::peer_status(store, &access, &me, None)?, json)
+}
+
+fn print_peers(status: Vec<crate::sync::status::PeerStatus>, json: bool) -> Result<()> {
     if json {
         return print_json(&status);
     }
     if status.is_empty() {
-        eprintln!("no other member devices yet (invite someone with `bureau invite`)");
+        note!("no other member devices yet (invite someone with `bureau invite`)");
         return Ok(());
     }
     let mut out = table(&[
@@ -169,7 +206,7 @@ pub fn peers(store: &Store, json: bool) -> Result<()> {
                 .map_or("all (never synced)".into(), |n| n.to_string()),
         ]);
     }
-    println!("{out}");
+    say!("{out}");
     Ok(())
 }
 
@@ -202,7 +239,7 @@ pub fn member(store: &Store, command: MemberCommand) -> Result<()> {
                     .collect();
                 out.add_row(vec![m.name, m.role.to_string(), devices.join(", ")]);
             }
-            println!("{out}");
+            say!("{out}");
         }
         MemberCommand::Remove { name } => {
             let m = find(&name)?;
@@ -219,7 +256,7 @@ pub fn member(store: &Store, command: MemberCommand) -> Result<()> {
                     member_id: m.member_id,
                 },
             )?;
-            eprintln!(
+            note!(
                 "removed {}; every peer refuses their devices once this change reaches it",
                 m.name
             );
@@ -236,7 +273,7 @@ pub fn member(store: &Store, command: MemberCommand) -> Result<()> {
                     role,
                 },
             )?;
-            eprintln!("{} is now {role}", m.name);
+            note!("{} is now {role}", m.name);
         }
     }
     Ok(())

@@ -1,6 +1,72 @@
-//! Plain-text tables and JSON for command output.
+//! Plain-text tables and JSON for command output, and where output goes:
+//! normally the process's stdout/stderr; when a running node executes a
+//! command for another CLI process, a per-thread capture sent back to it.
+
+use std::cell::RefCell;
+use std::io::Write;
 
 use comfy_table::{ContentArrangement, Table, presets};
+
+thread_local! {
+    static CAPTURE: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
+
+/// Writes to stdout, or to this thread's capture.
+pub fn write_out(text: &str) {
+    let captured = CAPTURE.with(|c| match &mut *c.borrow_mut() {
+        Some((out, _)) => {
+            out.push_str(text);
+            true
+        }
+        None => false,
+    });
+    if !captured {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.flush();
+    }
+}
+
+/// Writes to stderr, or to this thread's capture.
+pub fn write_err(text: &str) {
+    let captured = CAPTURE.with(|c| match &mut *c.borrow_mut() {
+        Some((_, err)) => {
+            err.push_str(text);
+            true
+        }
+        None => false,
+    });
+    if !captured {
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+}
+
+/// Runs `f` with this thread's output captured; returns (result, stdout, stderr).
+pub fn capture<R>(f: impl FnOnce() -> R) -> (R, String, String) {
+    CAPTURE.with(|c| *c.borrow_mut() = Some((String::new(), String::new())));
+    let result = f();
+    let (out, err) = CAPTURE.with(|c| c.borrow_mut().take()).unwrap_or_default();
+    (result, out, err)
+}
+
+/// `println!` for command output (captured when run inside a node).
+macro_rules! say {
+    () => {
+        $crate::cli::output::write_out("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use say;
+
+/// `eprintln!` for command notes (captured when run inside a node).
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_err(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use note;
 
 /// A borderless table with a header row, sized to the terminal when there is one.
 pub fn table(header: &[&str]) -> Table {
@@ -14,7 +80,7 @@ pub fn table(header: &[&str]) -> Table {
 
 /// Prints pretty JSON followed by a newline.
 pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    say!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 

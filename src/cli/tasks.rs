@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use super::output::{opt, print_json, table};
+use super::output::{note, opt, print_json, say, table};
 use super::{resolve_id, today};
 use crate::model::{Date, Priority, Project, Task, TaskStatus, new_id};
 use crate::store::Store;
@@ -103,7 +103,7 @@ pub fn run(store: &Store, command: TaskCommand) -> Result<()> {
         TaskCommand::Done { id } => {
             let id = resolve_id::<Task>(store, &id)?;
             if let Some(next) = store.set_task_status(&id, TaskStatus::Done, None)? {
-                eprintln!("next occurrence: {next}");
+                note!("next occurrence: {next}");
             }
             Ok(())
         }
@@ -168,7 +168,7 @@ fn add(store: &Store, args: AddArgs) -> Result<()> {
     if let Some(project) = args.project.as_deref().filter(|p| !p.trim().is_empty()) {
         task.project = Some(ensure_project(store, project)?);
     }
-    println!("{}", store.create(task)?);
+    say!("{}", store.create(task)?);
     Ok(())
 }
 
@@ -229,9 +229,9 @@ fn list(store: &Store, args: ListArgs) -> Result<()> {
         ]);
     }
     if tasks.is_empty() {
-        eprintln!("no tasks match");
+        note!("no tasks match");
     } else {
-        println!("{out}");
+        say!("{out}");
     }
     Ok(())
 }
@@ -265,7 +265,7 @@ fn set(store: &Store, args: SetArgs) -> Result<()> {
             || project.is_some();
         if !has_other_edits {
             if let Some(next) = store.set_task_status(&id, status, reason)? {
-                eprintln!("next occurrence: {next}");
+                note!("next occurrence: {next}");
             }
             return Ok(());
         }
@@ -313,32 +313,32 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
     if json {
         return print_json(&serde_json::json!({ "task": task, "conflicts": conflicts }));
     }
-    println!("{}  {}", task.id, task.title);
-    println!("status:    {}", task.status);
+    say!("{}  {}", task.id, task.title);
+    say!("status:    {}", task.status);
     if let Some(reason) = &task.blocked_reason {
-        println!("blocked:   {reason} (since {})", opt(task.blocked_since));
+        say!("blocked:   {reason} (since {})", opt(task.blocked_since));
     }
-    println!("priority:  {}", task.priority);
-    println!("due:       {}", opt(task.due));
-    println!("owner:     {}", opt(task.owner.clone()));
+    say!("priority:  {}", task.priority);
+    say!("due:       {}", opt(task.due));
+    say!("owner:     {}", opt(task.owner.clone()));
     if !task.tags.is_empty() {
-        println!("tags:      {}", task.tags.join(", "));
+        say!("tags:      {}", task.tags.join(", "));
     }
     if !task.description.is_empty() {
-        println!("\n{}\n", task.description);
+        say!("\n{}\n", task.description);
     }
     for item in task.checklist.values() {
-        println!("[{}] {}", if item.done { "x" } else { " " }, item.text);
+        say!("[{}] {}", if item.done { "x" } else { " " }, item.text);
     }
     for c in task.comments.values() {
-        println!("{} {}: {}", c.at, c.author, c.text);
+        say!("{} {}: {}", c.at, c.author, c.text);
     }
     if let Some(deleted) = task.deleted_at {
-        println!("in the trash since {deleted}");
+        say!("in the trash since {deleted}");
     }
     for c in conflicts {
         let values: Vec<String> = c.values.iter().map(|v| v.to_string()).collect();
-        println!("conflict in {}: {}", c.field, values.join(" vs "));
+        say!("conflict in {}: {}", c.field, values.join(" vs "));
     }
     Ok(())
 }

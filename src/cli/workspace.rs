@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::output::{note, say};
 use anyhow::{Context, Result};
 use clap::Args;
 
@@ -59,7 +60,7 @@ pub fn init(runtime: &tokio::runtime::Runtime, data_dir: &Path, args: InitArgs) 
     ))?;
     let ws = store.workspace()?;
     runtime.block_on(store.close());
-    println!(
+    say!(
         "created workspace {:?} in {} (you are {}, admin)",
         ws.name,
         data_dir.display(),
@@ -76,9 +77,9 @@ pub fn export(store: &Store, args: ExportArgs) -> Result<()> {
         Some(path) => {
             write_atomically(&path, text.as_bytes())
                 .with_context(|| format!("writing {}", path.display()))?;
-            eprintln!("exported to {}", path.display());
+            note!("exported to {}", path.display());
         }
-        None => print!("{text}"),
+        None => super::output::write_out(&text),
     }
     Ok(())
 }
@@ -99,25 +100,25 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub fn status(store: &Store) -> Result<()> {
     let ws = store.workspace()?;
     let me = store.me()?;
-    println!("workspace:  {} ({})", ws.name, ws.id);
-    println!("member:     {} ({})", me.name, me.role);
-    println!("data dir:   {}", store.data_dir().display());
-    println!(
+    say!("workspace:  {} ({})", ws.name, ws.id);
+    say!("member:     {} ({})", me.name, me.role);
+    say!("data dir:   {}", store.data_dir().display());
+    say!(
         "storage:    {} in {} documents",
         human_bytes(store.storage().size_on_disk()),
         store.documents()?.len()
     );
     let quarantined = store.quarantined();
     if !quarantined.is_empty() {
-        println!(
+        say!(
             "quarantined: {} damaged file(s) this run",
             quarantined.len()
         );
     }
-    println!("records:");
+    say!("records:");
     for (kind, n) in store.counts()? {
         if n > 0 {
-            println!("  {kind:<22}{n}");
+            say!("  {kind:<22}{n}");
         }
     }
     Ok(())
@@ -139,15 +140,15 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
             .context("`bureau bench open` needs --dir DIR (a data directory)")?;
         let cold = crate::bench::run_open_bench(runtime, dir)?;
         if args.machine_readable {
-            println!("{}", cold.machine_readable());
+            say!("{}", cold.machine_readable());
         } else {
-            print!("| figure | value |\n|---|---|\n{cold}");
+            super::output::write_out(&format!("| figure | value |\n|---|---|\n{cold}"));
         }
         return Ok(());
     }
     if args.target == "sync" {
         let report = crate::bench_sync::run(runtime, args.scale, args.edits, args.dir.as_deref())?;
-        println!("{report}");
+        say!("{report}");
         return Ok(());
     }
     anyhow::ensure!(
@@ -165,6 +166,6 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
         Layout::PerArea
     };
     let report = crate::bench::run_store_bench(runtime, args.scale, layout, args.dir.as_deref())?;
-    println!("{report}");
+    say!("{report}");
     Ok(())
 }

@@ -99,14 +99,22 @@ impl Node {
         let device = DeviceConfig::load(data_dir)?
             .ok_or_else(|| StoreError::NoWorkspace(data_dir.into()))?;
         let founder = founder_key(&device)?;
-        let endpoint = net::bind(data_dir, key.clone(), options).await?;
         let access = Access::new(founder);
         let network = Network {
-            peer_id: endpoint.id().to_string(),
+            peer_id: key.public().to_string(),
             policy: access.policy(),
         };
+        // The store first: it takes the data directory's lock, so a second
+        // node on the same directory stops here, before touching the network.
         let store =
             Store::open_networked(data_dir, purpose, Some(network), |_| async { Ok(()) }).await?;
+        let endpoint = match net::bind(data_dir, key.clone(), options).await {
+            Ok(endpoint) => endpoint,
+            Err(e) => {
+                store.close().await;
+                return Err(e);
+            }
+        };
         Self::finish_start(Arc::new(store), key, endpoint, access, Vec::new()).await
     }
 
@@ -135,7 +143,23 @@ impl Node {
             .map_err(|_| StoreError::Rejected("the invite ticket is damaged".into()))?;
         let key = identity::load_or_create(data_dir)?;
         let endpoint = net::bind(data_dir, key.clone(), options).await?;
+        match Self::join_with(data_dir, ticket, name, founder, key, endpoint.clone()).await {
+            Ok(node) => Ok(node),
+            Err(e) => {
+                endpoint.close().await;
+                Err(e)
+            }
+        }
+    }
 
+    async fn join_with(
+        data_dir: &Path,
+        ticket: &Ticket,
+        name: &str,
+        founder: PublicKey,
+        key: SecretKey,
+        endpoint: Endpoint,
+    ) -> Result<Arc<Node>> {
         // 1. Redeem the ticket.
         let conn = endpoint
             .connect(ticket.inviter.clone(), JOIN_ALPN)
