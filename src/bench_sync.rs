@@ -95,6 +95,7 @@ fn loopback() -> NetOptions {
         offline: true,
         bind: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
         mdns: false,
+        static_peers: Vec::new(),
     }
 }
 

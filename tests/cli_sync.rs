@@ -221,3 +221,106 @@ fn init_invite_serve_join_edit_sync_export() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no peer reachable"));
 }
+
+#[test]
+fn nodes_killed_mid_sync_restart_and_converge() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let a: PathBuf = tmp.path().join("office");
+    let b: PathBuf = tmp.path().join("laptop");
+    let bind = format!("127.0.0.1:{}", free_port());
+
+    // An office with enough data that a sync takes a while.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = rt
+        .block_on(bureau::sync::node::create_workspace(
+            &a,
+            "Acme Office",
+            "Ana",
+        ))
+        .expect("workspace");
+    let today = bureau::model::Date::new(2026, 11, 22).expect("date");
+    bureau::fixture::build_office(
+        &store,
+        bureau::fixture::OfficeSize::LARGE.scaled(0.02),
+        3,
+        today,
+        |_, _| {},
+    )
+    .expect("fixture");
+    rt.block_on(store.close());
+
+    let ticket = run(
+        &a,
+        &["--offline", "--bind", &bind, "invite", "--expires", "1h"],
+    );
+    let (server, _) = Server::start(&a, &bind);
+
+    // Kill the joiner at a random moment, then let it finish.
+    let mut child = bureau(&b)
+        .args([
+            "--offline",
+            "--bind",
+            "127.0.0.1:0",
+            "join",
+            ticket.trim(),
+            "--name",
+            "Ben",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("join");
+    std::thread::sleep(std::time::Duration::from_millis(rng.random_range(20..400)));
+    let _ = child.kill();
+    let _ = child.wait();
+    if b.join("device.json").exists() {
+        run(&b, &["--offline", "--bind", "127.0.0.1:0", "sync"]);
+    } else {
+        // The same device may finish its interrupted join with the same ticket.
+        run(
+            &b,
+            &[
+                "--offline",
+                "--bind",
+                "127.0.0.1:0",
+                "join",
+                ticket.trim(),
+                "--name",
+                "Ben",
+            ],
+        );
+    }
+
+    // Edits on both sides; the office peer is killed (SIGKILL) while B syncs.
+    run(&b, &["task", "add", "From the laptop"]);
+    let mut sync = bureau(&b)
+        .args([
+            "--offline",
+            "--bind",
+            "127.0.0.1:0",
+            "sync",
+            "--timeout",
+            "5",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sync");
+    std::thread::sleep(std::time::Duration::from_millis(rng.random_range(0..200)));
+    drop(server); // SIGKILL
+    let _ = sync.wait();
+    run(&a, &["task", "add", "From the office"]);
+    let (server, _) = Server::start(&a, &bind);
+    run(&b, &["--offline", "--bind", "127.0.0.1:0", "sync"]);
+    server.stop();
+
+    let export_a = run(&a, &["export", "--json"]);
+    assert_eq!(
+        export_a,
+        run(&b, &["export", "--json"]),
+        "converged after the kills"
+    );
+    assert!(export_a.contains("From the laptop") && export_a.contains("From the office"));
+}

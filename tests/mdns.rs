@@ -17,6 +17,7 @@ fn lan() -> NetOptions {
         offline: true,
         bind: None,
         mdns: true,
+        static_peers: Vec::new(),
     }
 }
 

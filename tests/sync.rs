@@ -19,6 +19,7 @@ fn loopback() -> NetOptions {
         offline: true,
         bind: Some("127.0.0.1:0".parse().expect("addr")),
         mdns: false,
+        static_peers: Vec::new(),
     }
 }
 

@@ -39,6 +39,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "ADDR")]
     pub bind: Option<std::net::SocketAddr>,
 
+    /// Also dial this peer: ENDPOINT_ID@IP:PORT (repeatable; for VPNs and
+    /// other subnets where LAN discovery does not reach).
+    #[arg(long = "peer", global = true, value_name = "ID@ADDR", value_parser = crate::sync::net::parse_static_peer)]
+    pub peers: Vec<iroh::EndpointAddr>,
+
     /// Don't look for peers on the LAN with multicast DNS.
     #[arg(long, global = true, hide = true, env = "BUREAU_NO_MDNS")]
     pub no_mdns: bool,
@@ -106,16 +111,19 @@ pub fn run(cli: Cli, raw_args: &[String]) -> Result<std::process::ExitCode> {
     {
         return Ok(code);
     }
-    run_here(command, &data_dir, cli.offline, cli.bind, cli.no_mdns)
-        .map(|()| std::process::ExitCode::SUCCESS)
+    let net = crate::sync::NetOptions {
+        offline: cli.offline,
+        bind: cli.bind,
+        mdns: !cli.no_mdns,
+        static_peers: cli.peers,
+    };
+    run_here(command, &data_dir, net).map(|()| std::process::ExitCode::SUCCESS)
 }
 
 fn run_here(
     command: Command,
     data_dir: &std::path::Path,
-    offline: bool,
-    bind: Option<std::net::SocketAddr>,
-    no_mdns: bool,
+    net: crate::sync::NetOptions,
 ) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -123,11 +131,6 @@ fn run_here(
         .build()
         .context("starting the runtime")?;
     let data_dir = data_dir.to_path_buf();
-    let net = crate::sync::NetOptions {
-        offline,
-        bind,
-        mdns: !no_mdns,
-    };
     match command {
         Command::Init(args) => workspace::init(&runtime, &data_dir, args),
         Command::Bench(args) => workspace::bench(&runtime, args),

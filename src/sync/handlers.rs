@@ -24,6 +24,8 @@ pub const CLOSE_REMOVED: u32 = 410;
 #[derive(Clone, Default)]
 pub struct Connections {
     inner: Arc<Mutex<HashMap<String, Vec<Connection>>>>,
+    /// When each device's current run of connections began (ms).
+    since: Arc<Mutex<HashMap<String, i64>>>,
 }
 
 impl Connections {
@@ -31,7 +33,31 @@ impl Connections {
         let mut map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let list = map.entry(device.to_string()).or_default();
         list.retain(|c| c.close_reason().is_none());
+        if list.is_empty() {
+            self.since
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(device.to_string(), Stamp::now().millis());
+        }
         list.push(conn);
+    }
+
+    /// Since when the device has been connected (if it is).
+    pub fn connected_since(&self, device: &str) -> Option<i64> {
+        let open = self
+            .inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(device)
+            .is_some_and(|v| v.iter().any(|c| c.close_reason().is_none()));
+        if !open {
+            return None;
+        }
+        self.since
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(device)
+            .copied()
     }
 
     pub fn close_device(&self, device: &str, code: u32, reason: &str) {
@@ -201,14 +227,18 @@ impl JoinHandler {
         {
             return refuse("the inviting device is no longer an admin".into());
         }
-        if self.access.role_of(device).is_some() {
-            return refuse("this device is already a member".into());
-        }
         let invite =
             match invite::redeem(self.store.data_dir(), &request.secret, device, Stamp::now()) {
                 Ok(invite) => invite,
                 Err(reason) => return refuse(reason),
             };
+        // A retried join (the first was interrupted after we admitted it).
+        if let Some(existing) = self.access.current().member_for_device(device) {
+            return JoinResponse::Welcome {
+                member_id: existing.member_id.clone(),
+                role: existing.role,
+            };
+        }
         let member_id = new_id();
         match add_member(
             &self.store,

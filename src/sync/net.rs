@@ -25,6 +25,21 @@ pub struct NetOptions {
     pub bind: Option<SocketAddr>,
     /// Find peers on the LAN by multicast DNS.
     pub mdns: bool,
+    /// Peers to dial at addresses the user typed (VPNs, other subnets).
+    pub static_peers: Vec<EndpointAddr>,
+}
+
+/// Parses `ENDPOINT_ID@IP:PORT` (the address part may repeat, comma-separated).
+pub fn parse_static_peer(text: &str) -> Result<EndpointAddr, String> {
+    let bad = || format!("invalid --peer {text:?}: use ENDPOINT_ID@IP:PORT");
+    let (id, addrs) = text.split_once('@').ok_or_else(bad)?;
+    let id: iroh::PublicKey = id.trim().parse().map_err(|_| bad())?;
+    let mut addr = EndpointAddr::new(id);
+    for a in addrs.split(',') {
+        let socket: SocketAddr = a.trim().parse().map_err(|_| bad())?;
+        addr.addrs.insert(TransportAddr::Ip(socket));
+    }
+    Ok(addr)
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]

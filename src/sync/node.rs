@@ -115,7 +115,11 @@ impl Node {
                 return Err(e);
             }
         };
-        Self::finish_start(Arc::new(store), key, endpoint, access, Vec::new()).await
+        let node = Self::finish_start(Arc::new(store), key, endpoint, access, Vec::new()).await?;
+        for peer in &options.static_peers {
+            node.dial(peer.clone());
+        }
+        Ok(node)
     }
 
     /// Redeems an invite ticket in an empty data directory, then syncs the
@@ -672,7 +676,10 @@ pub fn peer_status(
             role: member.role.to_string(),
             device: device.clone(),
             online: live_peer.is_some(),
-            connected_since: live_peer.and_then(|p| fmt(p.connected_since)),
+            connected_since: fmt(node
+                .and_then(|n| n.connections.connected_since(device))
+                .or(live_peer.and_then(|p| p.connected_since)))
+            .filter(|_| live_peer.is_some()),
             last_synced: fmt(if in_sync {
                 Some(Stamp::now().millis())
             } else {
