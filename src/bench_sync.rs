@@ -90,15 +90,6 @@ impl fmt::Display for SyncReport {
     }
 }
 
-fn loopback() -> NetOptions {
-    NetOptions {
-        offline: true,
-        bind: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
-        mdns: false,
-        static_peers: Vec::new(),
-    }
-}
-
 fn wire_bytes() -> u64 {
     BYTES_SENT.load(Ordering::SeqCst) + BYTES_RECEIVED.load(Ordering::SeqCst)
 }
@@ -129,7 +120,7 @@ pub fn run(
     eprintln!();
     runtime.block_on(store.close());
 
-    let a = runtime.block_on(Node::start(&a_dir, "bench", &loopback()))?;
+    let a = runtime.block_on(Node::start(&a_dir, "bench", &NetOptions::loopback()))?;
     let docs = a.store().documents()?;
     let compacted_bytes: u64 = docs
         .iter()
@@ -168,7 +159,7 @@ pub fn run(
     let ticket = a.invite(Role::Member, Duration::from_secs(600))?;
     let before = wire_bytes();
     let started = Instant::now();
-    let b = runtime.block_on(Node::join(&b_dir, &ticket, "Ben", &loopback()))?;
+    let b = runtime.block_on(Node::join(&b_dir, &ticket, "Ben", &NetOptions::loopback()))?;
     runtime.block_on(b.wait_in_sync(Duration::from_secs(300)))?;
     let initial_sync = started.elapsed();
     let initial_bytes = wire_bytes() - before;
@@ -230,7 +221,7 @@ pub fn run(
     runtime.block_on(store_b.close());
     let before = wire_bytes();
     let started = Instant::now();
-    let b = runtime.block_on(Node::start(&b_dir, "bench", &loopback()))?;
+    let b = runtime.block_on(Node::start(&b_dir, "bench", &NetOptions::loopback()))?;
     runtime.block_on(b.wait_in_sync(Duration::from_secs(120)))?;
     let reconnect_time = started.elapsed();
     let reconnect_bytes = wire_bytes() - before;

@@ -14,15 +14,6 @@ use bureau::sync::{NetOptions, Node, Ticket, net, node};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-fn loopback() -> NetOptions {
-    NetOptions {
-        offline: true,
-        bind: Some("127.0.0.1:0".parse().expect("addr")),
-        mdns: false,
-        static_peers: Vec::new(),
-    }
-}
-
 struct Net {
     rt: tokio::runtime::Runtime,
     dir: tempfile::TempDir,
@@ -55,7 +46,11 @@ impl Net {
 
     fn start(&self, name: &str) -> Arc<Node> {
         self.rt
-            .block_on(Node::start(&self.path(name), "test", &loopback()))
+            .block_on(Node::start(
+                &self.path(name),
+                "test",
+                &NetOptions::loopback(),
+            ))
             .expect("start node")
     }
 
@@ -68,7 +63,12 @@ impl Net {
     fn join(&self, name: &str, ticket: &Ticket, person: &str) -> Arc<Node> {
         let node = self
             .rt
-            .block_on(Node::join(&self.path(name), ticket, person, &loopback()))
+            .block_on(Node::join(
+                &self.path(name),
+                ticket,
+                person,
+                &NetOptions::loopback(),
+            ))
             .expect("join");
         self.sync(&node);
         node
@@ -213,7 +213,7 @@ fn a_non_member_is_refused_before_any_data() {
     std::fs::create_dir_all(&stranger_dir).expect("dir");
     let key = bureau::sync::identity::load_or_create(&stranger_dir).expect("key");
     let received = net.rt.block_on(async {
-        let endpoint = net::bind(&stranger_dir, key, &loopback())
+        let endpoint = net::bind(&stranger_dir, key, &NetOptions::loopback())
             .await
             .expect("bind");
         let conn = endpoint
@@ -259,7 +259,12 @@ fn reused_forged_and_expired_tickets_are_refused() {
 
     let err = |dir: &str, ticket: &Ticket| {
         net.rt
-            .block_on(Node::join(&net.path(dir), ticket, "Mallory", &loopback()))
+            .block_on(Node::join(
+                &net.path(dir),
+                ticket,
+                "Mallory",
+                &NetOptions::loopback(),
+            ))
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default()

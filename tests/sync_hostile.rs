@@ -11,15 +11,6 @@ use bureau::model::*;
 use bureau::sync::{NetOptions, Node, net, node};
 use proptest::prelude::*;
 
-fn loopback() -> NetOptions {
-    NetOptions {
-        offline: true,
-        bind: Some("127.0.0.1:0".parse().expect("addr")),
-        mdns: false,
-        static_peers: Vec::new(),
-    }
-}
-
 struct World {
     rt: tokio::runtime::Runtime,
     _dir: tempfile::TempDir,
@@ -37,7 +28,11 @@ fn world() -> World {
         .expect("workspace");
     rt.block_on(store.close());
     let a = rt
-        .block_on(Node::start(&dir.path().join("a"), "test", &loopback()))
+        .block_on(Node::start(
+            &dir.path().join("a"),
+            "test",
+            &NetOptions::loopback(),
+        ))
         .expect("a");
     let join = |name: &str| {
         let ticket = a
@@ -48,7 +43,7 @@ fn world() -> World {
                 &dir.path().join(name),
                 &ticket,
                 name,
-                &loopback(),
+                &NetOptions::loopback(),
             ))
             .expect("join");
         rt.block_on(n.wait_in_sync(Duration::from_secs(30)))
@@ -77,7 +72,7 @@ impl World {
         self.rt.block_on(async {
             let scratch = self.attacker_dir.join("scratch");
             let _ = std::fs::create_dir_all(&scratch);
-            let endpoint = net::bind(&scratch, self.attacker_key.clone(), &loopback())
+            let endpoint = net::bind(&scratch, self.attacker_key.clone(), &NetOptions::loopback())
                 .await
                 .expect("bind");
             let conn = endpoint

@@ -1,7 +1,7 @@
 //! Concurrent edits to one field: Automerge picks the same winner on every
 //! device and keeps the losing values; this lists them for a conflict view.
 
-use automerge::{ObjType, ReadDoc, ScalarValue, Value};
+use automerge::{ObjType, ReadDoc, Value};
 
 use super::records::singular;
 use super::{Result, Store, StoreError, kind_map};
@@ -16,24 +16,9 @@ pub struct FieldConflict {
     pub values: Vec<serde_json::Value>,
 }
 
-fn scalar_json(s: &ScalarValue) -> serde_json::Value {
-    use serde_json::Value as J;
-    match s {
-        ScalarValue::Str(s) => J::String(s.to_string()),
-        ScalarValue::Int(i) => J::from(*i),
-        ScalarValue::Uint(u) => J::from(*u),
-        ScalarValue::F64(f) => J::from(*f),
-        ScalarValue::Counter(c) => J::from(i64::from(c)),
-        ScalarValue::Timestamp(t) => J::from(*t),
-        ScalarValue::Boolean(b) => J::Bool(*b),
-        ScalarValue::Null => J::Null,
-        other => J::String(other.to_string()),
-    }
-}
-
 fn value_json(v: &Value<'_>) -> serde_json::Value {
     match v {
-        Value::Scalar(s) => scalar_json(s),
+        Value::Scalar(s) => super::fast_read::scalar(s),
         Value::Object(t) => serde_json::Value::String(format!("<{t}>")),
     }
 }

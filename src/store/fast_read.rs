@@ -13,7 +13,8 @@ use serde_json::Value as J;
 use super::{Result, StoreError};
 use crate::model::Record;
 
-fn scalar(s: &ScalarValue) -> J {
+/// A scalar as JSON (timestamps as milliseconds, counters as their value).
+pub(crate) fn scalar(s: &ScalarValue) -> J {
     match s {
         ScalarValue::Str(s) => J::String(s.to_string()),
         ScalarValue::Int(i) => J::from(*i),
@@ -57,4 +58,17 @@ pub(crate) fn read_value<T: serde::de::DeserializeOwned, D: ReadDoc>(
     let value = doc.hydrate(obj, None)?;
     serde_json::from_value(to_json(&value))
         .map_err(|e| StoreError::Corrupt(format!("unexpected shape: {e}")))
+}
+
+/// Object ids of the map values under `map` (records, in key order).
+pub(crate) fn child_maps<D: ReadDoc>(doc: &D, map: &ObjId) -> Vec<(String, ObjId)> {
+    doc.map_range(map, ..)
+        .filter(|item| {
+            matches!(
+                item.value,
+                automerge::ValueRef::Object(automerge::ObjType::Map)
+            )
+        })
+        .map(|item| (item.key.to_string(), item.id()))
+        .collect()
 }

@@ -52,19 +52,10 @@ impl Store {
     /// Every membership entry in the root document.
     pub fn membership_log(&self) -> Result<Vec<StoredEntry>> {
         self.read(Area::Root, |doc| {
-            let Some(map) = kind_map(doc, LOG) else {
-                return Ok(Vec::new());
-            };
-            let mut out = Vec::new();
-            for item in doc.map_range(&map, ..) {
-                if matches!(item.value, automerge::ValueRef::Object(ObjType::Map)) {
-                    out.push(super::fast_read::read_value::<StoredEntry, _>(
-                        doc,
-                        &item.id(),
-                    )?);
-                }
-            }
-            Ok(out)
+            Ok(read_map::<StoredEntry, _>(doc, LOG)?
+                .into_iter()
+                .map(|(_, entry)| entry)
+                .collect())
         })
     }
 
@@ -100,18 +91,9 @@ impl Store {
     /// Last published addresses of every device.
     pub fn device_addresses(&self) -> Result<BTreeMap<String, DeviceAddresses>> {
         self.read(Area::Root, |doc| {
-            let Some(map) = kind_map(doc, ADDRESSES) else {
-                return Ok(BTreeMap::new());
-            };
-            let mut out = BTreeMap::new();
-            for item in doc.map_range(&map, ..) {
-                if matches!(item.value, automerge::ValueRef::Object(ObjType::Map)) {
-                    let value =
-                        super::fast_read::read_value::<DeviceAddresses, _>(doc, &item.id())?;
-                    out.insert(item.key.to_string(), value);
-                }
-            }
-            Ok(out)
+            Ok(read_map::<DeviceAddresses, _>(doc, ADDRESSES)?
+                .into_iter()
+                .collect())
         })
     }
 
@@ -137,4 +119,18 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// Every value of the root map `key`, by key.
+fn read_map<T: serde::de::DeserializeOwned, D: ReadDoc>(
+    doc: &D,
+    key: &str,
+) -> Result<Vec<(String, T)>> {
+    let Some(map) = kind_map(doc, key) else {
+        return Ok(Vec::new());
+    };
+    super::fast_read::child_maps(doc, &map)
+        .into_iter()
+        .map(|(k, obj)| Ok((k, super::fast_read::read_value::<T, _>(doc, &obj)?)))
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! Questions the screens and the CLI ask ("what is slipping"), answered by
 //! scanning only the few scalar fields needed and hydrating just the matches.
 
-use automerge::{ObjType, ReadDoc, ScalarValueRef, ValueRef};
+use automerge::{ReadDoc, ScalarValueRef, ValueRef};
 
 use super::stock::read_on_hand;
 use super::{Result, Store, StoreError, kind_map};
@@ -65,14 +65,8 @@ fn select<R: Record, D: super::DocRead>(
     let Some(map) = kind_map(doc, R::KIND) else {
         return Ok(Vec::new());
     };
-    let mut objects = Vec::new();
-    for item in ReadDoc::map_range(doc, &map, ..) {
-        if matches!(item.value, ValueRef::Object(ObjType::Map)) {
-            objects.push(item.id());
-        }
-    }
     let mut out = Vec::new();
-    for obj in objects {
+    for (_, obj) in super::fast_read::child_maps(doc, &map) {
         let peeked = peek(doc, &obj, fields);
         if peeked.deleted || !keep(&peeked.fields) {
             continue;
@@ -129,13 +123,8 @@ impl Store {
             let Some(map) = kind_map(doc, InventoryItem::KIND) else {
                 return Ok(Vec::new());
             };
-            let objects: Vec<automerge::ObjId> = doc
-                .map_range(&map, ..)
-                .filter(|item| matches!(item.value, ValueRef::Object(ObjType::Map)))
-                .map(|item| item.id())
-                .collect();
             let mut out = Vec::new();
-            for obj in objects {
+            for (_, obj) in super::fast_read::child_maps(doc, &map) {
                 let on_hand = read_on_hand(doc, &obj);
                 if on_hand.is_empty() {
                     continue;

@@ -36,13 +36,9 @@ pub(crate) fn read_all<R: Record, D: ReadDoc>(doc: &D, include_deleted: bool) ->
     let Some(map) = kind_map(doc, R::KIND) else {
         return Ok(Vec::new());
     };
-    let objects: Vec<automerge::ObjId> = doc
-        .map_range(&map, ..)
-        .filter(|item| matches!(item.value, automerge::ValueRef::Object(ObjType::Map)))
-        .map(|item| item.id())
-        .collect();
+    let objects = super::fast_read::child_maps(doc, &map);
     let mut out = Vec::with_capacity(objects.len());
-    for obj in objects {
+    for (_, obj) in objects {
         let record: R = super::fast_read::read_record(doc, &obj)?;
         if include_deleted || !record.is_deleted() {
             out.push(record);

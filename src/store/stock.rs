@@ -216,13 +216,8 @@ impl Store {
             let Some(items) = kind_map(doc, InventoryItem::KIND) else {
                 return Ok(Vec::new());
             };
-            let objects: Vec<automerge::ObjId> = doc
-                .map_range(&items, ..)
-                .filter(|item| matches!(item.value, automerge::ValueRef::Object(ObjType::Map)))
-                .map(|item| item.id())
-                .collect();
             let mut out = Vec::new();
-            for obj in objects {
+            for (_, obj) in super::fast_read::child_maps(doc, &items) {
                 let item: InventoryItem = super::fast_read::read_record(doc, &obj)?;
                 if item.deleted_at.is_some() && !include_deleted {
                     continue;

@@ -29,6 +29,18 @@ pub struct NetOptions {
     pub static_peers: Vec<EndpointAddr>,
 }
 
+impl NetOptions {
+    /// Loopback only, any port, no discovery: for tests and benchmarks.
+    pub fn loopback() -> Self {
+        NetOptions {
+            offline: true,
+            bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            mdns: false,
+            static_peers: Vec::new(),
+        }
+    }
+}
+
 /// Parses `ENDPOINT_ID@IP:PORT` (the address part may repeat, comma-separated).
 pub fn parse_static_peer(text: &str) -> Result<EndpointAddr, String> {
     let bad = || format!("invalid --peer {text:?}: use ENDPOINT_ID@IP:PORT");
