@@ -3,7 +3,9 @@
 //! - [`model`]: plain record types and validation (no I/O).
 //! - [`store`]: Automerge documents through samod, durable storage on disk,
 //!   typed reads and writes, queries.
+//! - [`sync`]: peer-to-peer sync over iroh, membership, invites.
 //! - [`cli`]: the command-line interface.
+//! - `ui` (feature `gui`): the egui desktop app.
 //! - [`fixture`] and [`bench`]: generated offices and the store benchmark.
 
 pub mod bench;
@@ -13,3 +15,5 @@ pub mod fixture;
 pub mod model;
 pub mod store;
 pub mod sync;
+#[cfg(feature = "gui")]
+pub mod ui;

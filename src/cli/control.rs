@@ -68,11 +68,15 @@ fn run_in_node(node: &Arc<Node>, runtime: &tokio::runtime::Handle, args: Vec<Str
         Ok(cli) => {
             let result = match cli.command {
                 None => Ok(()),
-                Some(Command::Init(_) | Command::Join(_) | Command::Serve | Command::Bench(_)) => {
-                    Err(anyhow::anyhow!(
-                        "a Bureau node is running on this data directory; stop it first"
-                    ))
-                }
+                Some(
+                    Command::Init(_)
+                    | Command::Join(_)
+                    | Command::Serve
+                    | Command::Bench(_)
+                    | Command::Demo { .. },
+                ) => Err(anyhow::anyhow!(
+                    "a Bureau node is running on this data directory; stop it first"
+                )),
                 Some(command) => super::dispatch(node.store(), command, Some((node, runtime))),
             };
             match result {

@@ -10,7 +10,7 @@ mod output;
 mod tasks;
 mod workspace;
 
-use output::{note, say};
+use output::note;
 
 pub use workspace::human_bytes;
 
@@ -71,6 +71,12 @@ pub enum Command {
     Status,
     /// Measure the store on a large generated office and print the figures.
     Bench(workspace::BenchArgs),
+    /// Create a workspace filled with realistic sample data (to try Bureau).
+    Demo {
+        /// Size relative to the "L office" (10k tasks); 0.02 is a small office.
+        #[arg(long, default_value_t = 0.02)]
+        scale: f64,
+    },
     /// Run as an always-on peer until SIGINT/SIGTERM.
     Serve,
     /// Make a one-time invite ticket (admins only); prints the ticket alone.
@@ -92,16 +98,30 @@ pub enum Command {
 /// Runs a parsed command line (`raw_args`: the arguments as typed, without
 /// the program name, for handing the command to a running node).
 pub fn run(cli: Cli, raw_args: &[String]) -> Result<std::process::ExitCode> {
-    let Some(command) = cli.command else {
-        use clap::CommandFactory;
-        Cli::command().print_help()?;
-        say!();
-        return Ok(std::process::ExitCode::SUCCESS);
-    };
-    let data_dir = match cli.data_dir {
+    let data_dir = match cli.data_dir.clone() {
         Some(dir) => dir,
         None => crate::store::default_data_dir()
             .context("no home directory found; pass --data-dir DIR or set BUREAU_DATA_DIR")?,
+    };
+    let Some(command) = cli.command else {
+        #[cfg(feature = "gui")]
+        {
+            let net = crate::sync::NetOptions {
+                offline: cli.offline,
+                bind: cli.bind,
+                mdns: !cli.no_mdns,
+                static_peers: cli.peers,
+            };
+            crate::ui::run(data_dir, net)?;
+            return Ok(std::process::ExitCode::SUCCESS);
+        }
+        #[cfg(not(feature = "gui"))]
+        {
+            use clap::CommandFactory;
+            Cli::command().print_help()?;
+            output::say!();
+            return Ok(std::process::ExitCode::SUCCESS);
+        }
     };
     // A node running on this data directory does the work for us.
     if !matches!(
@@ -135,6 +155,7 @@ fn run_here(
         Command::Init(args) => workspace::init(&runtime, &data_dir, args),
         Command::Bench(args) => workspace::bench(&runtime, args),
         Command::Serve => network::serve(&runtime, &data_dir, &net),
+        Command::Demo { scale } => workspace::demo(&runtime, &data_dir, scale),
         Command::Join(args) => network::join(&runtime, &data_dir, &net, args),
         Command::Sync(args) => network::sync(&runtime, &data_dir, &net, args),
         Command::Invite(args) => {
@@ -163,6 +184,7 @@ fn command_name(command: &Command) -> String {
         Command::Export(_) => "export",
         Command::Status => "status",
         Command::Bench(_) => "bench",
+        Command::Demo { .. } => "demo",
         Command::Serve => "serve",
         Command::Invite(_) => "invite",
         Command::Join(_) => "join",
@@ -202,6 +224,7 @@ fn dispatch_store(store: &Store, command: Command) -> Result<()> {
         Command::Member(cmd) => network::member(store, cmd),
         Command::Init(_)
         | Command::Bench(_)
+        | Command::Demo { .. }
         | Command::Serve
         | Command::Invite(_)
         | Command::Join(_)

@@ -169,3 +169,28 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
     say!("{report}");
     Ok(())
 }
+
+/// `bureau demo`: a workspace with realistic sample data.
+pub fn demo(runtime: &tokio::runtime::Runtime, data_dir: &Path, scale: f64) -> Result<()> {
+    anyhow::ensure!(
+        scale > 0.0 && scale <= 1.0,
+        "--scale must be between 0 and 1"
+    );
+    let store = runtime.block_on(crate::sync::node::create_workspace(
+        data_dir,
+        "Acme Office",
+        "Ana Ruiz",
+    ))?;
+    let today = crate::model::Date(chrono::Local::now().date_naive());
+    let size = crate::fixture::OfficeSize::LARGE.scaled(scale);
+    crate::fixture::build_office(&store, size, 2026, today, |done, total| {
+        super::output::write_err(&format!("\rfilling the demo office: {done}/{total}   "));
+    })?;
+    runtime.block_on(store.close());
+    say!(
+        "created a demo office in {}; open it with `bureau --data-dir {}`",
+        data_dir.display(),
+        data_dir.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,266 @@
+//! Inventory: items with on-hand per site (low stock highlighted), +/−
+//! buttons and a count dialog that record movements, and adding items.
+
+use egui_extras::{Column, TableBuilder};
+
+use super::backend::{Command, ViewModel};
+
+#[derive(Default)]
+pub struct InventoryState {
+    pub site: Option<String>,
+    pub search: String,
+    pub counting: Option<String>,
+    pub counted: String,
+    pub adding: bool,
+    pub new_name: String,
+    pub new_unit: String,
+    pub new_reorder: String,
+    pub new_qty: String,
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &mut InventoryState,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        if state
+            .site
+            .as_ref()
+            .is_none_or(|s| !vm.sites.iter().any(|site| &site.id == s))
+        {
+            state.site = vm.sites.first().map(|s| s.id.clone());
+        }
+        ui.horizontal(|ui| {
+            let current = state
+                .site
+                .as_deref()
+                .map(|s| vm.site_name(s).to_string())
+                .unwrap_or_else(|| "no sites yet".into());
+            egui::ComboBox::from_label("Site")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for site in &vm.sites {
+                        ui.selectable_value(&mut state.site, Some(site.id.clone()), &site.name);
+                    }
+                });
+            let label = ui.label("Search");
+            ui.add(egui::TextEdit::singleline(&mut state.search))
+                .labelled_by(label.id);
+            if ui.button("Add item (Ctrl+N)").clicked() {
+                state.adding = true;
+            }
+        });
+        if state.adding {
+            add_form(ui, state, vm, commands);
+        }
+        if let Some(item) = state.counting.clone() {
+            count_dialog(ui, state, vm, &item, commands);
+        }
+        ui.separator();
+        let search = state.search.trim().to_lowercase();
+        let items: Vec<_> = vm
+            .items
+            .iter()
+            .filter(|i| search.is_empty() || i.item.name.to_lowercase().contains(&search))
+            .collect();
+        let Some(site) = state.site.clone() else {
+            ui.label("Add an item with a site to start tracking stock.");
+            return;
+        };
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+        TableBuilder::new(ui)
+            .striped(true)
+            .column(Column::remainder().at_least(180.0))
+            .column(Column::auto().at_least(60.0))
+            .column(Column::auto().at_least(80.0))
+            .column(Column::auto().at_least(80.0))
+            .column(Column::auto().at_least(160.0))
+            .header(22.0, |mut row| {
+                for h in ["Item", "Unit", "On hand", "Reorder at", ""] {
+                    row.col(|ui| {
+                        ui.strong(h);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(26.0, items.len(), |mut row| {
+                    let stock = items[row.index()];
+                    let on_hand = stock.on_hand.get(&site).copied().unwrap_or(0);
+                    let threshold = stock.item.reorder_threshold(&site);
+                    let low = vm
+                        .low_stock
+                        .iter()
+                        .any(|l| l.item.id == stock.item.id && l.site_id == site);
+                    row.col(|ui| {
+                        ui.label(&stock.item.name);
+                    });
+                    row.col(|ui| {
+                        ui.label(&stock.item.unit);
+                    });
+                    row.col(|ui| {
+                        if low {
+                            ui.colored_label(
+                                egui::Color32::from_rgb(200, 60, 60),
+                                format!("{on_hand} LOW"),
+                            );
+                        } else {
+                            ui.label(on_hand.to_string());
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(threshold.to_string());
+                    });
+                    row.col(|ui| {
+                        ui.horizontal(|ui| {
+                            if ui
+                                .button("−")
+                                .on_hover_text(format!("Take one {} out", stock.item.unit))
+                                .clicked()
+                            {
+                                commands.push(Command::AdjustStock {
+                                    item: stock.item.id.clone(),
+                                    site: site.clone(),
+                                    by: -1,
+                                    reason: Some("taken".into()),
+                                });
+                            }
+                            if ui
+                                .button("+")
+                                .on_hover_text(format!("Put one {} in", stock.item.unit))
+                                .clicked()
+                            {
+                                commands.push(Command::AdjustStock {
+                                    item: stock.item.id.clone(),
+                                    site: site.clone(),
+                                    by: 1,
+                                    reason: Some("added".into()),
+                                });
+                            }
+                            if ui
+                                .button("Count")
+                                .on_hover_text(format!("Record a count of {}", stock.item.name))
+                                .clicked()
+                            {
+                                state.counting = Some(stock.item.id.clone());
+                                state.counted = on_hand.to_string();
+                            }
+                        });
+                    });
+                });
+            });
+    });
+}
+
+fn count_dialog(
+    ui: &mut egui::Ui,
+    state: &mut InventoryState,
+    vm: &ViewModel,
+    item: &str,
+    commands: &mut Vec<Command>,
+) {
+    let name = vm
+        .items
+        .iter()
+        .find(|i| i.item.id == item)
+        .map(|i| i.item.name.clone())
+        .unwrap_or_default();
+    let mut open = true;
+    egui::Window::new(format!("Count {name}"))
+        .collapsible(false)
+        .open(&mut open)
+        .show(ui.ctx(), |ui| {
+            let label = ui.label("Counted");
+            ui.add(egui::TextEdit::singleline(&mut state.counted))
+                .labelled_by(label.id);
+            let value = state.counted.trim().parse::<i64>().ok().filter(|v| *v >= 0);
+            if value.is_none() {
+                ui.small("Enter the number you counted (0 or more).");
+            }
+            if ui
+                .add_enabled(value.is_some(), egui::Button::new("Record count"))
+                .clicked()
+                && let (Some(counted), Some(site)) = (value, state.site.clone())
+            {
+                commands.push(Command::CountStock {
+                    item: item.to_string(),
+                    site,
+                    counted,
+                });
+                state.counting = None;
+            }
+        });
+    if !open {
+        state.counting = None;
+    }
+}
+
+fn add_form(
+    ui: &mut egui::Ui,
+    state: &mut InventoryState,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
+    ui.group(|ui| {
+        ui.horizontal(|ui| {
+            let label = ui.label("Item name");
+            ui.add(egui::TextEdit::singleline(&mut state.new_name))
+                .labelled_by(label.id);
+            let label = ui.label("Unit");
+            ui.add(
+                egui::TextEdit::singleline(&mut state.new_unit)
+                    .hint_text("box")
+                    .desired_width(60.0),
+            )
+            .labelled_by(label.id);
+            let label = ui.label("Reorder at");
+            ui.add(egui::TextEdit::singleline(&mut state.new_reorder).desired_width(50.0))
+                .labelled_by(label.id);
+            let label = ui.label("Quantity here");
+            ui.add(egui::TextEdit::singleline(&mut state.new_qty).desired_width(50.0))
+                .labelled_by(label.id);
+        });
+        let reorder = state
+            .new_reorder
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|v| *v >= 0);
+        let qty = if state.new_qty.trim().is_empty() {
+            Some(0)
+        } else {
+            state.new_qty.trim().parse::<i64>().ok().filter(|v| *v >= 0)
+        };
+        let site_name = state
+            .site
+            .as_deref()
+            .map(|s| vm.site_name(s).to_string())
+            .unwrap_or_else(|| "HQ".into());
+        ui.horizontal(|ui| {
+            let ready = !state.new_name.trim().is_empty()
+                && !state.new_unit.trim().is_empty()
+                && reorder.is_some()
+                && qty.is_some();
+            if ui
+                .add_enabled(ready, egui::Button::new(format!("Add at {site_name}")))
+                .clicked()
+                && let (Some(reorder_at), Some(qty)) = (reorder, qty)
+            {
+                commands.push(Command::AddItem {
+                    name: state.new_name.trim().into(),
+                    unit: state.new_unit.trim().into(),
+                    reorder_at,
+                    site: Some(site_name),
+                    qty,
+                });
+                state.new_name.clear();
+                state.new_qty.clear();
+                state.adding = false;
+            }
+            if ui.button("Cancel").clicked() {
+                state.adding = false;
+            }
+        });
+    });
+}

@@ -1,0 +1,288 @@
+//! The desktop app (egui/eframe). Screens read a [`backend::ViewModel`] and
+//! send [`backend::Command`]s; all work happens on the backend thread.
+//!
+//! Layout: areas on the left, the area's table or board in the centre, the
+//! selected record on the right, sync status at the bottom.
+
+pub mod backend;
+mod dashboard;
+mod inventory;
+mod setup;
+mod tasks;
+mod team;
+
+use std::path::PathBuf;
+
+use backend::{Backend, Command, Notice, ViewModel};
+use serde::{Deserialize, Serialize};
+
+/// The areas that exist so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum AreaTab {
+    #[default]
+    Dashboard,
+    Tasks,
+    Inventory,
+    Team,
+}
+
+impl AreaTab {
+    const ALL: [AreaTab; 4] = [
+        AreaTab::Dashboard,
+        AreaTab::Tasks,
+        AreaTab::Inventory,
+        AreaTab::Team,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            AreaTab::Dashboard => "Dashboard",
+            AreaTab::Tasks => "Tasks",
+            AreaTab::Inventory => "Inventory",
+            AreaTab::Team => "Team & Sync",
+        }
+    }
+}
+
+/// UI state that survives restarts (eframe persistence; never records).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    pub area: AreaTab,
+    pub dark_mode: Option<bool>,
+}
+
+/// Per-session UI state of every screen.
+#[derive(Default)]
+pub struct Screens {
+    pub setup: setup::SetupState,
+    pub tasks: tasks::TasksState,
+    pub inventory: inventory::InventoryState,
+    pub team: team::TeamState,
+}
+
+pub struct BureauApp {
+    backend: Backend,
+    title: String,
+    pub prefs: Prefs,
+    screens: Screens,
+    toasts: Vec<(Notice, f64)>,
+}
+
+impl BureauApp {
+    pub fn new(backend: Backend, prefs: Prefs) -> Self {
+        BureauApp {
+            backend,
+            title: String::new(),
+            prefs,
+            screens: Screens::default(),
+            toasts: Vec::new(),
+        }
+    }
+
+    /// Draws one frame: the whole window.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let now = ui.input(|i| i.time);
+        for notice in self.backend.take_notices() {
+            self.toasts.push((notice, now));
+        }
+        self.toasts.retain(|(_, at)| now - *at < 6.0);
+        if let Some(dark) = self.prefs.dark_mode {
+            ui.ctx().set_theme(if dark {
+                egui::Theme::Dark
+            } else {
+                egui::Theme::Light
+            });
+        }
+        let vm = self.backend.view();
+        let mut commands = Vec::new();
+        // The window title names the workspace.
+        let title = match &vm.workspace {
+            Some(name) => format!("{name} — Bureau"),
+            None => "Bureau".to_string(),
+        };
+        if title != self.title {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+
+        if vm.workspace.is_none() {
+            egui::CentralPanel::default().show(ui, |ui| {
+                setup::show(ui, &mut self.screens.setup, &vm, &mut commands);
+            });
+        } else {
+            self.shell(ui, &vm, &mut commands);
+        }
+        self.show_toasts(ui);
+        for command in commands {
+            self.backend.send(command);
+        }
+    }
+
+    fn shell(&mut self, ui: &mut egui::Ui, vm: &ViewModel, commands: &mut Vec<Command>) {
+        // Keyboard: Ctrl+N new record, Ctrl+F search, Esc closes the details.
+        let (new, find, escape) = ui.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::N),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+            )
+        });
+        if new {
+            match self.prefs.area {
+                AreaTab::Inventory => self.screens.inventory.adding = true,
+                _ => {
+                    self.prefs.area = AreaTab::Tasks;
+                    self.screens.tasks.focus_quick_add = true;
+                }
+            }
+        }
+        if find {
+            self.prefs.area = AreaTab::Tasks;
+            self.screens.tasks.focus_search = true;
+        }
+        if escape {
+            self.screens.tasks.selected = None;
+            self.screens.inventory.counting = None;
+            self.screens.inventory.adding = false;
+        }
+
+        egui::Panel::top("title").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading(format!(
+                    "Bureau — {}",
+                    vm.workspace.as_deref().unwrap_or("")
+                ));
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let dark = ui.ctx().global_style().visuals.dark_mode;
+                    if ui
+                        .button(if dark { "Light theme" } else { "Dark theme" })
+                        .clicked()
+                    {
+                        self.prefs.dark_mode = Some(!dark);
+                    }
+                    if let Some(me) = &vm.me {
+                        let role = vm.my_role.map(|r| format!(" ({r})")).unwrap_or_default();
+                        ui.label(format!("{me}{role}"));
+                    }
+                });
+            });
+        });
+        egui::Panel::bottom("sync status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let color = if vm.peers.iter().any(|p| p.online) {
+                    egui::Color32::from_rgb(60, 160, 90)
+                } else {
+                    egui::Color32::GRAY
+                };
+                let (dot, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                ui.painter().circle_filled(dot.center(), 5.0, color);
+                ui.label(vm.sync_summary());
+            });
+        });
+        egui::Panel::left("areas").resizable(false).show(ui, |ui| {
+            ui.add_space(8.0);
+            for area in AreaTab::ALL {
+                let label = match area {
+                    AreaTab::Dashboard => {
+                        let slipping = vm.overdue().count() + vm.blocked().count();
+                        if slipping > 0 {
+                            format!("{} ({slipping})", area.label())
+                        } else {
+                            area.label().to_string()
+                        }
+                    }
+                    _ => area.label().to_string(),
+                };
+                if ui
+                    .selectable_label(self.prefs.area == area, label)
+                    .clicked()
+                {
+                    self.prefs.area = area;
+                }
+            }
+        });
+        match self.prefs.area {
+            AreaTab::Dashboard => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    if let Some(jump) = dashboard::show(ui, vm) {
+                        self.prefs.area = AreaTab::Tasks;
+                        self.screens.tasks.filter = jump;
+                    }
+                });
+            }
+            AreaTab::Tasks => tasks::show(ui, &mut self.screens.tasks, vm, commands),
+            AreaTab::Inventory => inventory::show(ui, &mut self.screens.inventory, vm, commands),
+            AreaTab::Team => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    team::show(ui, &mut self.screens.team, vm, commands)
+                });
+            }
+        }
+    }
+
+    fn show_toasts(&mut self, ui: &mut egui::Ui) {
+        if self.toasts.is_empty() {
+            return;
+        }
+        egui::Area::new(egui::Id::unique("bureau toasts"))
+            .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -40.0))
+            .show(ui.ctx(), |ui| {
+                for (notice, _) in &self.toasts {
+                    let (text, color) = match notice {
+                        Notice::Info(t) => (t.as_str(), egui::Color32::from_rgb(60, 120, 200)),
+                        Notice::Error(t) => (t.as_str(), egui::Color32::from_rgb(200, 60, 60)),
+                    };
+                    egui::Frame::popup(ui.style())
+                        .stroke(egui::Stroke::new(1.0, color))
+                        .show(ui, |ui| {
+                            ui.set_max_width(360.0);
+                            ui.label(text);
+                        });
+                }
+            });
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(500));
+    }
+}
+
+impl eframe::App for BureauApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
+    }
+}
+
+/// Opens the window (what `bureau` with no subcommand does).
+pub fn run(data_dir: PathBuf, net: crate::sync::NetOptions) -> anyhow::Result<()> {
+    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")).ok();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Bureau")
+        .with_inner_size([1200.0, 760.0])
+        .with_min_inner_size([800.0, 500.0]);
+    if let Some(icon) = icon {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Bureau",
+        options,
+        Box::new(move |cc| {
+            let prefs: Prefs = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+                .unwrap_or_default();
+            let ctx = cc.egui_ctx.clone();
+            let backend = Backend::threaded(data_dir, net, move || ctx.request_repaint());
+            Ok(Box::new(BureauApp::new(backend, prefs)))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+}

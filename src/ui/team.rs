@@ -1,0 +1,119 @@
+//! Team & Sync: members and their devices, per-device sync status, invites
+//! (ticket as text and QR code), settings.
+
+use super::backend::{Command, ViewModel};
+use crate::model::Role;
+
+pub struct TeamState {
+    pub role: Role,
+    pub hours: u64,
+}
+
+impl Default for TeamState {
+    fn default() -> Self {
+        TeamState {
+            role: Role::Member,
+            hours: 24,
+        }
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, state: &mut TeamState, vm: &ViewModel, commands: &mut Vec<Command>) {
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        ui.heading("Members");
+        egui::Grid::new("members").striped(true).num_columns(3).show(ui, |ui| {
+            ui.strong("Name");
+            ui.strong("Role");
+            ui.strong("Devices");
+            ui.end_row();
+            for m in &vm.members {
+                ui.label(&m.name);
+                ui.label(m.role.as_str());
+                ui.label(m.devices.iter().map(|d| d.chars().take(10).collect::<String>()).collect::<Vec<_>>().join(", "));
+                ui.end_row();
+            }
+        });
+        ui.add_space(12.0);
+        ui.heading("Devices and sync");
+        if vm.peers.is_empty() {
+            ui.label("No other devices yet.");
+        }
+        egui::Grid::new("peers").striped(true).num_columns(5).show(ui, |ui| {
+            for h in ["Member", "Device", "Online", "Last synced", "Our changes not seen"] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for p in &vm.peers {
+                ui.label(&p.member);
+                ui.label(p.device.chars().take(10).collect::<String>());
+                ui.label(if p.online { "online" } else { "offline" });
+                ui.label(p.last_synced.as_deref().unwrap_or("never"));
+                ui.label(p.unseen_changes.map_or("all (never synced)".into(), |n| n.to_string()));
+                ui.end_row();
+            }
+        });
+        ui.add_space(12.0);
+        ui.heading("Invite someone");
+        if vm.my_role != Some(Role::Admin) {
+            ui.label("Only admins can invite.");
+        } else {
+            ui.horizontal(|ui| {
+                egui::ComboBox::from_label("Role").selected_text(state.role.as_str()).show_ui(ui, |ui| {
+                    for r in Role::ALL {
+                        ui.selectable_value(&mut state.role, *r, r.as_str());
+                    }
+                });
+                egui::ComboBox::from_label("Valid for").selected_text(format!("{} h", state.hours)).show_ui(ui, |ui| {
+                    for h in [1u64, 24, 72, 168] {
+                        ui.selectable_value(&mut state.hours, h, format!("{h} h"));
+                    }
+                });
+                if ui.button("Create invite").clicked() {
+                    commands.push(Command::Invite { role: state.role, hours: state.hours });
+                }
+            });
+            if let Some(ticket) = &vm.last_ticket {
+                ui.label("Send this ticket to the new member; they paste it when Bureau first opens.");
+                let mut text = ticket.clone();
+                let label = ui.label("Invite ticket");
+                ui.add(egui::TextEdit::multiline(&mut text).desired_rows(3).desired_width(f32::INFINITY)).labelled_by(label.id);
+                if ui.button("Copy ticket").clicked() {
+                    ui.ctx().copy_text(ticket.clone());
+                }
+                qr(ui, ticket);
+            }
+        }
+        ui.add_space(12.0);
+        ui.heading("Settings");
+        ui.label(format!("Data directory: {}", vm.data_dir.display()));
+        ui.label("Offline mode (LAN only): start Bureau with --offline or BUREAU_OFFLINE=1.");
+        ui.label("Static peer addresses: start Bureau with --peer ENDPOINT_ID@IP:PORT.");
+    });
+}
+
+/// Draws `text` as a QR code.
+fn qr(ui: &mut egui::Ui, text: &str) {
+    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
+        ui.label("(ticket too long for a QR code)");
+        return;
+    };
+    let width = code.width();
+    let colors = code.to_colors();
+    let module = 3.0;
+    let size = egui::vec2((width + 8) as f32 * module, (width + 8) as f32 * module);
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, "Invite QR code"));
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
+    for (i, color) in colors.iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            let (x, y) = ((i % width) as f32, (i / width) as f32);
+            let min = rect.min + egui::vec2((x + 4.0) * module, (y + 4.0) * module);
+            painter.rect_filled(
+                egui::Rect::from_min_size(min, egui::vec2(module, module)),
+                0.0,
+                egui::Color32::BLACK,
+            );
+        }
+    }
+}
