@@ -176,3 +176,92 @@ fn invite_shows_a_ticket() {
     h.get_by_label("Copy ticket");
     h.get_by_label("Invite QR code");
 }
+
+#[test]
+fn an_edit_in_one_app_appears_in_the_other() {
+    // Two devices of one workspace: Ana's (founder) and Ben's (joined).
+    let app_a = workspace(|_| {});
+    let b_dir = app_a._dir.path().join("ben");
+    {
+        let rt = common::runtime();
+        let a = rt
+            .block_on(bureau::sync::Node::start(
+                &app_a.path,
+                "test",
+                &bureau::sync::NetOptions::loopback(),
+            ))
+            .expect("node a");
+        let ticket = a
+            .invite(Role::Member, std::time::Duration::from_secs(600))
+            .expect("invite");
+        let b = rt
+            .block_on(bureau::sync::Node::join(
+                &b_dir,
+                &ticket,
+                "Ben Ode",
+                &bureau::sync::NetOptions::loopback(),
+            ))
+            .expect("join");
+        rt.block_on(b.shutdown());
+        rt.block_on(a.shutdown());
+    }
+    let mut a = harness(Backend::inline_networked(&app_a.path), AreaTab::Tasks);
+    let mut b = harness(Backend::inline_networked(&b_dir), AreaTab::Tasks);
+    type_into(&mut a, "New task", "Book the plumber");
+    a.get_by_label("Add task").click();
+    a.run();
+    a.get_by_label("Book the plumber");
+    let timeout = std::time::Duration::from_secs(30);
+    a.state_mut()
+        .backend_mut()
+        .wait_in_sync(timeout)
+        .expect("a in sync");
+    b.state_mut()
+        .backend_mut()
+        .wait_in_sync(timeout)
+        .expect("b in sync");
+    b.run();
+    b.get_by_label("Book the plumber");
+}
+
+#[test]
+fn drag_a_card_to_done() {
+    let app = workspace(|s| {
+        s.create(task("Water the plants", None)).expect("task");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
+    h.get_by_label("Board").click();
+    h.run();
+    h.get_by_label("To do (1)");
+    let from = h.get_by_label("Water the plants").rect().center();
+    let to = h.get_by_label("Done (0)").rect().center() + egui::vec2(0.0, 40.0);
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    for step in 1..=10 {
+        h.hover_at(from + (to - from) * (step as f32 / 10.0));
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+    h.get_by_label("Done (1)");
+    h.get_by_label("To do (0)");
+}
+
+#[test]
+fn command_palette_jumps_to_a_task() {
+    let app = workspace(|s| {
+        s.create(task("Renew the insurance", None)).expect("task");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Dashboard);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run();
+    h.get_by_label("Go to area or record").type_text("insur");
+    h.run();
+    h.get_by_label("Task: Renew the insurance").click();
+    h.run();
+    // The Tasks area is open with the task's details on the right.
+    h.get_by_label("Save changes");
+    h.get_by_label("Status: todo");
+}

@@ -21,7 +21,8 @@ pub struct NetOptions {
     /// LAN only: no relays, no DNS lookup, no port mapping, nothing outside
     /// the local network.
     pub offline: bool,
-    /// Listen here instead of the port used last time.
+    /// Listen here. Port 0 means the port used last time (else any free
+    /// port), so peers' remembered addresses stay valid across restarts.
     pub bind: Option<SocketAddr>,
     /// Find peers on the LAN by multicast DNS.
     pub mdns: bool,
@@ -81,10 +82,12 @@ pub async fn bind(
     key: SecretKey,
     options: &NetOptions,
 ) -> Result<Endpoint, StoreError> {
-    let bind_to = match options.bind {
-        Some(addr) => addr,
-        None => SocketAddr::from(([0, 0, 0, 0], last_port(data_dir).unwrap_or(0))),
-    };
+    // Port 0 (or no --bind) means: the port used last time, else any.
+    let mut bind_to = options.bind.unwrap_or(SocketAddr::from(([0, 0, 0, 0], 0)));
+    if bind_to.port() == 0 {
+        bind_to.set_port(last_port(data_dir).unwrap_or(0));
+    }
+    let remembered = options.bind.is_none_or(|b| b.port() == 0);
     let make = || {
         let mut builder = if options.offline {
             Endpoint::builder(presets::Minimal)
@@ -110,8 +113,8 @@ pub async fn bind(
     let endpoint = match bound {
         Ok(endpoint) => endpoint,
         // The remembered port is taken: take any port rather than fail.
-        Err(_) if options.bind.is_none() => make()
-            .bind_addr(SocketAddr::from(([0, 0, 0, 0], 0)))
+        Err(_) if remembered => make()
+            .bind_addr(SocketAddr::from((bind_to.ip(), 0)))
             .map_err(|e| StoreError::Rejected(e.to_string()))?
             .bind()
             .await

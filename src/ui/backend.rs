@@ -562,6 +562,20 @@ impl Backend {
         lock(&self.latest).clone()
     }
 
+    /// Inline backends with a node: waits until every connected peer is in
+    /// sync, then rebuilds the view model (tests of two apps syncing).
+    pub fn wait_in_sync(&mut self, timeout: Duration) -> Result<usize, String> {
+        let Mode::Inline { engine, _runtime } = &mut self.mode else {
+            return Err("only for inline backends".into());
+        };
+        let node = engine.node.clone().ok_or("no node")?;
+        let peers = _runtime
+            .block_on(node.wait_in_sync(timeout))
+            .map_err(|e| e.to_string())?;
+        *lock(&self.latest) = Arc::new(engine.view());
+        Ok(peers)
+    }
+
     pub fn take_notices(&self) -> Vec<Notice> {
         std::mem::take(&mut *lock(&self.notices))
     }

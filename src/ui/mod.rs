@@ -7,6 +7,7 @@
 pub mod backend;
 mod dashboard;
 mod inventory;
+mod palette;
 mod setup;
 mod tasks;
 mod team;
@@ -59,6 +60,7 @@ pub struct Screens {
     pub tasks: tasks::TasksState,
     pub inventory: inventory::InventoryState,
     pub team: team::TeamState,
+    pub palette: palette::PaletteState,
 }
 
 pub struct BureauApp {
@@ -78,6 +80,10 @@ impl BureauApp {
             screens: Screens::default(),
             toasts: Vec::new(),
         }
+    }
+
+    pub fn backend_mut(&mut self) -> &mut Backend {
+        &mut self.backend
     }
 
     /// Draws one frame: the whole window.
@@ -122,13 +128,18 @@ impl BureauApp {
 
     fn shell(&mut self, ui: &mut egui::Ui, vm: &ViewModel, commands: &mut Vec<Command>) {
         // Keyboard: Ctrl+N new record, Ctrl+F search, Esc closes the details.
-        let (new, find, escape) = ui.input_mut(|i| {
+        let (new, find, escape, palette) = ui.input_mut(|i| {
             (
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::N),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
                 i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::K),
             )
         });
+        if palette {
+            self.screens.palette.open = true;
+            self.screens.palette.just_opened = true;
+        }
         if new {
             match self.prefs.area {
                 AreaTab::Inventory => self.screens.inventory.adding = true,
@@ -143,6 +154,7 @@ impl BureauApp {
             self.screens.tasks.focus_search = true;
         }
         if escape {
+            self.screens.palette.open = false;
             self.screens.tasks.selected = None;
             self.screens.inventory.counting = None;
             self.screens.inventory.adding = false;
@@ -203,6 +215,25 @@ impl BureauApp {
                 }
             }
         });
+        match palette::show(ui.ctx(), &mut self.screens.palette, vm) {
+            Some(palette::Jump::Area(area)) => self.prefs.area = area,
+            Some(palette::Jump::Task(id)) => {
+                self.prefs.area = AreaTab::Tasks;
+                self.screens.tasks.filter = tasks::Filter::All;
+                self.screens.tasks.search.clear();
+                self.screens.tasks.selected = Some(id);
+            }
+            Some(palette::Jump::Item(id)) => {
+                self.prefs.area = AreaTab::Inventory;
+                self.screens.inventory.search = vm
+                    .items
+                    .iter()
+                    .find(|i| i.item.id == id)
+                    .map(|i| i.item.name.clone())
+                    .unwrap_or_default();
+            }
+            None => {}
+        }
         match self.prefs.area {
             AreaTab::Dashboard => {
                 egui::CentralPanel::default().show(ui, |ui| {

@@ -28,6 +28,7 @@ pub enum SortBy {
 
 #[derive(Default)]
 pub struct TasksState {
+    pub board: bool,
     pub filter: Filter,
     pub search: String,
     pub sort: SortBy,
@@ -42,7 +43,16 @@ pub struct TasksState {
     pub focus_search: bool,
 }
 
+/// A task being dragged on the board.
+#[derive(Debug, Clone)]
+struct DraggedTask(String);
+
 fn matches(state: &TasksState, vm: &ViewModel, t: &Task) -> bool {
+    filter_matches(state, vm, t) && t.is_open()
+}
+
+/// The filter bar's choice and search, regardless of status.
+fn filter_matches(state: &TasksState, vm: &ViewModel, t: &Task) -> bool {
     let keep = match state.filter {
         Filter::All => true,
         Filter::Mine => vm.me.as_deref().is_some_and(|me| {
@@ -57,7 +67,7 @@ fn matches(state: &TasksState, vm: &ViewModel, t: &Task) -> bool {
             .is_some_and(|d| d >= vm.today && d <= vm.today.add_days(7)),
     };
     let search = state.search.trim().to_lowercase();
-    keep && t.is_open()
+    keep && t.deleted_at.is_none()
         && (search.is_empty()
             || t.title.to_lowercase().contains(&search)
             || t.owner
@@ -87,12 +97,23 @@ pub fn show(
         filter_bar(ui, state);
         quick_add(ui, state, commands);
         ui.separator();
-        table(ui, state, vm);
+        if state.board {
+            board(ui, state, vm, commands);
+        } else {
+            table(ui, state, vm);
+        }
     });
 }
 
 fn filter_bar(ui: &mut egui::Ui, state: &mut TasksState) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
+        if ui.selectable_label(!state.board, "Table").clicked() {
+            state.board = false;
+        }
+        if ui.selectable_label(state.board, "Board").clicked() {
+            state.board = true;
+        }
+        ui.separator();
         for (filter, label) in [
             (Filter::All, "All open"),
             (Filter::Mine, "Mine"),
@@ -390,5 +411,89 @@ fn details(
         for c in current.comments.values() {
             ui.label(format!("{} — {}: {}", c.at, c.author, c.text));
         }
+    }
+}
+
+/// Columns by status; drag a card to another column to change its status.
+fn board(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel, commands: &mut Vec<Command>) {
+    const CARD: f32 = 46.0;
+    let columns = ui.available_width() / TaskStatus::ALL.len() as f32 - 8.0;
+    ui.horizontal_top(|ui| {
+        for status in TaskStatus::ALL {
+            let mut cards: Vec<&Task> = vm
+                .tasks
+                .iter()
+                .filter(|t| t.status == *status && filter_matches(state, vm, t))
+                .collect();
+            if *status == TaskStatus::Done {
+                // The most recently finished first; older ones stay in the table.
+                cards.sort_by(|a, b| b.completed_at.cmp(&a.completed_at));
+                cards.truncate(50);
+            } else {
+                cards.sort_by_key(|t| (t.due.is_none(), t.due));
+            }
+            let frame = egui::Frame::group(ui.style()).inner_margin(6.0);
+            let (_, dropped) = ui.dnd_drop_zone::<DraggedTask, _>(frame, |ui| {
+                ui.set_width(columns);
+                ui.set_min_height(ui.available_height() - 12.0);
+                ui.strong(format!("{} ({})", column_title(*status), cards.len()));
+                egui::ScrollArea::vertical()
+                    .id_salt(status.as_str())
+                    .auto_shrink([false, false])
+                    .show_rows(ui, CARD, cards.len(), |ui, range| {
+                        for t in &cards[range] {
+                            let id = egui::Id::new(("card", &t.id));
+                            ui.dnd_drag_source(id, DraggedTask(t.id.clone()), |ui| {
+                                egui::Frame::default()
+                                    .fill(ui.visuals().faint_bg_color)
+                                    .corner_radius(4.0)
+                                    .inner_margin(4.0)
+                                    .show(ui, |ui| {
+                                        ui.set_width(columns - 16.0);
+                                        ui.style_mut().wrap_mode =
+                                            Some(egui::TextWrapMode::Truncate);
+                                        ui.label(&t.title);
+                                        let due = t
+                                            .due
+                                            .map(|d| format!(" · due {d}"))
+                                            .unwrap_or_default();
+                                        ui.small(format!(
+                                            "{}{due}",
+                                            t.owner.as_deref().unwrap_or("no owner")
+                                        ));
+                                    });
+                            });
+                        }
+                    });
+            });
+            if let Some(dragged) = dropped {
+                let Some(task) = vm.tasks.iter().find(|t| t.id == dragged.0) else {
+                    continue;
+                };
+                if task.status == *status {
+                    continue;
+                }
+                if *status == TaskStatus::Blocked {
+                    // Blocking needs a reason: open the task to give one.
+                    state.selected = Some(task.id.clone());
+                    state.draft = None;
+                } else {
+                    commands.push(Command::SetTaskStatus {
+                        id: task.id.clone(),
+                        status: *status,
+                        reason: None,
+                    });
+                }
+            }
+        }
+    });
+}
+
+fn column_title(status: TaskStatus) -> &'static str {
+    match status {
+        TaskStatus::Todo => "To do",
+        TaskStatus::InProgress => "In progress",
+        TaskStatus::Blocked => "Blocked",
+        TaskStatus::Done => "Done",
     }
 }
