@@ -146,6 +146,15 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
         }
         return Ok(());
     }
+    #[cfg(feature = "gui")]
+    if args.target == "ui" {
+        let dir = args.dir.as_deref().context(
+            "`bureau bench ui` needs --dir DIR (e.g. a data directory made by `bench store --dir`)",
+        )?;
+        let report = crate::ui::bench::run(dir, args.edits.clamp(10, 10_000));
+        say!("{report}");
+        return Ok(());
+    }
     if args.target == "sync" {
         let report = crate::bench_sync::run(runtime, args.scale, args.edits, args.dir.as_deref())?;
         say!("{report}");

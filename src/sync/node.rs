@@ -257,8 +257,15 @@ impl Node {
         let workspace = {
             let store = store.clone();
             tokio::task::spawn_blocking(move || -> Result<String> {
-                store.documents()?; // every document is loaded, so every one syncs
-                Ok(store.workspace()?.id)
+                let id = store.workspace()?.id;
+                // Load every document in the background, so every one syncs,
+                // without making the first screen wait for all of them.
+                std::thread::spawn(move || {
+                    if let Err(e) = store.documents() {
+                        tracing::warn!(error = %e, "could not load every document");
+                    }
+                });
+                Ok(id)
             })
             .await
             .map_err(|_| StoreError::Stopped)??

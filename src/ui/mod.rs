@@ -5,6 +5,7 @@
 //! selected record on the right, sync status at the bottom.
 
 pub mod backend;
+pub mod bench;
 mod dashboard;
 mod inventory;
 mod palette;
