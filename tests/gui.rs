@@ -37,6 +37,7 @@ fn harness(backend: Backend, area: AreaTab) -> Harness<'static, BureauApp> {
     let prefs = Prefs {
         area,
         dark_mode: Some(false),
+        ..Default::default()
     };
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))
@@ -264,4 +265,76 @@ fn command_palette_jumps_to_a_task() {
     // The Tasks area is open with the task's details on the right.
     h.get_by_label("Save changes");
     h.get_by_label("Status: todo");
+}
+
+#[test]
+fn comments_checklists_and_stock_history() {
+    let app = workspace(|s| {
+        s.create(task("Prepare onboarding", None)).expect("task");
+        let hq = s.ensure_site("HQ").expect("site");
+        let item = InventoryItem {
+            id: new_id(),
+            name: "Toner".into(),
+            unit: "each".into(),
+            reorder_at: 1,
+            ..Default::default()
+        };
+        let id = s.create_item(item, Some((&hq, 5))).expect("item");
+        s.adjust_stock(&id, &hq, -2, Some("printer room"))
+            .expect("adjust");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
+    h.get_by_label("Prepare onboarding").click();
+    h.run();
+    type_into(&mut h, "New checklist item", "Order a laptop");
+    h.get_by_label("Add item").click();
+    h.run();
+    h.get_by_label("Order a laptop").click();
+    h.run();
+    type_into(&mut h, "New comment", "IT is on it");
+    h.get_by_label("Add comment").click();
+    h.run();
+    h.get_by_label_contains("Ana Ruiz: IT is on it");
+    h.get_by_label_contains("Inventory").click();
+    h.run();
+    h.get_by_label("Toner").click();
+    h.run();
+    h.get_by_label("History: Toner");
+    h.get_by_label_contains("adjust -2  printer room");
+}
+
+#[test]
+fn an_admin_changes_a_role_and_removes_a_member() {
+    let app = workspace(|s| {
+        let key = bureau::sync::identity::load_or_create(s.data_dir()).expect("key");
+        let other = iroh::SecretKey::generate().public().to_string();
+        bureau::sync::handlers::add_member(
+            s,
+            &key,
+            &s.workspace().expect("ws").id,
+            &new_id(),
+            "Ben Ode",
+            Role::Member,
+            &other,
+        )
+        .expect("add member");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Team);
+    h.get_by_label("Remove Ben Ode");
+    h.get_by_label("viewer").click();
+    h.run();
+    let vm = h.state_mut().backend_mut().view();
+    let ben = vm
+        .members
+        .iter()
+        .find(|m| m.name == "Ben Ode")
+        .expect("ben");
+    assert_eq!(ben.role, Role::Viewer, "Ben is now a viewer");
+    h.get_by_label("Remove Ben Ode").click();
+    h.run();
+    assert!(
+        h.query_by_label("Remove Ben Ode").is_none(),
+        "removed members leave the list"
+    );
+    assert!(h.query_by_label("Ben Ode").is_none(), "and the device list");
 }

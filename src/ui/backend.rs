@@ -63,6 +63,29 @@ pub enum Command {
         role: Role,
         hours: u64,
     },
+    AddComment {
+        task: String,
+        text: String,
+    },
+    AddChecklistItem {
+        task: String,
+        text: String,
+    },
+    ToggleChecklistItem {
+        task: String,
+        item: String,
+    },
+    /// Show an item's movement history (loaded on demand).
+    ShowMovements {
+        item: Option<String>,
+    },
+    SetMemberRole {
+        member_id: String,
+        role: Role,
+    },
+    RemoveMember {
+        member_id: String,
+    },
     Refresh,
 }
 
@@ -84,6 +107,8 @@ pub struct ViewModel {
     pub peers: Vec<PeerStatus>,
     pub online: bool,
     pub last_ticket: Option<String>,
+    /// Movement history of the item shown in Inventory, newest first.
+    pub movements: Option<(String, Vec<crate::model::StockMovement>)>,
     /// Increases with every new view model.
     pub version: u64,
 }
@@ -157,6 +182,7 @@ pub struct Engine {
     node: Option<Arc<Node>>,
     networked: bool,
     last_ticket: Option<String>,
+    movements_of: Option<String>,
     version: u64,
 }
 
@@ -175,6 +201,7 @@ impl Engine {
             node: None,
             networked,
             last_ticket: None,
+            movements_of: None,
             version: 0,
         }
     }
@@ -342,8 +369,85 @@ impl Engine {
                 self.last_ticket = Some(ticket.encode());
                 Ok(None)
             }
+            Command::AddComment { task, text } => {
+                self.ensure_can_write()?;
+                let store = self.store()?;
+                let author = store.me().map(|m| m.name).unwrap_or_default();
+                store
+                    .update::<Task, _>(&task, "comment on", |t| {
+                        t.comments.insert(
+                            new_id(),
+                            crate::model::Comment {
+                                author,
+                                at: crate::model::Stamp::now(),
+                                text: text.trim().to_string(),
+                            },
+                        );
+                        Ok(())
+                    })
+                    .map_err(err)?;
+                Ok(None)
+            }
+            Command::AddChecklistItem { task, text } => {
+                self.ensure_can_write()?;
+                self.store()?
+                    .update::<Task, _>(&task, "add checklist item to", |t| {
+                        let order = t.checklist.values().map(|c| c.order).max().unwrap_or(0) + 1;
+                        t.checklist.insert(
+                            new_id(),
+                            crate::model::ChecklistItem {
+                                text: text.trim().to_string(),
+                                done: false,
+                                order,
+                            },
+                        );
+                        Ok(())
+                    })
+                    .map_err(err)?;
+                Ok(None)
+            }
+            Command::ToggleChecklistItem { task, item } => {
+                self.ensure_can_write()?;
+                self.store()?
+                    .update::<Task, _>(&task, "tick checklist of", |t| {
+                        if let Some(c) = t.checklist.get_mut(&item) {
+                            c.done = !c.done;
+                        }
+                        Ok(())
+                    })
+                    .map_err(err)?;
+                Ok(None)
+            }
+            Command::ShowMovements { item } => {
+                self.movements_of = item;
+                Ok(None)
+            }
+            Command::SetMemberRole { member_id, role } => {
+                self.change_membership(crate::sync::membership::Action::SetRole {
+                    member_id,
+                    role,
+                })?;
+                Ok(Some("Role changed".into()))
+            }
+            Command::RemoveMember { member_id } => {
+                self.change_membership(crate::sync::membership::Action::Remove { member_id })?;
+                Ok(Some(
+                    "Member removed; every peer refuses their devices from now on".into(),
+                ))
+            }
             Command::Refresh => Ok(None),
         }
+    }
+
+    fn change_membership(&self, action: crate::sync::membership::Action) -> Result<(), String> {
+        let store = self.store()?;
+        let key =
+            crate::sync::identity::load_or_create(store.data_dir()).map_err(|e| e.to_string())?;
+        let access = match &self.node {
+            Some(node) => node.access().clone(),
+            None => node::offline_access(store).map_err(|e| e.to_string())?,
+        };
+        node::change_membership(store, &key, &access, action).map_err(|e| e.to_string())
     }
 
     fn ensure_can_write(&self) -> Result<(), String> {
@@ -387,6 +491,11 @@ impl Engine {
         vm.items = store.list_item_stock(false).unwrap_or_default();
         vm.sites = store.list::<Site>(false).unwrap_or_default();
         vm.low_stock = store.low_stock().unwrap_or_default();
+        if let Some(item) = &self.movements_of {
+            let mut moves = store.movements(item).unwrap_or_default();
+            moves.reverse();
+            vm.movements = Some((item.clone(), moves));
+        }
         if let Ok(access) = node::offline_access(&store) {
             let me = crate::sync::identity::load_or_create(store.data_dir())
                 .map(|k| k.public().to_string())

@@ -97,6 +97,7 @@ pub fn run(data_dir: &Path, count: usize) -> UiReport {
         Prefs {
             area: AreaTab::Tasks,
             dark_mode: Some(false),
+            ..Default::default()
         },
     );
     let started = Instant::now();

@@ -24,6 +24,39 @@ pub fn show(
     vm: &ViewModel,
     commands: &mut Vec<Command>,
 ) {
+    if let Some((item, moves)) = &vm.movements {
+        egui::Panel::right("movements")
+            .default_size(320.0)
+            .show(ui, |ui| {
+                let name = vm
+                    .items
+                    .iter()
+                    .find(|i| &i.item.id == item)
+                    .map_or("", |i| i.item.name.as_str());
+                ui.horizontal(|ui| {
+                    ui.heading(format!("History: {name}"));
+                    if ui.button("Close").clicked() {
+                        commands.push(Command::ShowMovements { item: None });
+                    }
+                });
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    for m in moves {
+                        let counted = m
+                            .counted
+                            .map(|c| format!(" (counted {c})"))
+                            .unwrap_or_default();
+                        ui.label(format!(
+                            "{}  {}  {} {:+}{counted}  {}",
+                            m.created_at,
+                            vm.site_name(&m.site),
+                            m.kind,
+                            m.delta,
+                            m.reason.as_deref().unwrap_or("")
+                        ));
+                    }
+                });
+            });
+    }
     egui::CentralPanel::default().show(ui, |ui| {
         if state
             .site
@@ -76,7 +109,7 @@ pub fn show(
             .column(Column::auto().at_least(60.0))
             .column(Column::auto().at_least(80.0))
             .column(Column::auto().at_least(80.0))
-            .column(Column::auto().at_least(160.0))
+            .column(Column::auto().at_least(170.0))
             .header(22.0, |mut row| {
                 for h in ["Item", "Unit", "On hand", "Reorder at", ""] {
                     row.col(|ui| {
@@ -94,7 +127,14 @@ pub fn show(
                         .iter()
                         .any(|l| l.item.id == stock.item.id && l.site_id == site);
                     row.col(|ui| {
-                        ui.label(&stock.item.name);
+                        let name = ui
+                            .add(egui::Button::new(&stock.item.name).frame(false))
+                            .on_hover_text("Show the movement history");
+                        if name.clicked() {
+                            commands.push(Command::ShowMovements {
+                                item: Some(stock.item.id.clone()),
+                            });
+                        }
                     });
                     row.col(|ui| {
                         ui.label(&stock.item.unit);

@@ -52,6 +52,9 @@ impl AreaTab {
 pub struct Prefs {
     pub area: AreaTab,
     pub dark_mode: Option<bool>,
+    /// Network settings (applied at the next start).
+    pub offline: bool,
+    pub static_peers: String,
 }
 
 /// Per-session UI state of every screen.
@@ -248,7 +251,7 @@ impl BureauApp {
             AreaTab::Inventory => inventory::show(ui, &mut self.screens.inventory, vm, commands),
             AreaTab::Team => {
                 egui::CentralPanel::default().show(ui, |ui| {
-                    team::show(ui, &mut self.screens.team, vm, commands)
+                    team::show(ui, &mut self.screens.team, vm, &mut self.prefs, commands)
                 });
             }
         }

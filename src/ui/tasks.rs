@@ -41,6 +41,9 @@ pub struct TasksState {
     pub quick_due: String,
     pub focus_quick_add: bool,
     pub focus_search: bool,
+    pub new_comment: String,
+    pub new_check: String,
+    pub project: Option<String>,
 }
 
 /// A task being dragged on the board.
@@ -67,7 +70,9 @@ fn filter_matches(state: &TasksState, vm: &ViewModel, t: &Task) -> bool {
             .is_some_and(|d| d >= vm.today && d <= vm.today.add_days(7)),
     };
     let search = state.search.trim().to_lowercase();
-    keep && t.deleted_at.is_none()
+    let project_ok = state.project.is_none() || t.project == state.project;
+    keep && project_ok
+        && t.deleted_at.is_none()
         && (search.is_empty()
             || t.title.to_lowercase().contains(&search)
             || t.owner
@@ -94,7 +99,7 @@ pub fn show(
             });
     }
     egui::CentralPanel::default().show(ui, |ui| {
-        filter_bar(ui, state);
+        filter_bar(ui, state, vm);
         quick_add(ui, state, commands);
         ui.separator();
         if state.board {
@@ -105,7 +110,7 @@ pub fn show(
     });
 }
 
-fn filter_bar(ui: &mut egui::Ui, state: &mut TasksState) {
+fn filter_bar(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel) {
     ui.horizontal_wrapped(|ui| {
         if ui.selectable_label(!state.board, "Table").clicked() {
             state.board = false;
@@ -126,6 +131,19 @@ fn filter_bar(ui: &mut egui::Ui, state: &mut TasksState) {
             }
         }
         ui.separator();
+        let project = state
+            .project
+            .as_ref()
+            .and_then(|p| vm.projects.get(p))
+            .map_or("Any project", |s| s.as_str());
+        egui::ComboBox::from_label("Project")
+            .selected_text(project)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.project, None, "Any project");
+                for (id, name) in &vm.projects {
+                    ui.selectable_value(&mut state.project, Some(id.clone()), name);
+                }
+            });
         let label = ui.label("Search");
         let search = ui.add(
             egui::TextEdit::singleline(&mut state.search).hint_text("title, owner, tag (Ctrl+F)"),
@@ -394,23 +412,55 @@ fn details(
             }
         }
     });
-    if !current.checklist.is_empty() {
-        ui.separator();
-        ui.strong("Checklist");
-        for item in current.checklist.values() {
-            ui.label(format!(
-                "[{}] {}",
-                if item.done { "x" } else { " " },
-                item.text
-            ));
+    ui.separator();
+    ui.strong("Checklist");
+    let mut items: Vec<_> = current.checklist.iter().collect();
+    items.sort_by_key(|(_, c)| c.order);
+    for (item_id, item) in items {
+        let mut done = item.done;
+        if ui.checkbox(&mut done, &item.text).changed() {
+            commands.push(Command::ToggleChecklistItem {
+                task: id.to_string(),
+                item: item_id.clone(),
+            });
         }
     }
-    if !current.comments.is_empty() {
-        ui.separator();
-        ui.strong("Comments");
-        for c in current.comments.values() {
-            ui.label(format!("{} — {}: {}", c.at, c.author, c.text));
+    ui.horizontal(|ui| {
+        let label = ui.label("New checklist item");
+        ui.add(egui::TextEdit::singleline(&mut state.new_check).desired_width(180.0))
+            .labelled_by(label.id);
+        if ui
+            .add_enabled(
+                !state.new_check.trim().is_empty(),
+                egui::Button::new("Add item"),
+            )
+            .clicked()
+        {
+            commands.push(Command::AddChecklistItem {
+                task: id.to_string(),
+                text: std::mem::take(&mut state.new_check),
+            });
         }
+    });
+    ui.separator();
+    ui.strong("Comments");
+    for c in current.comments.values() {
+        ui.label(format!("{} — {}: {}", c.at, c.author, c.text));
+    }
+    let label = ui.label("New comment");
+    ui.add(egui::TextEdit::multiline(&mut state.new_comment).desired_rows(2))
+        .labelled_by(label.id);
+    if ui
+        .add_enabled(
+            !state.new_comment.trim().is_empty(),
+            egui::Button::new("Add comment"),
+        )
+        .clicked()
+    {
+        commands.push(Command::AddComment {
+            task: id.to_string(),
+            text: std::mem::take(&mut state.new_comment),
+        });
     }
 }
 

@@ -18,18 +18,40 @@ impl Default for TeamState {
     }
 }
 
-pub fn show(ui: &mut egui::Ui, state: &mut TeamState, vm: &ViewModel, commands: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &mut TeamState,
+    vm: &ViewModel,
+    prefs: &mut super::Prefs,
+    commands: &mut Vec<Command>,
+) {
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         ui.heading("Members");
-        egui::Grid::new("members").striped(true).num_columns(3).show(ui, |ui| {
+        let admin = vm.my_role == Some(Role::Admin);
+        egui::Grid::new("members").striped(true).num_columns(4).show(ui, |ui| {
             ui.strong("Name");
             ui.strong("Role");
             ui.strong("Devices");
+            ui.strong("");
             ui.end_row();
             for m in &vm.members {
                 ui.label(&m.name);
-                ui.label(m.role.as_str());
+                let is_me = vm.me.as_deref() == Some(m.name.as_str());
+                if admin && !is_me {
+                    ui.horizontal(|ui| {
+                        for r in Role::ALL {
+                            if ui.selectable_label(m.role == *r, r.as_str()).clicked() && m.role != *r {
+                                commands.push(Command::SetMemberRole { member_id: m.member_id.clone(), role: *r });
+                            }
+                        }
+                    });
+                } else {
+                    ui.label(m.role.as_str());
+                }
                 ui.label(m.devices.iter().map(|d| d.chars().take(10).collect::<String>()).collect::<Vec<_>>().join(", "));
+                if admin && !is_me && ui.button(format!("Remove {}", m.name)).clicked() {
+                    commands.push(Command::RemoveMember { member_id: m.member_id.clone() });
+                }
                 ui.end_row();
             }
         });
@@ -86,8 +108,20 @@ pub fn show(ui: &mut egui::Ui, state: &mut TeamState, vm: &ViewModel, commands: 
         ui.add_space(12.0);
         ui.heading("Settings");
         ui.label(format!("Data directory: {}", vm.data_dir.display()));
-        ui.label("Offline mode (LAN only): start Bureau with --offline or BUREAU_OFFLINE=1.");
-        ui.label("Static peer addresses: start Bureau with --peer ENDPOINT_ID@IP:PORT.");
+        ui.checkbox(&mut prefs.offline, "Offline mode: LAN only, no internet services (relays, DNS)");
+        let label = ui.label("Static peer addresses (ENDPOINT_ID@IP:PORT, one per line)");
+        ui.add(egui::TextEdit::multiline(&mut prefs.static_peers).desired_rows(2).desired_width(f32::INFINITY))
+            .labelled_by(label.id);
+        let bad: Vec<&str> = prefs
+            .static_peers
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && crate::sync::net::parse_static_peer(l).is_err())
+            .collect();
+        if !bad.is_empty() {
+            ui.colored_label(egui::Color32::from_rgb(200, 60, 60), format!("Not understood: {}", bad.join(", ")));
+        }
+        ui.small("Network settings take effect the next time Bureau starts.");
     });
 }
 
