@@ -301,6 +301,16 @@ fn comments_checklists_and_stock_history() {
     h.run();
     h.get_by_label("History: Toner");
     h.get_by_label_contains("adjust -2  printer room");
+    // Edit the item from its panel.
+    h.get_by_label("Reorder level").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("Reorder level").type_text("4");
+    h.run();
+    h.get_by_label("Save item").click();
+    h.run();
+    h.get_by_label("3 LOW");
 }
 
 #[test]

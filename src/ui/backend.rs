@@ -86,6 +86,7 @@ pub enum Command {
     RemoveMember {
         member_id: String,
     },
+    SaveItem(Box<InventoryItem>),
     Refresh,
 }
 
@@ -434,6 +435,21 @@ impl Engine {
                 Ok(Some(
                     "Member removed; every peer refuses their devices from now on".into(),
                 ))
+            }
+            Command::SaveItem(item) => {
+                self.ensure_can_write()?;
+                let item = *item;
+                self.store()?
+                    .update::<InventoryItem, _>(&item.id.clone(), "edit", |i| {
+                        i.name = item.name;
+                        i.unit = item.unit;
+                        i.sku = item.sku;
+                        i.category = item.category;
+                        i.reorder_at = item.reorder_at;
+                        Ok(())
+                    })
+                    .map_err(err)?;
+                Ok(Some("Item saved".into()))
             }
             Command::Refresh => Ok(None),
         }

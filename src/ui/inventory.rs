@@ -16,6 +16,8 @@ pub struct InventoryState {
     pub new_unit: String,
     pub new_reorder: String,
     pub new_qty: String,
+    /// The item being edited in the side panel, and its reorder level as typed.
+    pub editing: Option<(crate::model::InventoryItem, String)>,
 }
 
 pub fn show(
@@ -39,6 +41,8 @@ pub fn show(
                         commands.push(Command::ShowMovements { item: None });
                     }
                 });
+                edit_item(ui, state, vm, item, commands);
+                ui.strong("Movements");
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     for m in moves {
                         let counted = m
@@ -303,4 +307,67 @@ fn add_form(
             }
         });
     });
+}
+
+/// The selected item's editable fields (name, unit, SKU, reorder level).
+fn edit_item(
+    ui: &mut egui::Ui,
+    state: &mut InventoryState,
+    vm: &ViewModel,
+    item: &str,
+    commands: &mut Vec<Command>,
+) {
+    let Some(stock) = vm.items.iter().find(|i| i.item.id == item) else {
+        return;
+    };
+    if state
+        .editing
+        .as_ref()
+        .is_none_or(|(e, _)| e.id != stock.item.id)
+    {
+        state.editing = Some((stock.item.clone(), stock.item.reorder_at.to_string()));
+    }
+    let Some((edit, reorder)) = state.editing.as_mut() else {
+        return;
+    };
+    egui::Grid::new("item fields")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let label = ui.label("Name");
+            ui.add(egui::TextEdit::singleline(&mut edit.name))
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Counting unit");
+            ui.add(egui::TextEdit::singleline(&mut edit.unit))
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("SKU");
+            let mut sku = edit.sku.clone().unwrap_or_default();
+            if ui
+                .add(egui::TextEdit::singleline(&mut sku))
+                .labelled_by(label.id)
+                .changed()
+            {
+                edit.sku = Some(sku).filter(|s| !s.trim().is_empty());
+            }
+            ui.end_row();
+            let label = ui.label("Reorder level");
+            ui.add(egui::TextEdit::singleline(reorder))
+                .labelled_by(label.id);
+            ui.end_row();
+        });
+    let level = reorder.trim().parse::<i64>().ok().filter(|v| *v >= 0);
+    if level.is_none() {
+        ui.small("The reorder level is a whole number, 0 or more.");
+    }
+    if ui
+        .add_enabled(level.is_some(), egui::Button::new("Save item"))
+        .clicked()
+        && let Some(level) = level
+    {
+        let mut item = edit.clone();
+        item.reorder_at = level;
+        commands.push(Command::SaveItem(Box::new(item)));
+    }
+    ui.separator();
 }

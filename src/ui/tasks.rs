@@ -372,6 +372,52 @@ fn details(
                 draft.escalate_to = Some(escalate).filter(|o| !o.trim().is_empty());
             }
             ui.end_row();
+            let label = ui.label("Tags");
+            let mut tags = draft.tags.join(", ");
+            if ui
+                .add(egui::TextEdit::singleline(&mut tags).hint_text("comma separated"))
+                .labelled_by(label.id)
+                .changed()
+            {
+                draft.tags = split_list(&tags);
+            }
+            ui.end_row();
+            let label = ui.label("Watchers");
+            let mut watchers = draft.watchers.join(", ");
+            if ui
+                .add(egui::TextEdit::singleline(&mut watchers).hint_text("names, comma separated"))
+                .labelled_by(label.id)
+                .changed()
+            {
+                draft.watchers = split_list(&watchers);
+            }
+            ui.end_row();
+            ui.label("");
+            let project = draft
+                .project
+                .as_ref()
+                .and_then(|p| vm.projects.get(p))
+                .map_or("No project", |s| s.as_str());
+            egui::ComboBox::from_label("Task project")
+                .selected_text(project)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut draft.project, None, "No project");
+                    for (pid, name) in &vm.projects {
+                        ui.selectable_value(&mut draft.project, Some(pid.clone()), name);
+                    }
+                });
+            ui.end_row();
+            ui.label("");
+            let repeat = draft.recurrence.map_or("Does not repeat", |r| r.as_str());
+            egui::ComboBox::from_label("Repeats")
+                .selected_text(repeat)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut draft.recurrence, None, "Does not repeat");
+                    for r in crate::model::Recurrence::ALL {
+                        ui.selectable_value(&mut draft.recurrence, Some(*r), r.as_str());
+                    }
+                });
+            ui.end_row();
         });
     let label = ui.label("Description");
     ui.add(egui::TextEdit::multiline(&mut draft.description).desired_rows(4))
@@ -554,4 +600,13 @@ fn column_title(status: TaskStatus) -> &'static str {
         TaskStatus::Blocked => "Blocked",
         TaskStatus::Done => "Done",
     }
+}
+
+/// "a, b ,c" -> ["a", "b", "c"] (empty parts dropped).
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
