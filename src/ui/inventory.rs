@@ -109,7 +109,7 @@ pub fn show(
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         TableBuilder::new(ui)
             .striped(true)
-            .column(Column::remainder().at_least(180.0))
+            .column(Column::remainder().at_least(100.0).clip(true))
             .column(Column::auto().at_least(60.0))
             .column(Column::auto().at_least(80.0))
             .column(Column::auto().at_least(80.0))

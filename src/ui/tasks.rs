@@ -237,7 +237,7 @@ fn table(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel) {
     TableBuilder::new(ui)
         .striped(true)
         .sense(egui::Sense::click())
-        .column(Column::remainder().at_least(200.0))
+        .column(Column::remainder().at_least(120.0).clip(true))
         .column(Column::auto().at_least(100.0))
         .column(Column::auto().at_least(90.0))
         .column(Column::auto().at_least(70.0))
