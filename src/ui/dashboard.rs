@@ -3,8 +3,14 @@
 use super::backend::ViewModel;
 use super::tasks::Filter;
 
-/// Draws the dashboard; returns a task filter to jump to when a list is clicked.
-pub fn show(ui: &mut egui::Ui, vm: &ViewModel) -> Option<Filter> {
+/// Where a click on the dashboard leads.
+pub enum DashboardJump {
+    Tasks(Filter),
+    Inventory,
+}
+
+/// Draws the dashboard; returns where to go when a list is clicked.
+pub fn show(ui: &mut egui::Ui, vm: &ViewModel) -> Option<DashboardJump> {
     let mut jump = None;
     ui.heading("What is slipping");
     ui.add_space(8.0);
@@ -28,7 +34,7 @@ pub fn show(ui: &mut egui::Ui, vm: &ViewModel) -> Option<Filter> {
                 },
             );
             if cols[0].button("Open overdue tasks").clicked() {
-                jump = Some(Filter::Overdue);
+                jump = Some(DashboardJump::Tasks(Filter::Overdue));
             }
             let mut blocked: Vec<_> = vm.blocked().collect();
             blocked.sort_by_key(|t| t.blocked_since);
@@ -51,7 +57,7 @@ pub fn show(ui: &mut egui::Ui, vm: &ViewModel) -> Option<Filter> {
                 },
             );
             if cols[0].button("Open blocked tasks").clicked() {
-                jump = Some(Filter::Blocked);
+                jump = Some(DashboardJump::Tasks(Filter::Blocked));
             }
             let mut week: Vec<_> = vm.due_this_week().collect();
             week.sort_by_key(|t| t.due);
@@ -69,7 +75,7 @@ pub fn show(ui: &mut egui::Ui, vm: &ViewModel) -> Option<Filter> {
                 },
             );
             if cols[1].button("Open tasks due this week").clicked() {
-                jump = Some(Filter::ThisWeek);
+                jump = Some(DashboardJump::Tasks(Filter::ThisWeek));
             }
             card(
                 &mut cols[1],
@@ -87,6 +93,9 @@ pub fn show(ui: &mut egui::Ui, vm: &ViewModel) -> Option<Filter> {
                     }
                 },
             );
+            if cols[1].button("Open inventory").clicked() {
+                jump = Some(DashboardJump::Inventory);
+            }
         });
     });
     jump

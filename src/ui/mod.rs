@@ -240,11 +240,15 @@ impl BureauApp {
         }
         match self.prefs.area {
             AreaTab::Dashboard => {
-                egui::CentralPanel::default().show(ui, |ui| {
-                    if let Some(jump) = dashboard::show(ui, vm) {
+                egui::CentralPanel::default().show(ui, |ui| match dashboard::show(ui, vm) {
+                    Some(dashboard::DashboardJump::Tasks(filter)) => {
                         self.prefs.area = AreaTab::Tasks;
-                        self.screens.tasks.filter = jump;
+                        self.screens.tasks.filter = filter;
                     }
+                    Some(dashboard::DashboardJump::Inventory) => {
+                        self.prefs.area = AreaTab::Inventory;
+                    }
+                    None => {}
                 });
             }
             AreaTab::Tasks => tasks::show(ui, &mut self.screens.tasks, vm, commands),
