@@ -343,4 +343,9 @@ fn a_removed_member_is_cut_off_and_a_viewer_cannot_write() {
     for node in [a, b, v] {
         net.stop(node);
     }
+    // On the viewer's own device, record changes are refused with the reason.
+    let store = net.open("v");
+    let err = node::ensure_can_write(&store).expect_err("viewer");
+    assert!(err.to_string().contains("viewer"), "{err}");
+    net.close(store);
 }

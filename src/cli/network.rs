@@ -281,15 +281,5 @@ pub fn member(store: &Store, command: MemberCommand) -> Result<()> {
 
 /// Refuses record changes on a viewer's device, with the reason.
 pub fn ensure_can_write(store: &Store) -> Result<()> {
-    if store.device().founder.is_none() {
-        return Ok(()); // a workspace without sync has no roles to enforce
-    }
-    let access = node::offline_access(store)?;
-    let key = identity::load_or_create(store.data_dir())?;
-    if access.role_of(&key.public().to_string()) == Some(Role::Viewer) {
-        anyhow::bail!(
-            "you are a viewer in this workspace; ask an admin for the member role to make changes"
-        );
-    }
-    Ok(())
+    Ok(node::ensure_can_write(store)?)
 }

@@ -720,6 +720,25 @@ pub fn offline_access(store: &Store) -> Result<Access> {
     Ok(access)
 }
 
+/// Refuses record changes on a viewer's device, with the reason. A
+/// workspace without sync (no founder key) has no roles to enforce.
+pub fn ensure_can_write(store: &Store) -> Result<()> {
+    if store.device().founder.is_none() {
+        return Ok(());
+    }
+    let access = offline_access(store)?;
+    let me = identity::load_or_create(store.data_dir())?
+        .public()
+        .to_string();
+    if access.role_of(&me) == Some(Role::Viewer) {
+        return Err(StoreError::Rejected(
+            "you are a viewer in this workspace; ask an admin for the member role to make changes"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Signs and appends a membership change made by this device.
 pub fn change_membership(
     store: &Store,

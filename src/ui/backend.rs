@@ -467,17 +467,7 @@ impl Engine {
     }
 
     fn ensure_can_write(&self) -> Result<(), String> {
-        let store = self.store()?;
-        if store.device().founder.is_none() {
-            return Ok(());
-        }
-        let access = node::offline_access(store).map_err(|e| e.to_string())?;
-        let me =
-            crate::sync::identity::load_or_create(store.data_dir()).map_err(|e| e.to_string())?;
-        if access.role_of(&me.public().to_string()) == Some(Role::Viewer) {
-            return Err("You are a viewer in this workspace: ask an admin for the member role to make changes".into());
-        }
-        Ok(())
+        node::ensure_can_write(self.store()?).map_err(|e| e.to_string())
     }
 
     /// Builds the view model from the store (background work).
