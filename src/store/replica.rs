@@ -1,7 +1,6 @@
 //! Merging another replica of the same workspace directly (no network):
 //! used by tests and as the basis of offline "sneakernet" merges.
 
-use automerge::ReadDoc;
 use samod::storage::StorageKey;
 
 use super::{Result, Store, StoreError};
@@ -23,16 +22,17 @@ impl Store {
                 .iter()
                 .find(|h| h.document_id() == ours.document_id())
                 .ok_or_else(|| StoreError::Rejected("the other replica lacks a document".into()))?;
-            let mut snapshot = theirs.with_document(|d| d.fork());
+            let snapshot = theirs.with_document(|d| d.fork());
             let chunks = ours.with_document(|doc| -> Result<Vec<_>> {
-                let hashes = doc.merge(&mut snapshot)?;
-                Ok(hashes
+                // Only the changes we lack (Automerge's `merge` returns the
+                // heads, not what it applied).
+                let added = doc.get_changes_added(&snapshot);
+                let chunks: Vec<_> = added
                     .iter()
-                    .filter_map(|h| {
-                        doc.get_change_by_hash(h)
-                            .map(|c| (*h, c.raw_bytes().to_vec()))
-                    })
-                    .collect())
+                    .map(|c| (c.hash(), c.raw_bytes().to_vec()))
+                    .collect();
+                doc.apply_changes(added)?;
+                Ok(chunks)
             })?;
             for (hash, bytes) in chunks {
                 let key = StorageKey::incremental_path(ours.document_id(), hash);
