@@ -58,8 +58,9 @@ impl Server {
     /// SIGTERM, and a clean exit.
     fn stop(mut self) {
         let pid = self.child.id() as i32;
-        let status = Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
+        // The shell's own `kill`: present wherever `sh` is.
+        let status = Command::new("sh")
+            .args(["-c", &format!("kill -TERM {pid}")])
             .status()
             .expect("kill");
         assert!(status.success());
