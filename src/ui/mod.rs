@@ -323,5 +323,5 @@ pub fn run(data_dir: PathBuf, net: crate::sync::NetOptions) -> anyhow::Result<()
             Ok(Box::new(BureauApp::new(backend, prefs)))
         }),
     )
-    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+    .map_err(|e| anyhow::anyhow!("could not open the window ({e}); without a display, use the CLI: `bureau --help`, or `bureau serve` for an always-on peer"))
 }
