@@ -3,6 +3,7 @@
 //! the running node. No egui here.
 
 pub mod access;
+mod dialer;
 pub mod framing;
 pub mod handlers;
 pub mod identity;
@@ -11,6 +12,7 @@ pub mod membership;
 pub mod net;
 pub mod node;
 pub mod status;
+pub mod workspace;
 
 pub use access::Access;
 pub use invite::Ticket;

@@ -3,75 +3,30 @@
 //! watcher. `bureau serve`, `bureau sync`, `bureau join` and (later) the
 //! GUI all run this same node.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures::{FutureExt, StreamExt, future::BoxFuture};
+use futures::StreamExt;
 use iroh::protocol::Router;
 use iroh::{Endpoint, EndpointAddr, PublicKey, SecretKey, TransportAddr};
-use samod::{BackoffConfig, DialError, DialerHandle, PeerId, Transport};
+use samod::{BackoffConfig, DialerHandle};
 
 use super::access::Access;
+use super::dialer::IrohDialer;
 use super::handlers::{self, Connections, JoinHandler, JoinRequest, JoinResponse, SyncHandler};
 use super::invite::Ticket;
-use super::membership::{Action, Entry};
 use super::net::{self, JOIN_ALPN, NetOptions, SYNC_ALPN};
 use super::status::{self, PeerBook, PeerStatus};
 use super::{framing, identity};
-use crate::model::{Area, Role, Stamp, new_id};
+use crate::model::{Area, Role, Stamp};
 use crate::store::{DeviceConfig, Network, Store, StoreError};
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// A peer device and the documents where it differs from us.
 type Behind = (String, Vec<String>);
-
-/// Connects samod to one peer device over iroh.
-struct IrohDialer {
-    endpoint: Endpoint,
-    addr: EndpointAddr,
-    url: url::Url,
-    connections: Connections,
-}
-
-impl IrohDialer {
-    fn new(endpoint: Endpoint, addr: EndpointAddr, connections: Connections) -> Option<Arc<Self>> {
-        let url = url::Url::parse(&format!("iroh://{}", addr.id)).ok()?;
-        Some(Arc::new(IrohDialer {
-            endpoint,
-            addr,
-            url,
-            connections,
-        }))
-    }
-}
-
-impl samod::Dialer for IrohDialer {
-    type Error = std::io::Error;
-
-    fn url(&self) -> url::Url {
-        self.url.clone()
-    }
-
-    fn connect(&self) -> BoxFuture<'static, Result<Transport, DialError<std::io::Error>>> {
-        let endpoint = self.endpoint.clone();
-        let addr = self.addr.clone();
-        let connections = self.connections.clone();
-        async move {
-            let conn = endpoint
-                .connect(addr.clone(), SYNC_ALPN)
-                .await
-                .map_err(DialError::transient)?;
-            let (send, recv) = conn.open_bi().await.map_err(DialError::transient)?;
-            connections.add(&addr.id.to_string(), conn);
-            Ok(framing::transport(send, recv)
-                .with_expected_peer_id(PeerId::from(addr.id.to_string())))
-        }
-        .boxed()
-    }
-}
 
 const BACKOFF: BackoffConfig = BackoffConfig {
     initial_delay: Duration::from_millis(200),
@@ -88,6 +43,8 @@ pub struct Node {
     connections: Connections,
     dialers: Mutex<HashMap<String, DialerHandle<std::io::Error>>>,
     tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// Loads every document after start; awaited at shutdown.
+    loader: Mutex<Option<tokio::task::JoinHandle<()>>>,
     workspace: String,
 }
 
@@ -256,19 +213,19 @@ impl Node {
     ) -> Result<Arc<Node>> {
         let workspace = {
             let store = store.clone();
-            tokio::task::spawn_blocking(move || -> Result<String> {
-                let id = store.workspace()?.id;
-                // Load every document in the background, so every one syncs,
-                // without making the first screen wait for all of them.
-                std::thread::spawn(move || {
-                    if let Err(e) = store.documents() {
-                        tracing::warn!(error = %e, "could not load every document");
-                    }
-                });
-                Ok(id)
+            tokio::task::spawn_blocking(move || store.workspace().map(|w| w.id))
+                .await
+                .map_err(|_| StoreError::Stopped)??
+        };
+        // Load every document in the background, so every one syncs, without
+        // making the first screen wait for all of them. Shutdown waits for it.
+        let loader = {
+            let store = store.clone();
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = store.documents() {
+                    tracing::warn!(error = %e, "could not load every document");
+                }
             })
-            .await
-            .map_err(|_| StoreError::Stopped)??
         };
         access.set_workspace(&workspace);
         access.refresh(&store)?;
@@ -304,6 +261,7 @@ impl Node {
             connections,
             dialers: Mutex::new(dialers.into_iter().collect()),
             tasks: Mutex::new(Vec::new()),
+            loader: Mutex::new(Some(loader)),
             workspace,
         });
         node.publish_addresses();
@@ -324,6 +282,11 @@ impl Node {
     /// Where peers can reach this node.
     pub fn addr(&self) -> EndpointAddr {
         net::local_addr(&self.endpoint)
+    }
+
+    /// Since when `device` has been connected to this node (ms), if it is.
+    pub fn connected_since(&self, device: &str) -> Option<i64> {
+        self.connections.connected_since(device)
     }
 
     pub fn access(&self) -> &Access {
@@ -607,6 +570,10 @@ impl Node {
 
     /// Closes connections, stops the router, flushes the store.
     pub async fn shutdown(self: Arc<Self>) {
+        let loader = self.loader.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(loader) = loader {
+            let _ = loader.await;
+        }
         for task in self
             .tasks
             .lock()
@@ -639,189 +606,8 @@ impl Node {
     }
 }
 
-/// Status of every other member device, from live info (if a node runs in
-/// this process) and what `peers.json` remembers.
-pub fn peer_status(
-    store: &Store,
-    access: &Access,
-    me: &str,
-    node: Option<&Node>,
-) -> Result<Vec<PeerStatus>> {
-    let docs = store.documents()?;
-    let ours = status::our_heads(&docs);
-    let live = node
-        .map(|n| status::live_peers(n.store.repo()))
-        .unwrap_or_default();
-    let book = PeerBook::load(store.data_dir());
-    let membership = access.current();
-    let mut out = Vec::new();
-    for (member, device) in membership.devices() {
-        if device == me {
-            continue;
-        }
-        let remembered = book.peers.get(device).cloned().unwrap_or_default();
-        let live_peer = live.get(device);
-        let mut unseen = Some(0usize);
-        let mut in_sync = live_peer.is_some();
-        for doc in &docs {
-            let id = doc.document_id().to_string();
-            let shared = live_peer
-                .and_then(|p| p.docs.get(&id).and_then(|(s, _)| s.clone()))
-                .or_else(|| remembered.shared_heads.get(&id).cloned());
-            let theirs_ok = live_peer
-                .and_then(|p| p.docs.get(&id))
-                .is_some_and(|(s, t)| s.as_ref() == ours.get(&id) && t.as_ref() == ours.get(&id));
-            in_sync &= theirs_ok;
-            unseen = match (unseen, status::unseen_changes(doc, shared.as_ref())) {
-                (Some(a), Some(b)) => Some(a + b),
-                _ => None,
-            };
-        }
-        let fmt = |ms: Option<i64>| ms.map(|m| Stamp::from_millis(m).to_string());
-        out.push(PeerStatus {
-            member: member.name.clone(),
-            role: member.role.to_string(),
-            device: device.clone(),
-            online: live_peer.is_some(),
-            connected_since: fmt(node
-                .and_then(|n| n.connections.connected_since(device))
-                .or(live_peer.and_then(|p| p.connected_since)))
-            .filter(|_| live_peer.is_some()),
-            last_synced: fmt(if in_sync {
-                Some(Stamp::now().millis())
-            } else {
-                remembered.last_synced
-            }),
-            unseen_changes: unseen,
-            in_sync: in_sync && unseen == Some(0),
-        });
-    }
-    Ok(out)
-}
-
-fn founder_key(device: &DeviceConfig) -> Result<PublicKey> {
-    device
-        .founder
-        .as_deref()
-        .and_then(|f| f.parse().ok())
-        .ok_or_else(|| {
-            StoreError::Corrupt(
-                "device.json has no founder key; this workspace predates sync".into(),
-            )
-        })
-}
-
-/// Opens just the membership view of a workspace (no network), for
-/// commands like `bureau peers` and `bureau member`.
-pub fn offline_access(store: &Store) -> Result<Access> {
-    let access = Access::new(founder_key(store.device())?);
-    access.set_workspace(&store.workspace()?.id);
-    access.refresh(store)?;
-    Ok(access)
-}
-
-/// Refuses record changes on a viewer's device, with the reason. A
-/// workspace without sync (no founder key) has no roles to enforce.
-pub fn ensure_can_write(store: &Store) -> Result<()> {
-    if store.device().founder.is_none() {
-        return Ok(());
-    }
-    let access = offline_access(store)?;
-    let me = identity::load_or_create(store.data_dir())?
-        .public()
-        .to_string();
-    if access.role_of(&me) == Some(Role::Viewer) {
-        return Err(StoreError::Rejected(
-            "you are a viewer in this workspace; ask an admin for the member role to make changes"
-                .into(),
-        ));
-    }
-    Ok(())
-}
-
-/// Signs and appends a membership change made by this device.
-pub fn change_membership(
-    store: &Store,
-    key: &SecretKey,
-    access: &Access,
-    action: Action,
-) -> Result<()> {
-    let me = key.public().to_string();
-    if !access.current().is_admin_device(&me) {
-        return Err(StoreError::Rejected(
-            "only admins can change membership".into(),
-        ));
-    }
-    let workspace = store.workspace()?.id;
-    let entry = Entry {
-        workspace,
-        id: new_id(),
-        at: Stamp::now().millis(),
-        action: action.clone(),
-    };
-    let member = match &action {
-        Action::Remove { member_id } | Action::SetRole { member_id, .. } => {
-            let mut m = store.require::<crate::model::Member>(member_id)?;
-            match action {
-                Action::Remove { .. } => m.deleted_at = Some(Stamp::now()),
-                Action::SetRole { role, .. } => m.role = role,
-                _ => {}
-            }
-            Some(m)
-        }
-        _ => None,
-    };
-    handlers::append(store, key, &entry, member)?;
-    access.refresh(store)?;
-    Ok(())
-}
-
-/// Creates a workspace in `data_dir` with this device (its key created if
-/// needed) as the founder and first admin.
-pub async fn create_workspace(data_dir: &Path, workspace: &str, name: &str) -> Result<Store> {
-    crate::store::datadir::ensure_dir(data_dir)?;
-    if DeviceConfig::load(data_dir)?.is_some() {
-        return Err(StoreError::AlreadyInitialized(data_dir.to_path_buf()));
-    }
-    crate::model::workspace::validate_member_name(name)?;
-    let key = identity::load_or_create(data_dir)?;
-    let store = Store::init(
-        data_dir,
-        workspace,
-        name,
-        crate::store::Layout::PerArea,
-        Some(key.public().to_string()),
-    )
-    .await?;
-    write_genesis(&store, &key, name.trim())?;
-    Ok(store)
-}
-
-/// Writes the genesis entry for a workspace this device just created.
-pub fn write_genesis(store: &Store, key: &SecretKey, name: &str) -> Result<()> {
-    let entry = Entry {
-        workspace: store.workspace()?.id,
-        id: new_id(),
-        at: Stamp::now().millis(),
-        action: Action::Genesis {
-            member_id: store.member_id().to_string(),
-            name: name.to_string(),
-            device: key.public().to_string(),
-        },
-    };
-    handlers::append(store, key, &entry, None)
-}
-
-/// Roles for display.
-pub fn role_name(role: Role) -> &'static str {
-    role.as_str()
-}
-
-/// Map of device -> member name, for messages.
-pub fn device_names(access: &Access) -> BTreeMap<String, String> {
-    access
-        .current()
-        .devices()
-        .map(|(m, d)| (d.clone(), m.name.clone()))
-        .collect()
-}
+pub use super::workspace::{
+    change_membership, create_workspace, ensure_can_write, offline_access, peer_status,
+    write_genesis,
+};
+use super::workspace::{device_names, founder_key};

@@ -6,12 +6,14 @@
 
 pub mod backend;
 pub mod bench;
+mod board;
 mod dashboard;
 mod inventory;
 mod palette;
 mod setup;
 mod tasks;
 mod team;
+mod view_model;
 
 use std::path::PathBuf;
 
