@@ -85,16 +85,11 @@ fn add(store: &Store, args: AddArgs) -> Result<()> {
         category: args.category.filter(|s| !s.trim().is_empty()),
         ..Default::default()
     };
-    // Validate everything before creating a site, so bad input changes nothing.
-    crate::model::Record::validate(&item)?;
     if args.qty.is_some_and(|q| q < 0) {
         anyhow::bail!("--qty must be 0 or more");
     }
-    let initial = match (&args.site, args.qty) {
-        (Some(site), Some(qty)) => Some((store.ensure_site(site)?, qty)),
-        _ => None,
-    };
-    let id = store.create_item(item, initial.as_ref().map(|(s, q)| (s.as_str(), *q)))?;
+    let initial = args.site.as_deref().zip(args.qty);
+    let id = store.create_item_at(item, initial)?;
     say!("{id}");
     Ok(())
 }

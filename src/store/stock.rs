@@ -131,6 +131,21 @@ impl Store {
         Ok(id)
     }
 
+    /// Creates an item with opening stock at the site *named* `site`,
+    /// creating the site if it is new. Everything is checked first, so bad
+    /// input creates neither the site nor the item.
+    pub fn create_item_at(&self, item: InventoryItem, site: Option<(&str, i64)>) -> Result<String> {
+        item.validate()?;
+        if site.is_some_and(|(_, qty)| qty < 0) {
+            return Err(ValidationError::new("quantity", "must be 0 or more").into());
+        }
+        let site = match site.filter(|(name, _)| !name.trim().is_empty()) {
+            Some((name, qty)) => Some((self.ensure_site(name)?, qty)),
+            None => None,
+        };
+        self.create_item(item, site.as_ref().map(|(id, qty)| (id.as_str(), *qty)))
+    }
+
     /// Adds `delta` (negative to take stock out) at a site, logged with a reason.
     pub fn adjust_stock(
         &self,

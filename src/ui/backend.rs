@@ -157,7 +157,6 @@ impl Engine {
                 qty,
             } => {
                 self.ensure_can_write()?;
-                let store = self.store()?.clone();
                 let item = InventoryItem {
                     id: new_id(),
                     name: name.trim().into(),
@@ -165,13 +164,8 @@ impl Engine {
                     reorder_at,
                     ..Default::default()
                 };
-                crate::model::Record::validate(&item).map_err(|e| e.to_string())?;
-                let site = match site.filter(|s| !s.trim().is_empty()) {
-                    Some(s) => Some(store.ensure_site(&s).map_err(err)?),
-                    None => None,
-                };
-                store
-                    .create_item(item, site.as_deref().map(|s| (s, qty)))
+                self.store()?
+                    .create_item_at(item, site.as_deref().map(|s| (s, qty)))
                     .map_err(err)?;
                 Ok(None)
             }
