@@ -16,6 +16,7 @@ pub mod datadir;
 mod documents;
 mod export;
 mod fast_read;
+pub mod faults;
 mod layout;
 mod membership_log;
 mod queries;
@@ -28,6 +29,7 @@ mod tasks;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use automerge::transaction::{CommitOptions, Transaction};
 use automerge::{Automerge, ReadDoc};
@@ -38,6 +40,7 @@ use crate::model::{Area, Audit, Member, Stamp, ValidationError, Workspace};
 
 pub use conflicts::FieldConflict;
 pub use datadir::{DataDirLock, DeviceConfig, default_data_dir};
+pub use faults::{FaultOp, FaultPlan};
 pub use layout::{ALL_KINDS, Layout};
 pub use membership_log::{DeviceAddresses, StoredEntry};
 pub use queries::{LowStock, Renewal};
@@ -156,9 +159,14 @@ impl Store {
     async fn start_repo<A: samod::SharePolicy>(
         data_dir: &Path,
         net: Option<Network<A>>,
+        faults: Option<Arc<FaultPlan>>,
     ) -> Result<(Repo, DurableStorage)> {
-        let storage = DurableStorage::open(&store_dir(data_dir), &quarantine_dir(data_dir))
-            .map_err(|e| StoreError::io(format!("opening storage in {}", data_dir.display()), e))?;
+        let storage = DurableStorage::open_with_faults(
+            &store_dir(data_dir),
+            &quarantine_dir(data_dir),
+            faults,
+        )
+        .map_err(|e| StoreError::io(format!("opening storage in {}", data_dir.display()), e))?;
         let builder = Repo::build_tokio().with_storage(storage.clone());
         let repo = match net {
             Some(net) => {
@@ -197,7 +205,7 @@ impl Store {
         if DeviceConfig::load(data_dir)?.is_some() {
             return Err(StoreError::AlreadyInitialized(data_dir.to_path_buf()));
         }
-        let (repo, storage) = Self::start_repo::<samod::ShareConfig>(data_dir, None).await?;
+        let (repo, storage) = Self::start_repo::<samod::ShareConfig>(data_dir, None, None).await?;
         let member_id = crate::model::new_id();
         let docs =
             layout::create_documents(&repo, &storage, &workspace, &member_id, layout).await?;
@@ -248,6 +256,23 @@ impl Store {
             .await
     }
 
+    /// Opens the workspace with disk operations failing as `faults` says:
+    /// for fault-injection tests.
+    pub async fn open_with_faults(data_dir: &Path, faults: Arc<FaultPlan>) -> Result<Store> {
+        let lock = DataDirLock::acquire(data_dir, "fault test")?;
+        let device = DeviceConfig::load(data_dir)?
+            .ok_or_else(|| StoreError::NoWorkspace(data_dir.into()))?;
+        Self::open_device::<samod::ShareConfig, _>(
+            data_dir,
+            lock,
+            device,
+            None,
+            |_| async { Ok(()) },
+            Some(faults),
+        )
+        .await
+    }
+
     /// Opens the workspace with a networked repo: samod's peer id and share
     /// policy set, and `connect` run (e.g. to dial peers) before the root
     /// document is looked up.
@@ -267,7 +292,7 @@ impl Store {
         let lock = DataDirLock::acquire(data_dir, purpose)?;
         let device = DeviceConfig::load(data_dir)?
             .ok_or_else(|| StoreError::NoWorkspace(data_dir.into()))?;
-        Self::open_device(data_dir, lock, device, net, connect).await
+        Self::open_device(data_dir, lock, device, net, connect, None).await
     }
 
     /// Joins a workspace that exists only on peers: `connect` must link the
@@ -288,7 +313,7 @@ impl Store {
         if DeviceConfig::load(data_dir)?.is_some() {
             return Err(StoreError::AlreadyInitialized(data_dir.to_path_buf()));
         }
-        let store = Self::open_device(data_dir, lock, device, Some(net), connect).await?;
+        let store = Self::open_device(data_dir, lock, device, Some(net), connect, None).await?;
         let docs = store.docs_clone_for_blocking();
         tokio::task::spawn_blocking(move || docs.all().map(|_| ()))
             .await
@@ -303,12 +328,13 @@ impl Store {
         device: DeviceConfig,
         net: Option<Network<A>>,
         connect: impl FnOnce(Repo) -> F,
+        faults: Option<Arc<FaultPlan>>,
     ) -> Result<Store>
     where
         A: samod::SharePolicy,
         F: std::future::Future<Output = Result<()>>,
     {
-        let (repo, storage) = Self::start_repo(data_dir, net).await?;
+        let (repo, storage) = Self::start_repo(data_dir, net, faults).await?;
         connect(repo.clone()).await?;
         let root_id = DocumentId::from_str(&device.root_doc).map_err(|_| {
             StoreError::Corrupt("device.json has an invalid root document id".into())
@@ -407,6 +433,16 @@ impl Store {
             at: Stamp::now(),
         };
         let handle = self.handle(area)?;
+        // An earlier change of this document that failed to save must reach
+        // the disk first: the new change will depend on it.
+        self.storage
+            .retry_failed_puts(&handle.document_id().to_string())
+            .map_err(|e| {
+                StoreError::io(
+                    "saving an earlier change that failed to save (nothing was changed)",
+                    e,
+                )
+            })?;
         let (value, chunk) = handle.with_document(|doc| -> Result<_> {
             let mut tx = doc.transaction();
             let value = match f(&mut tx, &audit) {
@@ -430,7 +466,12 @@ impl Store {
             let key = StorageKey::incremental_path(handle.document_id(), hash);
             self.storage
                 .put_durable(&key, &bytes)
-                .map_err(|e| StoreError::io("saving the change to disk (it was not saved)", e))?;
+                .map_err(|e| {
+                    StoreError::io(
+                        "saving the change to disk (it is kept in memory and written with the next change)",
+                        e,
+                    )
+                })?;
         }
         Ok(value)
     }

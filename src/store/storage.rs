@@ -17,6 +17,10 @@
 //! failed snapshot was meant to replace. Leftover chunks are harmless and are
 //! compacted away on a later run.
 //!
+//! A chunk whose write failed is kept in memory and written again before
+//! the next change of its document is acknowledged ([`DurableStorage::retry_failed_puts`]),
+//! so an acknowledged change never depends on one missing from disk.
+//!
 //! A document is *protected* (its chunks are never deleted) once one of its
 //! files was quarantined or it holds changes waiting for a missing dependency:
 //! Automerge snapshots leave such waiting changes out, so compacting would
@@ -30,6 +34,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use samod::storage::{Storage, StorageKey};
+
+use super::faults::{FaultOp, FaultPlan};
 
 const MAGIC: &[u8; 4] = b"BURC";
 const HEADER_LEN: usize = 4 + 8 + 4;
@@ -62,9 +68,14 @@ struct Inner {
     quarantined: Mutex<Vec<Quarantined>>,
     /// Set when a put failed; from then on deletes are refused.
     put_failed: AtomicBool,
+    /// Chunks whose write failed, kept so they can be written before any
+    /// later change of their document is acknowledged (see module docs).
+    failed_puts: Mutex<HashMap<StorageKey, Vec<u8>>>,
     /// Documents whose chunks must not be deleted (see module docs).
     protected: Mutex<HashSet<String>>,
     stats: StorageStats,
+    /// Injected failures (tests only; `None` in normal use).
+    faults: Option<Arc<FaultPlan>>,
 }
 
 /// Durable storage for samod documents. Cheap to clone (shared state).
@@ -77,6 +88,15 @@ impl DurableStorage {
     /// Opens (creating if needed) storage under `root`, quarantining files to
     /// `quarantine_dir`. Leftover temp files from an interrupted write are removed.
     pub fn open(root: &Path, quarantine_dir: &Path) -> io::Result<Self> {
+        Self::open_with_faults(root, quarantine_dir, None)
+    }
+
+    /// [`open`](Self::open), failing the disk operations `faults` chooses.
+    pub fn open_with_faults(
+        root: &Path,
+        quarantine_dir: &Path,
+        faults: Option<Arc<FaultPlan>>,
+    ) -> io::Result<Self> {
         fs::create_dir_all(root)?;
         remove_temp_files(root)?;
         Ok(DurableStorage {
@@ -85,8 +105,10 @@ impl DurableStorage {
                 quarantine_dir: quarantine_dir.to_path_buf(),
                 quarantined: Mutex::new(Vec::new()),
                 put_failed: AtomicBool::new(false),
+                failed_puts: Mutex::new(HashMap::new()),
                 protected: Mutex::new(HashSet::new()),
                 stats: StorageStats::default(),
+                faults,
             }),
         })
     }
@@ -104,6 +126,13 @@ impl DurableStorage {
         lock(&self.inner.quarantined).clone()
     }
 
+    fn fault(&self, op: FaultOp) -> io::Result<()> {
+        match &self.inner.faults {
+            Some(plan) => plan.check(op),
+            None => Ok(()),
+        }
+    }
+
     fn path_for(&self, key: &StorageKey) -> PathBuf {
         let mut path = self.inner.root.clone();
         for part in key {
@@ -117,6 +146,14 @@ impl DurableStorage {
     pub fn put_durable(&self, key: &StorageKey, data: &[u8]) -> io::Result<()> {
         let path = self.path_for(key);
         if path.exists() {
+            if lock(&self.inner.failed_puts).contains_key(key)
+                && let Some(dir) = path.parent()
+            {
+                // Written whole, but its directory entry was never synced.
+                self.fault(FaultOp::Fsync)?;
+                sync_dir(dir)?;
+            }
+            lock(&self.inner.failed_puts).remove(key);
             self.inner
                 .stats
                 .skipped_puts
@@ -130,15 +167,28 @@ impl DurableStorage {
         let temp = dir.join(format!("{TEMP_PREFIX}{}", uuid::Uuid::now_v7()));
         let result = (|| {
             let mut file = File::create(&temp)?;
-            file.write_all(&frame(data))?;
+            let framed = frame(data);
+            if let Err(e) = self.fault(FaultOp::Write) {
+                // A torn write: half the bytes reach the file.
+                let _ = file.write_all(&framed[..framed.len() / 2]);
+                return Err(e);
+            }
+            file.write_all(&framed)?;
+            self.fault(FaultOp::Fsync)?;
             file.sync_all()?;
             drop(file);
+            self.fault(FaultOp::Rename)?;
             fs::rename(&temp, &path)?;
+            self.fault(FaultOp::Fsync)?;
             sync_dir(dir)
         })();
         if result.is_err() {
+            // A renamed file is whole (and may be another writer's copy of
+            // the same content): it stays, and the retry syncs its directory.
             let _ = fs::remove_file(&temp);
+            lock(&self.inner.failed_puts).insert(key.clone(), data.to_vec());
         } else {
+            lock(&self.inner.failed_puts).remove(key);
             let stats = &self.inner.stats;
             stats.puts.fetch_add(1, Ordering::Relaxed);
             stats
@@ -146,6 +196,22 @@ impl DurableStorage {
                 .fetch_add((data.len() + HEADER_LEN) as u64, Ordering::Relaxed);
         }
         result
+    }
+
+    /// Writes again every chunk of `doc_id` whose write failed earlier this
+    /// session. A change is acknowledged only after this succeeds: a later
+    /// change depends on every earlier one, so saving it while an earlier
+    /// one is missing on disk would make it unloadable after a restart.
+    pub fn retry_failed_puts(&self, doc_id: &str) -> io::Result<()> {
+        let pending: Vec<(StorageKey, Vec<u8>)> = lock(&self.inner.failed_puts)
+            .iter()
+            .filter(|(key, _)| key.into_iter().next().is_some_and(|d| d == doc_id))
+            .map(|(key, data)| (key.clone(), data.clone()))
+            .collect();
+        for (key, data) in pending {
+            self.put_durable(&key, &data)?;
+        }
+        Ok(())
     }
 
     /// Never delete chunks of `doc_id` from now on (this process).
@@ -170,10 +236,12 @@ impl DurableStorage {
             return Ok(());
         }
         let path = self.path_for(key);
+        self.fault(FaultOp::Delete)?;
         match fs::remove_file(&path) {
             Ok(()) => {
                 self.inner.stats.deletes.fetch_add(1, Ordering::Relaxed);
                 if let Some(dir) = path.parent() {
+                    self.fault(FaultOp::Fsync)?;
                     sync_dir(dir)?;
                 }
                 Ok(())
