@@ -1,7 +1,10 @@
 //! Seeded multi-replica simulation: 3–5 replicas of one workspace apply
 //! random domain commands (create, edit, soft delete, restore, stock
 //! adjust and count, across record kinds), merge in random pairs with
-//! random skipped merges, then heal. Every replica must end equal, every
+//! random skipped merges, then heal. A second run carries Automerge sync
+//! messages over a lossy wire instead: messages are dropped, duplicated and
+//! delivered out of order, and links disconnect (fresh sync state on both
+//! sides). Every replica must end equal, every
 //! created record must survive, and every item's on-hand must equal its
 //! opening stock plus the sum of all adjustments.
 //!
@@ -13,7 +16,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use bureau::model::*;
-use bureau::store::Store;
+use bureau::store::{Store, SyncSession};
 use common::Fixture;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -160,6 +163,89 @@ impl Sim {
         (!ids.is_empty()).then(|| ids[rng.random_range(0..ids.len())].clone())
     }
 
+    /// One random event on the lossy wire between a random pair.
+    fn wire_event(&self, wire: &mut Wire, rng: &mut StdRng) {
+        let n = self.replicas.len();
+        let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
+        if a == b {
+            return;
+        }
+        let link = wire.links.entry((a.min(b), a.max(b))).or_default();
+        match rng.random_range(0..10) {
+            // a sends: each message may be lost or duplicated.
+            0..=3 => {
+                let session = if a < b { &mut link.low } else { &mut link.high };
+                for (doc, bytes) in self.replicas[a]
+                    .generate_sync_messages(session)
+                    .expect("generate")
+                {
+                    if rng.random_bool(0.2) {
+                        wire.dropped += 1;
+                        continue;
+                    }
+                    let copies = if rng.random_bool(0.15) { 2 } else { 1 };
+                    wire.duplicated += copies - 1;
+                    for _ in 0..copies {
+                        link.in_flight.push((b, doc.clone(), bytes.clone()));
+                    }
+                }
+            }
+            // Deliver any message in flight (out of order).
+            4..=8 => {
+                if link.in_flight.is_empty() {
+                    return;
+                }
+                let i = rng.random_range(0..link.in_flight.len());
+                wire.reordered += usize::from(i != 0);
+                let (to, doc, bytes) = link.in_flight.remove(i);
+                let session = if to == a.min(b) {
+                    &mut link.low
+                } else {
+                    &mut link.high
+                };
+                self.replicas[to]
+                    .receive_sync_message(session, &doc, &bytes)
+                    .expect("a duplicated or reordered sync message must be harmless");
+            }
+            // Disconnect: messages in flight are lost, state starts afresh.
+            _ => {
+                *link = Link::default();
+                wire.disconnects += 1;
+            }
+        }
+    }
+
+    /// Every link reconnects and syncs, without faults, until quiet.
+    fn heal_wire(&self) {
+        let n = self.replicas.len();
+        for a in 0..n {
+            for b in a + 1..n {
+                let (mut sa, mut sb) = (SyncSession::default(), SyncSession::default());
+                loop {
+                    let to_b = self.replicas[a]
+                        .generate_sync_messages(&mut sa)
+                        .expect("generate");
+                    let to_a = self.replicas[b]
+                        .generate_sync_messages(&mut sb)
+                        .expect("generate");
+                    if to_a.is_empty() && to_b.is_empty() {
+                        break;
+                    }
+                    for (doc, bytes) in to_b {
+                        self.replicas[b]
+                            .receive_sync_message(&mut sb, &doc, &bytes)
+                            .expect("receive");
+                    }
+                    for (doc, bytes) in to_a {
+                        self.replicas[a]
+                            .receive_sync_message(&mut sa, &doc, &bytes)
+                            .expect("receive");
+                    }
+                }
+            }
+        }
+    }
+
     fn merge(&self, a: usize, b: usize) {
         self.replicas[a]
             .merge_from(&self.replicas[b])
@@ -186,23 +272,62 @@ impl Sim {
     }
 }
 
-fn run_case(seed: u64) {
+/// The lossy wire: per pair of replicas (low index, high index), each
+/// side's sync session and the messages in flight (recipient, doc, bytes).
+#[derive(Default)]
+struct Wire {
+    links: BTreeMap<(usize, usize), Link>,
+    dropped: usize,
+    duplicated: usize,
+    reordered: usize,
+    disconnects: usize,
+}
+
+#[derive(Default)]
+struct Link {
+    low: SyncSession,
+    high: SyncSession,
+    in_flight: Vec<(usize, String, Vec<u8>)>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Transport {
+    /// Whole-store merges, some skipped.
+    Merge,
+    /// Sync messages over a lossy, reordering, duplicating wire.
+    LossyWire,
+}
+
+fn run_case(seed: u64, transport: Transport) -> Wire {
     let mut rng = StdRng::seed_from_u64(seed);
     let replicas = rng.random_range(3..=5);
     let mut sim = Sim::new(replicas, &mut rng);
     let steps = rng.random_range(20..60);
+    let mut wire = Wire::default();
     for _ in 0..steps {
         sim.step(&mut rng);
-        // Random pairwise sync; most possible syncs are "dropped".
-        if rng.random_bool(0.3) {
-            let a = rng.random_range(0..replicas);
-            let b = rng.random_range(0..replicas);
-            if a != b {
-                sim.merge(a, b);
+        match transport {
+            // Random pairwise sync; most possible syncs are "dropped".
+            Transport::Merge => {
+                if rng.random_bool(0.3) {
+                    let a = rng.random_range(0..replicas);
+                    let b = rng.random_range(0..replicas);
+                    if a != b {
+                        sim.merge(a, b);
+                    }
+                }
+            }
+            Transport::LossyWire => {
+                for _ in 0..rng.random_range(0..4) {
+                    sim.wire_event(&mut wire, &mut rng);
+                }
             }
         }
     }
-    sim.heal();
+    match transport {
+        Transport::Merge => sim.heal(),
+        Transport::LossyWire => sim.heal_wire(),
+    }
 
     let first =
         serde_json::to_string(&sim.replicas[0].export_json().expect("export")).expect("json");
@@ -251,32 +376,59 @@ fn run_case(seed: u64) {
             );
         }
     }
-    let names = sim.names.clone();
     for store in sim.replicas.drain(..) {
         sim.fx.close(store);
     }
-    drop(names);
+    wire
 }
 
-#[test]
-fn replicas_converge_whatever_the_order_of_syncs() {
+fn run_seeds(transport: Transport, default_cases: u64) -> Wire {
+    let mut total = Wire::default();
     if let Some(seed) = std::env::var("BUREAU_SIM_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
     {
         eprintln!("replaying seed {seed}");
-        run_case(seed);
-        return;
+        run_case(seed, transport);
+        return total;
     }
     let cases: u64 = std::env::var("BUREAU_SIM_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(100);
+        .unwrap_or(default_cases);
     for seed in 0..cases {
-        let result = std::panic::catch_unwind(|| run_case(seed));
-        if result.is_err() {
-            panic!("convergence failed for seed {seed}: replay with BUREAU_SIM_SEED={seed}");
+        match std::panic::catch_unwind(|| run_case(seed, transport)) {
+            Ok(wire) => {
+                total.dropped += wire.dropped;
+                total.duplicated += wire.duplicated;
+                total.reordered += wire.reordered;
+                total.disconnects += wire.disconnects;
+            }
+            Err(_) => {
+                panic!("convergence failed for seed {seed}: replay with BUREAU_SIM_SEED={seed}")
+            }
         }
     }
     eprintln!("{cases} seeds converged");
+    total
+}
+
+#[test]
+fn replicas_converge_whatever_the_order_of_syncs() {
+    run_seeds(Transport::Merge, 100);
+}
+
+#[test]
+fn replicas_converge_over_a_wire_that_drops_duplicates_and_reorders() {
+    let wire = run_seeds(Transport::LossyWire, 100);
+    if std::env::var("BUREAU_SIM_SEED").is_err() {
+        eprintln!(
+            "wire faults: {} dropped, {} duplicated, {} reordered, {} disconnects",
+            wire.dropped, wire.duplicated, wire.reordered, wire.disconnects
+        );
+        assert!(
+            wire.dropped > 0 && wire.duplicated > 0 && wire.reordered > 0 && wire.disconnects > 0,
+            "the simulated wire injected no faults of some kind"
+        );
+    }
 }

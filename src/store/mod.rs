@@ -44,6 +44,7 @@ pub use faults::{FaultOp, FaultPlan};
 pub use layout::{ALL_KINDS, Layout};
 pub use membership_log::{DeviceAddresses, StoredEntry};
 pub use queries::{LowStock, Renewal};
+pub use replica::SyncSession;
 pub use stock::{ItemStock, StockChange};
 pub use storage::{DurableStorage, Quarantined};
 

@@ -1,6 +1,12 @@
-//! Merging another replica of the same workspace directly (no network):
-//! used by tests and as the basis of offline "sneakernet" merges.
+//! Merging another replica of the same workspace without the network:
+//! directly from another open store, or through Automerge sync messages
+//! carried by the caller. Used by the convergence simulation (which drops,
+//! duplicates and reorders those messages) and as the basis of offline
+//! "sneakernet" merges.
 
+use std::collections::HashMap;
+
+use automerge::sync::{self, SyncDoc};
 use samod::storage::StorageKey;
 
 use super::{Result, Store, StoreError};
@@ -43,5 +49,69 @@ impl Store {
             }
         }
         Ok(applied)
+    }
+}
+
+/// One replica's side of an Automerge sync conversation with one other
+/// replica, a state per document. Transport-independent: the caller carries
+/// the messages (tests use it to drop, duplicate and reorder them).
+/// Start a fresh session after every disconnect.
+#[derive(Default)]
+pub struct SyncSession {
+    states: HashMap<String, sync::State>,
+}
+
+impl Store {
+    /// The next sync message for every document with something to say:
+    /// `(document id, encoded message)`. Empty once the peer is known to
+    /// have everything.
+    pub fn generate_sync_messages(
+        &self,
+        session: &mut SyncSession,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut out = Vec::new();
+        for handle in self.documents()? {
+            let id = handle.document_id().to_string();
+            let state = session.states.entry(id.clone()).or_default();
+            if let Some(message) = handle.with_document(|doc| doc.generate_sync_message(state)) {
+                out.push((id, message.encode()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Applies a sync message for `doc_id` from the peer of `session`,
+    /// saving every change it added durably. Returns the number applied.
+    /// Garbage is refused with an error and changes nothing.
+    pub fn receive_sync_message(
+        &self,
+        session: &mut SyncSession,
+        doc_id: &str,
+        message: &[u8],
+    ) -> Result<usize> {
+        let message = sync::Message::decode(message)
+            .map_err(|e| StoreError::Rejected(format!("not a sync message: {e}")))?;
+        let handle = self
+            .documents()?
+            .into_iter()
+            .find(|h| h.document_id().to_string() == doc_id)
+            .ok_or_else(|| StoreError::Rejected(format!("no document {doc_id} here")))?;
+        let state = session.states.entry(doc_id.to_string()).or_default();
+        let chunks = handle.with_document(|doc| -> Result<Vec<_>> {
+            let before = doc.get_heads();
+            doc.receive_sync_message(state, message)?;
+            Ok(doc
+                .get_changes(&before)
+                .iter()
+                .map(|c| (c.hash(), c.raw_bytes().to_vec()))
+                .collect())
+        })?;
+        for (hash, bytes) in &chunks {
+            let key = StorageKey::incremental_path(handle.document_id(), *hash);
+            self.storage
+                .put_durable(&key, bytes)
+                .map_err(|e| StoreError::io("saving synced changes", e))?;
+        }
+        Ok(chunks.len())
     }
 }
