@@ -24,7 +24,6 @@ use rand::{Rng, SeedableRng};
 struct Sim {
     fx: Fixture,
     replicas: Vec<Store>,
-    names: Vec<String>,
     tasks: Vec<String>,
     vendors: Vec<String>,
     items: Vec<String>,
@@ -66,7 +65,6 @@ impl Sim {
         Sim {
             fx,
             replicas,
-            names,
             tasks: Vec::new(),
             vendors: Vec::new(),
             items,
