@@ -17,3 +17,4 @@ pub mod store;
 pub mod sync;
 #[cfg(feature = "gui")]
 pub mod ui;
+pub mod untrusted;

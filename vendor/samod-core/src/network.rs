@@ -22,4 +22,6 @@ mod connection_info;
 pub use connection_info::{ConnectionInfo, ConnectionState, PeerDocState};
 mod peer_info;
 pub use peer_info::PeerInfo;
-pub(crate) mod wire_protocol;
+// Bureau patch 3: public (doc-hidden) so fuzz targets reach the decoder the hub uses.
+#[doc(hidden)]
+pub mod wire_protocol;
