@@ -9,11 +9,14 @@
 //! - [`ticket`]: invite tickets, join requests and signed membership entries.
 //!
 //! Each returns normally for any input; a panic, hang or runaway
-//! allocation is a bug.
+//! allocation is a bug. Automerge is called through samod-core's
+//! `sync_guard` exactly as samod calls it (Bureau's patch 4: panics inside
+//! Automerge's decoders become errors), so a panic that escapes is ours.
 
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, Automerge, ROOT, transaction::Transactable};
 use bytes::BytesMut;
+use samod_core::sync_guard;
 use tokio_util::codec::Decoder;
 
 use crate::store::storage::unframe;
@@ -37,9 +40,9 @@ pub fn chunk(data: &[u8]) {
     } else {
         rest
     };
-    let _ = Automerge::load(payload);
+    // As samod's loader does it (Bureau's samod-core patch 4).
     let mut doc = Automerge::new();
-    let _ = doc.load_incremental(payload);
+    let _ = sync_guard::load_chunk(&mut doc, payload);
 }
 
 /// A byte stream from a peer, cut into frames by our codec.
@@ -67,13 +70,15 @@ pub fn peer_message(data: &[u8]) {
 }
 
 fn receive_sync(data: &[u8]) {
-    let Ok(message) = sync::Message::decode(data) else {
+    // Exactly what samod does with a peer's message (Bureau's patch 4).
+    let Ok(message) = sync_guard::decode(data) else {
         return;
     };
     let mut doc = sample_doc();
     let mut state = sync::State::new();
-    let _ = doc.receive_sync_message(&mut state, message);
-    let _ = doc.generate_sync_message(&mut state);
+    if sync_guard::receive(&mut doc, &mut state, message).is_ok() {
+        let _ = doc.generate_sync_message(&mut state);
+    }
 }
 
 /// Valid inputs for each entry point, to seed fuzzers and to perturb in

@@ -45,7 +45,10 @@ fn replay_dir(kind: &str) -> usize {
 #[test]
 fn fuzz_seeds_and_every_kept_crasher_replay_cleanly() {
     let seeds = replay_dir("seeds");
-    assert!(seeds >= TARGETS.len(), "only {seeds} seed files under fuzz/seeds");
+    assert!(
+        seeds >= TARGETS.len(),
+        "only {seeds} seed files under fuzz/seeds"
+    );
     let crashers = replay_dir("regressions");
     eprintln!("replayed {seeds} seeds and {crashers} kept crashers");
 }

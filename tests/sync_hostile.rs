@@ -92,6 +92,56 @@ impl World {
         })
     }
 
+    /// Completes samod's handshake as the member it is, then sends `data` as
+    /// a sync message for the tasks document. Returns once A has read it.
+    fn send_sync_message(&self, data: Vec<u8>) {
+        use bureau::sync::framing::{read_frame, write_frame};
+        use samod_core::network::wire_protocol::WireMessage;
+        let me = samod_core::PeerId::from(self.attacker_key.public().to_string());
+        let them = samod_core::PeerId::from(self.a.id());
+        let tasks = self
+            .a
+            .store()
+            .document_id(Area::Tasks)
+            .expect("tasks doc")
+            .parse()
+            .expect("doc id");
+        self.rt.block_on(async {
+            let scratch = self.attacker_dir.join("scratch");
+            let _ = std::fs::create_dir_all(&scratch);
+            let endpoint = net::bind(&scratch, self.attacker_key.clone(), &NetOptions::loopback())
+                .await
+                .expect("bind");
+            let conn = endpoint
+                .connect(self.a.addr(), net::SYNC_ALPN)
+                .await
+                .expect("connect");
+            let (mut send, mut recv) = conn.open_bi().await.expect("stream");
+            let join = WireMessage::Join {
+                sender_id: me.clone(),
+                supported_protocol_versions: vec!["1".into()],
+                metadata: None,
+            };
+            write_frame(&mut send, join.encode()).await.expect("join");
+            let reply = read_frame(&mut recv).await.expect("peer reply");
+            assert!(
+                matches!(WireMessage::decode(&reply), Ok(WireMessage::Peer { .. })),
+                "the handshake completed"
+            );
+            let sync = WireMessage::Request {
+                document_id: tasks,
+                sender_id: me,
+                target_id: them,
+                data,
+            };
+            write_frame(&mut send, sync.encode()).await.expect("sync");
+            // Whatever A answers (or closing), it has read the message.
+            let _ = tokio::time::timeout(Duration::from_secs(5), read_frame(&mut recv)).await;
+            conn.close(0u32.into(), b"done");
+            endpoint.close().await;
+        });
+    }
+
     /// B can still sync an edit to A.
     fn others_carry_on(&self) {
         let id = self
@@ -138,6 +188,21 @@ fn oversized_truncated_and_garbage_frames_drop_only_that_peer() {
         w.attack(&frame(b"\xff\x00 definitely not a sync message"), false),
         "garbage: dropped"
     );
+    w.others_carry_on();
+}
+
+#[test]
+fn a_sync_message_with_a_poisoned_bloom_filter_is_refused() {
+    // Found by `cargo fuzz run peer_message`: automerge 0.12 divides by
+    // zero on a Bloom filter with entries but no bits (samod-core patch 4).
+    let crasher = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fuzz/regressions/peer_message/bloom-zero-bits-per-entry"
+    ))
+    .expect("kept crasher");
+    let w = world();
+    w.send_sync_message(crasher);
+    // The tasks document's actor is alive: B's new task reaches A.
     w.others_carry_on();
 }
 

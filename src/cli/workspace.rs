@@ -30,9 +30,10 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// What to measure: "store" (build the L office and measure it),
-    /// "sync" (two nodes on loopback) or "open" (cold-open an existing data
-    /// directory given with --dir).
+    /// What to measure: "all" (every benchmark and one summary table),
+    /// "store" (build the L office and measure it), "sync" (two nodes on
+    /// loopback), "ui" (the app's frames on --dir) or "open" (cold-open an
+    /// existing data directory given with --dir).
     #[arg(default_value = "store")]
     pub target: String,
     /// Print bare numbers (used by `bench store` for its child process).
@@ -133,6 +134,19 @@ pub fn human_bytes(n: u64) -> String {
 }
 
 pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
+    if args.target == "all" {
+        anyhow::ensure!(
+            args.scale > 0.0 && args.scale <= 10.0,
+            "--scale must be between 0 and 10"
+        );
+        let edits = args.edits.clamp(10, 10_000);
+        let report =
+            crate::bench_all::run(runtime, args.scale, edits, args.dir.as_deref(), |dir| {
+                ui_figures(dir, edits)
+            })?;
+        super::output::write_out(&report);
+        return Ok(());
+    }
     if args.target == "open" {
         let dir = args
             .dir
@@ -162,7 +176,7 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
     }
     anyhow::ensure!(
         args.target == "store",
-        "unknown benchmark {:?}: use `bureau bench store`, `bureau bench sync` or `bureau bench open --dir DIR`",
+        "unknown benchmark {:?}: use `bureau bench all`, `store`, `sync`, `ui --dir DIR` or `open --dir DIR`",
         args.target
     );
     anyhow::ensure!(
@@ -177,6 +191,22 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
     let report = crate::bench::run_store_bench(runtime, args.scale, layout, args.dir.as_deref())?;
     say!("{report}");
     Ok(())
+}
+
+#[cfg(feature = "gui")]
+fn ui_figures(dir: &Path, frames: usize) -> Option<(crate::bench_all::UiFigures, String)> {
+    let report = crate::ui::bench::run(dir, frames);
+    let figures = crate::bench_all::UiFigures {
+        first_frame: report.first_view + report.first_frame,
+        tasks_p50_p95: report.tasks,
+        dashboard_p50_p95: report.dashboard,
+    };
+    Some((figures, report.to_string()))
+}
+
+#[cfg(not(feature = "gui"))]
+fn ui_figures(_dir: &Path, _frames: usize) -> Option<(crate::bench_all::UiFigures, String)> {
+    None
 }
 
 /// `bureau demo`: a workspace with realistic sample data.

@@ -89,8 +89,9 @@ impl Store {
         doc_id: &str,
         message: &[u8],
     ) -> Result<usize> {
-        let message = sync::Message::decode(message)
-            .map_err(|e| StoreError::Rejected(format!("not a sync message: {e}")))?;
+        // The same check samod applies to messages from peers.
+        let message = samod_core::sync_guard::decode(message)
+            .map_err(|e| StoreError::Rejected(format!("not a usable sync message: {e}")))?;
         let handle = self
             .documents()?
             .into_iter()
@@ -99,7 +100,7 @@ impl Store {
         let state = session.states.entry(doc_id.to_string()).or_default();
         let chunks = handle.with_document(|doc| -> Result<Vec<_>> {
             let before = doc.get_heads();
-            doc.receive_sync_message(state, message)?;
+            samod_core::sync_guard::receive(doc, state, message).map_err(StoreError::Rejected)?;
             Ok(doc
                 .get_changes(&before)
                 .iter()

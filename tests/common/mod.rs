@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use bureau::store::{Layout, Store};
 
+pub mod net;
+
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -200,6 +200,8 @@ mod document_changed;
 mod document_id;
 mod ephemera;
 pub mod network;
+#[doc(hidden)]
+pub mod sync_guard;
 pub use network::ConnectionId;
 pub use network::{
     BackoffConfig, ConnectionOwner, DialRequest, DialerConfig, DialerEvent, DialerId,

@@ -591,14 +591,16 @@ impl DocumentActor {
         incrementals: &HashMap<StorageKey, Vec<u8>>,
     ) {
         tracing::trace!("handling load");
+        // Bureau patch 4: a chunk on which Automerge panics is skipped like
+        // one it refuses.
         for (key, snapshot) in snapshots {
-            if let Err(e) = self.doc.load_incremental(snapshot) {
-                tracing::warn!(err=?e, %key, "error loading snapshot chunk");
+            if let Err(e) = crate::sync_guard::load_chunk(&mut self.doc, snapshot) {
+                tracing::warn!(err=%e, %key, "error loading snapshot chunk");
             }
         }
         for (key, incremental) in incrementals {
-            if let Err(e) = self.doc.load_incremental(incremental) {
-                tracing::warn!(err=?e, %key, "error loading incremental chunk");
+            if let Err(e) = crate::sync_guard::load_chunk(&mut self.doc, incremental) {
+                tracing::warn!(err=%e, %key, "error loading incremental chunk");
             }
         }
 

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use automerge::{Automerge, sync};
+use automerge::Automerge;
 
 use crate::{
     UnixTimestamp,
@@ -24,7 +24,7 @@ impl Ready {
     ) -> Option<Duration> {
         match msg {
             SyncMessage::Request { data } | SyncMessage::Sync { data } => {
-                let msg = match sync::Message::decode(&data) {
+                let msg = match crate::sync_guard::decode(&data) {
                     Ok(m) => m,
                     Err(e) => {
                         tracing::warn!(err=?e, conn_id=?conn.connection_id, "failed to decode sync message");

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use automerge::{Automerge, ChangeHash, ReadDoc, sync};
+use automerge::{Automerge, ChangeHash, ReadDoc};
 
 use crate::{
     ConnectionId, DocumentId, PeerRequestState, ShareConfig, UnixTimestamp,
@@ -367,7 +367,7 @@ fn apply_sync_data(
     peer: &mut Peer,
     data: &[u8],
 ) -> Option<Duration> {
-    let sync_msg = match sync::Message::decode(data) {
+    let sync_msg = match crate::sync_guard::decode(data) {
         Ok(msg) => msg,
         Err(e) => {
             tracing::warn!(
