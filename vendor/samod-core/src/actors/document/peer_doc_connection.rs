@@ -26,9 +26,6 @@ pub(crate) struct PeerDocConnection {
     last_share_config: Option<ShareConfig>,
     // Preserve message ordering while the asynchronous policy lookup is pending.
     pub(super) pending_sync_messages: Vec<(SyncMessage, UnixTimestamp)>,
-    /// Bureau patch 5: the heads at which the whole document was last sent
-    /// on this connection (see `generate_sync_messages`).
-    whole_doc_sent_at: Option<Vec<automerge::ChangeHash>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,12 +47,10 @@ impl PeerDocConnection {
             share_policy: SharePolicyState::Unknown,
             last_share_config: None,
             pending_sync_messages: Vec::new(),
-            whole_doc_sent_at: None,
         }
     }
 
     pub(super) fn reset_sync_state(&mut self) {
-        self.whole_doc_sent_at = None;
         self.sync_state = if self.can_write() {
             sync::State::new()
         } else {
@@ -117,21 +112,9 @@ impl PeerDocConnection {
         let mut messages = Vec::new();
         loop {
             let start = Instant::now();
-            let Some(mut msg) = doc.generate_sync_message(&mut self.sync_state) else {
+            let Some(msg) = doc.generate_sync_message(&mut self.sync_state) else {
                 break;
             };
-            // Bureau patch 5: Automerge answers every message that advertises
-            // empty heads with the whole document. A new peer usually sends
-            // two such messages (its request and its reply to our
-            // announcement) before the first copy arrives, so it got the
-            // whole document twice. Send it once per connection and heads.
-            if msg.version == sync::MessageVersion::V2 && !msg.changes.is_empty() {
-                if self.whole_doc_sent_at.as_ref() == Some(&msg.heads) {
-                    msg.changes = sync::ChunkList::empty();
-                } else {
-                    self.whole_doc_sent_at = Some(msg.heads.clone());
-                }
-            }
             let duration = start.elapsed();
             let follow_up = msg.heads != heads;
             if follow_up {
