@@ -16,7 +16,7 @@ RANDOM=${SOAK_SEED:-1}
 N=5
 WORK=$(mktemp -d /tmp/bureau-soak.XXXXXX)
 export BUREAU_NO_MDNS=1
-declare -a PIDS PORTS TASKS
+PIDS=() PORTS=() TASKS=()
 declare -A UP
 
 cleanup() {

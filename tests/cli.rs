@@ -132,7 +132,11 @@ fn unwritable_data_dir_is_reported() {
 fn data_dir_from_the_environment() {
     let cli = Cli::new();
     let mut cmd = Command::cargo_bin("bureau").expect("binary");
+    // Switches set from the environment take the usual spellings (a script
+    // exporting BUREAU_OFFLINE=1 must not get a usage error).
     cmd.env("BUREAU_DATA_DIR", &cli.dir)
+        .env("BUREAU_OFFLINE", "1")
+        .env("BUREAU_NO_MDNS", "yes")
         .args(["init", "--workspace", "Env Office", "--name", "Ana"])
         .assert()
         .success();

@@ -32,7 +32,7 @@ pub struct Cli {
     pub data_dir: Option<PathBuf>,
 
     /// LAN only: no relays, no DNS lookups, nothing outside the local network.
-    #[arg(long, global = true, env = "BUREAU_OFFLINE")]
+    #[arg(long, global = true, env = "BUREAU_OFFLINE", value_parser = clap::builder::BoolishValueParser::new())]
     pub offline: bool,
 
     /// Listen on ADDR (e.g. 0.0.0.0:4433) instead of the port used last time.
@@ -45,7 +45,7 @@ pub struct Cli {
     pub peers: Vec<iroh::EndpointAddr>,
 
     /// Don't look for peers on the LAN with multicast DNS.
-    #[arg(long, global = true, hide = true, env = "BUREAU_NO_MDNS")]
+    #[arg(long, global = true, hide = true, env = "BUREAU_NO_MDNS", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_mdns: bool,
 
     #[command(subcommand)]
