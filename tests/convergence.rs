@@ -27,6 +27,12 @@ struct Sim {
     tasks: Vec<String>,
     vendors: Vec<String>,
     items: Vec<String>,
+    projects: Vec<String>,
+    /// SOP documents, and every marker a replica inserted into their body
+    /// text (all must survive: concurrent text edits merge).
+    docs: Vec<String>,
+    body_markers: Vec<(String, String)>,
+    requests: Vec<String>,
     site: String,
     /// item -> expected on hand, for adjustments (counts are checked separately).
     expected: BTreeMap<String, i64>,
@@ -68,6 +74,10 @@ impl Sim {
             tasks: Vec::new(),
             vendors: Vec::new(),
             items,
+            projects: Vec::new(),
+            docs: Vec::new(),
+            body_markers: Vec::new(),
+            requests: Vec::new(),
             site,
             expected,
             counted: false,
@@ -77,7 +87,7 @@ impl Sim {
     fn step(&mut self, rng: &mut StdRng) {
         let r = rng.random_range(0..self.replicas.len());
         let store = &self.replicas[r];
-        match rng.random_range(0..10) {
+        match rng.random_range(0..14) {
             0 | 1 => {
                 let id = store
                     .create(Task {
@@ -130,6 +140,9 @@ impl Sim {
                     self.counted = true;
                 }
             }
+            10 => self.project_step(r, rng),
+            11 | 12 => self.doc_step(r, rng),
+            13 => self.request_step(r, rng),
             _ => {
                 if let Some(id) = self.pick(&self.vendors.clone(), rng) {
                     let _ = self.replicas[r].update::<Vendor, _>(&id, "edit", |v| {
@@ -137,6 +150,87 @@ impl Sim {
                         Ok(())
                     });
                 }
+            }
+        }
+    }
+
+    fn project_step(&mut self, r: usize, rng: &mut StdRng) {
+        match self.pick(&self.projects.clone(), rng) {
+            Some(id) if rng.random_bool(0.6) => {
+                let _ = self.replicas[r].update::<Project, _>(&id, "rename", |p| {
+                    p.name = format!("project renamed by r{r}");
+                    Ok(())
+                });
+            }
+            _ => {
+                let id = self.replicas[r]
+                    .create(Project {
+                        id: new_id(),
+                        name: format!("project by r{r}"),
+                        ..Default::default()
+                    })
+                    .expect("project");
+                self.projects.push(id);
+            }
+        }
+    }
+
+    /// Creates an SOP or inserts a unique marker into one's body text.
+    fn doc_step(&mut self, r: usize, rng: &mut StdRng) {
+        match self.pick(&self.docs.clone(), rng) {
+            Some(id) if rng.random_bool(0.7) => {
+                let marker = format!("[r{r}-{}]", self.body_markers.len());
+                // At the start or the end: never inside another marker.
+                let at_end = rng.random_bool(0.5);
+                let saved = self.replicas[r].update::<Doc, _>(&id, "edit body", |d| {
+                    let pos = if at_end {
+                        d.body.as_str().chars().count()
+                    } else {
+                        0
+                    };
+                    d.body.splice(pos, 0, &marker);
+                    Ok(())
+                });
+                // Only markers on replicas that already had the doc count.
+                if saved.is_ok() {
+                    self.body_markers.push((id, marker));
+                }
+            }
+            _ => {
+                let id = self.replicas[r]
+                    .create(Doc {
+                        id: new_id(),
+                        title: format!("SOP by r{r}"),
+                        kind: DocKind::Sop,
+                        body: autosurgeon::Text::with_value("Step one."),
+                        ..Default::default()
+                    })
+                    .expect("doc");
+                self.docs.push(id);
+            }
+        }
+    }
+
+    fn request_step(&mut self, r: usize, rng: &mut StdRng) {
+        match self.pick(&self.requests.clone(), rng) {
+            Some(id) if rng.random_bool(0.6) => {
+                let status = RequestStatus::ALL[rng.random_range(0..RequestStatus::ALL.len())];
+                let _ = self.replicas[r].update::<MaintenanceRequest, _>(&id, "status", |m| {
+                    m.status = status;
+                    Ok(())
+                });
+            }
+            _ => {
+                let id = self.replicas[r]
+                    .create(MaintenanceRequest {
+                        id: new_id(),
+                        site: self.site.clone(),
+                        location: "Kitchen".into(),
+                        description: format!("reported on r{r}"),
+                        ..Default::default()
+                    })
+                    .expect("maintenance request");
+                self.requests.push(id);
             }
         }
     }
@@ -347,6 +441,26 @@ fn run_case(seed: u64, transport: Transport) -> Wire {
         assert!(
             store.get::<Vendor>(id).expect("read").is_some(),
             "seed {seed}: vendor {id} lost"
+        );
+    }
+    for id in &sim.projects {
+        assert!(
+            store.get::<Project>(id).expect("read").is_some(),
+            "seed {seed}: project lost"
+        );
+    }
+    for id in &sim.requests {
+        assert!(
+            store.get::<MaintenanceRequest>(id).expect("read").is_some(),
+            "seed {seed}: maintenance request lost"
+        );
+    }
+    for (id, marker) in &sim.body_markers {
+        let doc = store.get::<Doc>(id).expect("read").expect("doc present");
+        assert!(
+            doc.body.as_str().contains(marker.as_str()),
+            "seed {seed}: text edit {marker} lost from {:?}",
+            doc.body.as_str()
         );
     }
     if !sim.counted {

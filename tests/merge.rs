@@ -201,3 +201,41 @@ fn concurrent_creates_on_both_sides_all_arrive() {
     fx.close(a);
     assert_eq!(fx.open("a").export_json().expect("export"), before);
 }
+
+#[test]
+fn concurrent_edits_to_one_sop_body_merge_as_text() {
+    let fx = Fixture::new();
+    let mut id = String::new();
+    let (a, b) = two_replicas(&fx, |s| {
+        id = s
+            .create(Doc {
+                id: new_id(),
+                title: "Fire drill".into(),
+                kind: DocKind::Sop,
+                body: autosurgeon::Text::with_value("Leave the building."),
+                ..Default::default()
+            })
+            .expect("doc");
+    });
+    // Two people edit different places of the same body offline.
+    a.update::<Doc, _>(&id, "edit", |d| {
+        d.body.splice(0, 0, "1. ");
+        Ok(())
+    })
+    .expect("edit a");
+    b.update::<Doc, _>(&id, "edit", |d| {
+        let end = d.body.as_str().chars().count();
+        d.body.splice(end, 0, " Meet at the car park.");
+        Ok(())
+    })
+    .expect("edit b");
+    sync(&a, &b);
+    let body = a.get::<Doc>(&id).expect("read").expect("doc").body;
+    assert_eq!(
+        body.as_str(),
+        "1. Leave the building. Meet at the car park.",
+        "both text edits survive"
+    );
+    fx.close(a);
+    fx.close(b);
+}

@@ -124,11 +124,21 @@ impl Store {
             &format!("{action} {} {id}", R::KIND),
             |tx, audit| {
                 let map = kind_map_mut(tx, R::KIND)?;
-                let mut record: R =
-                    hydrate_record::<R, _>(&*tx, id)?.ok_or_else(|| StoreError::NotFound {
-                        kind: singular(R::KIND),
-                        id: id.to_string(),
-                    })?;
+                // autosurgeon's own hydrate, not the fast serde read: text
+                // fields must keep their identity so an edit reconciles as a
+                // splice. A rebuilt text would replace the whole text object
+                // and a concurrent edit on another device would be lost
+                // (found by the convergence simulation).
+                let found: Option<R> = match automerge::ReadDoc::get(&*tx, &map, id)? {
+                    Some((automerge::Value::Object(ObjType::Map), _)) => {
+                        Some(autosurgeon::hydrate_prop(&*tx, &map, id)?)
+                    }
+                    _ => None,
+                };
+                let mut record = found.ok_or_else(|| StoreError::NotFound {
+                    kind: singular(R::KIND),
+                    id: id.to_string(),
+                })?;
                 let before = record.clone();
                 let value = edit(&mut record)?;
                 record.validate()?;
