@@ -30,18 +30,7 @@ fn corrupt_and_truncated_chunks_are_quarantined_and_the_rest_loads() {
                 .expect("task"),
         );
     }
-    let hq = store.ensure_site("HQ").expect("site");
-    let item = store
-        .create_item(
-            InventoryItem {
-                id: new_id(),
-                name: "Paper".into(),
-                unit: "box".into(),
-                ..Default::default()
-            },
-            Some((&hq, 9)),
-        )
-        .expect("item");
+    let (item, _hq) = common::add_paper(&store, 9);
     let tasks_doc = store.document_id(Area::Tasks).expect("doc id");
     let inventory_doc = store.document_id(Area::Inventory).expect("doc id");
     let heads = store.heads().expect("heads");

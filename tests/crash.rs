@@ -58,18 +58,7 @@ fn killed_writer_loses_no_acknowledged_edit() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let fx = common::Fixture::new();
     let store = fx.init("a");
-    let site = store.ensure_site("HQ").expect("site");
-    let item = store
-        .create_item(
-            InventoryItem {
-                id: new_id(),
-                name: "Paper".into(),
-                unit: "box".into(),
-                ..Default::default()
-            },
-            Some((&site, 0)),
-        )
-        .expect("item");
+    let (item, site) = common::add_paper(&store, 0);
     fx.close(store);
 
     let exe = std::env::current_exe().expect("test binary");

@@ -94,18 +94,7 @@ fn prepare(fx: &common::Fixture, dir: &Path) -> (String, String) {
         .rt
         .block_on(Store::init(dir, "Acme", "Ana", Layout::PerArea, None))
         .expect("init");
-    let site = store.ensure_site("HQ").expect("site");
-    let item = store
-        .create_item(
-            InventoryItem {
-                id: new_id(),
-                name: "Paper".into(),
-                unit: "box".into(),
-                ..Default::default()
-            },
-            Some((&site, 10)),
-        )
-        .expect("item");
+    let (item, site) = common::add_paper(&store, 10);
     fx.close(store);
     (item, site)
 }

@@ -67,18 +67,24 @@ fn world() -> World {
 }
 
 impl World {
+    /// The attacker's endpoint, connected to A's sync protocol.
+    async fn connect(&self) -> (iroh::Endpoint, iroh::endpoint::Connection) {
+        let scratch = self.attacker_dir.join("scratch");
+        let _ = std::fs::create_dir_all(&scratch);
+        let endpoint = net::bind(&scratch, self.attacker_key.clone(), &NetOptions::loopback())
+            .await
+            .expect("bind");
+        let conn = endpoint
+            .connect(self.a.addr(), net::SYNC_ALPN)
+            .await
+            .expect("connect");
+        (endpoint, conn)
+    }
+
     /// Sends `bytes` raw on a sync stream; true if A then dropped the connection.
     fn attack(&self, bytes: &[u8], finish: bool) -> bool {
         self.rt.block_on(async {
-            let scratch = self.attacker_dir.join("scratch");
-            let _ = std::fs::create_dir_all(&scratch);
-            let endpoint = net::bind(&scratch, self.attacker_key.clone(), &NetOptions::loopback())
-                .await
-                .expect("bind");
-            let conn = endpoint
-                .connect(self.a.addr(), net::SYNC_ALPN)
-                .await
-                .expect("connect");
+            let (endpoint, conn) = self.connect().await;
             let (mut send, _recv) = conn.open_bi().await.expect("stream");
             let _ = send.write_all(bytes).await;
             if finish {
@@ -107,15 +113,7 @@ impl World {
             .parse()
             .expect("doc id");
         self.rt.block_on(async {
-            let scratch = self.attacker_dir.join("scratch");
-            let _ = std::fs::create_dir_all(&scratch);
-            let endpoint = net::bind(&scratch, self.attacker_key.clone(), &NetOptions::loopback())
-                .await
-                .expect("bind");
-            let conn = endpoint
-                .connect(self.a.addr(), net::SYNC_ALPN)
-                .await
-                .expect("connect");
+            let (endpoint, conn) = self.connect().await;
             let (mut send, mut recv) = conn.open_bi().await.expect("stream");
             let join = WireMessage::Join {
                 sender_id: me.clone(),

@@ -90,3 +90,21 @@ pub fn chunk_files(data_dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// Adds a "Paper" item with `qty` boxes at site "HQ" (created if new);
+/// returns (item id, site id).
+pub fn add_paper(store: &Store, qty: i64) -> (String, String) {
+    let site = store.ensure_site("HQ").expect("site");
+    let item = store
+        .create_item(
+            bureau::model::InventoryItem {
+                id: bureau::model::new_id(),
+                name: "Paper".into(),
+                unit: "box".into(),
+                ..Default::default()
+            },
+            Some((&site, qty)),
+        )
+        .expect("item");
+    (item, site)
+}
