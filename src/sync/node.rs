@@ -427,12 +427,14 @@ impl Node {
         let weak = Arc::downgrade(self);
         let (_, mut updates) = self.store.repo().connected_peers();
         let task = tokio::spawn(async move {
-            while updates.next().await.is_some() {
+            while status::next_latest(&mut updates).await.is_some() {
                 let Some(node) = weak.upgrade() else { break };
                 let recorded = tokio::task::spawn_blocking(move || node.record_status()).await;
                 if let Ok(Err(e)) = recorded {
                     tracing::warn!(error = %e, "could not record peer status");
                 }
+                // At most a few peers.json writes a second during a sync burst.
+                tokio::time::sleep(status::RECORD_INTERVAL).await;
             }
         });
         self.tasks
@@ -532,7 +534,7 @@ impl Node {
                 let _ = tokio::task::spawn_blocking(move || node.record_status()).await;
                 return Ok(peers);
             }
-            match tokio::time::timeout_at(deadline, updates.next()).await {
+            match tokio::time::timeout_at(deadline, status::next_latest(&mut updates)).await {
                 Ok(Some(_)) => continue,
                 Ok(None) => return Err(StoreError::Stopped),
                 Err(_) if peers == 0 => {

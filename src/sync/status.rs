@@ -135,3 +135,23 @@ pub struct PeerStatus {
     pub unseen_changes: Option<usize>,
     pub in_sync: bool,
 }
+
+/// Least time between two writes of `peers.json` while peers are busy.
+pub(crate) const RECORD_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The next connection-state snapshot, skipping any already queued behind
+/// it. samod sends a full snapshot of every connection through an unbounded
+/// channel on each sync event (hundreds a second with several busy peers);
+/// a consumer slower than that held a growing backlog of snapshots, which
+/// the soak test saw as serve processes swelling to 800 MiB.
+pub(crate) async fn next_latest<S>(updates: &mut S) -> Option<S::Item>
+where
+    S: futures::Stream + Unpin,
+{
+    use futures::{FutureExt, StreamExt};
+    let mut latest = updates.next().await?;
+    while let Some(Some(newer)) = updates.next().now_or_never() {
+        latest = newer;
+    }
+    Some(latest)
+}
