@@ -87,7 +87,7 @@ impl Sim {
     fn step(&mut self, rng: &mut StdRng) {
         let r = rng.random_range(0..self.replicas.len());
         let store = &self.replicas[r];
-        match rng.random_range(0..14) {
+        match rng.random_range(0..15) {
             0 | 1 => {
                 let id = store
                     .create(Task {
@@ -143,6 +143,14 @@ impl Sim {
             10 => self.project_step(r, rng),
             11 | 12 => self.doc_step(r, rng),
             13 => self.request_step(r, rng),
+            14 => {
+                // The member's display record lives in the root document.
+                let me = self.replicas[r].me().expect("member").id;
+                let _ = self.replicas[r].update::<Member, _>(&me, "rename", |m| {
+                    m.name = format!("Ana on r{r}");
+                    Ok(())
+                });
+            }
             _ => {
                 if let Some(id) = self.pick(&self.vendors.clone(), rng) {
                     let _ = self.replicas[r].update::<Vendor, _>(&id, "edit", |v| {
