@@ -11,6 +11,7 @@
 //! Store methods block on disk and on the document lock: call them from a
 //! background thread (or `spawn_blocking`), never from a UI thread.
 
+mod chunk_file;
 mod conflicts;
 pub mod datadir;
 mod documents;

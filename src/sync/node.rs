@@ -18,7 +18,7 @@ use super::dialer::IrohDialer;
 use super::handlers::{self, Connections, JoinHandler, JoinRequest, JoinResponse, SyncHandler};
 use super::invite::Ticket;
 use super::net::{self, JOIN_ALPN, NetOptions, SYNC_ALPN};
-use super::status::{self, PeerBook, PeerStatus};
+use super::status::{self, PeerStatus};
 use super::{framing, identity};
 use crate::model::{Area, Role, Stamp};
 use crate::store::{DeviceConfig, Network, Store, StoreError};
@@ -429,7 +429,8 @@ impl Node {
         let task = tokio::spawn(async move {
             while status::next_latest(&mut updates).await.is_some() {
                 let Some(node) = weak.upgrade() else { break };
-                let recorded = tokio::task::spawn_blocking(move || node.record_status()).await;
+                let recorded =
+                    tokio::task::spawn_blocking(move || status::record(&node.store)).await;
                 if let Ok(Err(e)) = recorded {
                     tracing::warn!(error = %e, "could not record peer status");
                 }
@@ -441,37 +442,6 @@ impl Node {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(task);
-    }
-
-    /// Remembers, per connected peer, what we share with it (peers.json).
-    fn record_status(&self) -> Result<()> {
-        let docs = self.store.documents()?;
-        let ours = status::our_heads(&docs);
-        let live = status::live_peers(self.store.repo());
-        let mut book = PeerBook::load(self.store.data_dir());
-        let before = book.clone();
-        let now = Stamp::now().millis();
-        for (device, peer) in live {
-            let record = book.peers.entry(device).or_default();
-            record.last_connected = Some(now);
-            for (doc, (shared, _)) in &peer.docs {
-                if let Some(shared) = shared {
-                    record.shared_heads.insert(doc.clone(), shared.clone());
-                }
-            }
-            let in_sync = ours.iter().all(|(doc, heads)| {
-                peer.docs.get(doc).is_some_and(|(shared, theirs)| {
-                    shared.as_ref() == Some(heads) && theirs.as_ref() == Some(heads)
-                })
-            });
-            if in_sync {
-                record.last_synced = Some(now);
-            }
-        }
-        if book != before {
-            book.save(self.store.data_dir())?;
-        }
-        Ok(())
     }
 
     /// Status of every other member device.
@@ -531,7 +501,7 @@ impl Node {
                 .map_err(|_| StoreError::Stopped)??;
             if peers > 0 && synced {
                 let node = self.clone();
-                let _ = tokio::task::spawn_blocking(move || node.record_status()).await;
+                let _ = tokio::task::spawn_blocking(move || status::record(&node.store)).await;
                 return Ok(peers);
             }
             match tokio::time::timeout_at(deadline, status::next_latest(&mut updates)).await {

@@ -155,3 +155,34 @@ where
     }
     Some(latest)
 }
+
+/// Remembers, per connected peer, what we share with it (peers.json).
+pub(crate) fn record(store: &crate::store::Store) -> Result<(), StoreError> {
+    let docs = store.documents()?;
+    let ours = our_heads(&docs);
+    let live = live_peers(store.repo());
+    let mut book = PeerBook::load(store.data_dir());
+    let before = book.clone();
+    let now = crate::model::Stamp::now().millis();
+    for (device, peer) in live {
+        let record = book.peers.entry(device).or_default();
+        record.last_connected = Some(now);
+        for (doc, (shared, _)) in &peer.docs {
+            if let Some(shared) = shared {
+                record.shared_heads.insert(doc.clone(), shared.clone());
+            }
+        }
+        let in_sync = ours.iter().all(|(doc, heads)| {
+            peer.docs.get(doc).is_some_and(|(shared, theirs)| {
+                shared.as_ref() == Some(heads) && theirs.as_ref() == Some(heads)
+            })
+        });
+        if in_sync {
+            record.last_synced = Some(now);
+        }
+    }
+    if book != before {
+        book.save(store.data_dir())?;
+    }
+    Ok(())
+}
