@@ -14,6 +14,7 @@ pub mod bench_sync;
 pub mod cli;
 pub mod fixture;
 pub mod model;
+pub mod ops;
 pub mod store;
 pub mod sync;
 #[cfg(feature = "gui")]

@@ -46,7 +46,7 @@ impl InventoryItem {
 }
 
 string_enum! {
-    pub enum MovementKind { Adjust = "adjust", Count = "count", Initial = "initial", Receipt = "receipt" }
+    pub enum MovementKind { Adjust = "adjust", Count = "count", Initial = "initial", Receipt = "receipt", Transfer = "transfer" }
 }
 
 record! {
@@ -65,5 +65,16 @@ record! {
         require_text("item", &m.item)?;
         require_text("site", &m.site)?;
         check_len("reason", m.reason.as_deref().unwrap_or(""), 500)
+    }
+}
+
+super::schema::describe! {
+    InventoryItem, label: "item", title: "Inventory", name: name,
+    fields {
+        name: "Name", Text, required, column;
+        unit: "Unit", Text, required, column;
+        reorder_at: "Reorder at", Int, column;
+        sku: "SKU", Text, column;
+        category: "Category", Text;
     }
 }

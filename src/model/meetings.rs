@@ -47,3 +47,11 @@ record! {
         Ok(())
     }
 }
+
+super::field_write::nested_fields!(AgendaItem { text, order });
+super::field_write::nested_fields!(ActionItem {
+    text,
+    owner,
+    due,
+    task
+});

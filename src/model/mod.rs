@@ -1,7 +1,9 @@
 //! Plain record types for everything a coordinator keeps, with validation.
 //! No I/O here: the store decides where and how records are kept.
 
+pub mod field_write;
 mod record;
+pub mod schema;
 mod values;
 
 pub mod budget;
@@ -24,7 +26,7 @@ pub use purchasing::{
     Contact, Contract, Invoice, InvoiceStatus, OrderLine, PoStatus, PurchaseOrder, Receipt,
     ReceivedLine, Vendor,
 };
-pub use record::{Area, Audit, Record, ValidationError, new_id};
+pub use record::{Area, Audit, Record, ValidationError, new_id, require_text};
 pub use tasks::{ChecklistItem, Comment, Priority, Project, Recurrence, Task, TaskStatus};
 pub use values::{Date, Money, Stamp};
 pub use workspace::{Device, Member, Role, SCHEMA_VERSION, Site, Workspace};

@@ -65,3 +65,18 @@ record! {
         Ok(())
     }
 }
+
+super::field_write::nested_fields!(TemplateStep {
+    title,
+    owner_role,
+    offset_days,
+    order
+});
+super::field_write::nested_fields!(PlanStep {
+    title,
+    owner,
+    due,
+    done,
+    done_at,
+    order
+});

@@ -191,3 +191,18 @@ impl Invoice {
             && !matches!(self.status, InvoiceStatus::Paid)
     }
 }
+
+super::field_write::nested_fields!(Contact {
+    name,
+    email,
+    phone,
+    role
+});
+super::field_write::nested_fields!(OrderLine {
+    description,
+    item,
+    quantity,
+    unit_price,
+    order
+});
+super::field_write::nested_fields!(ReceivedLine { po_line, quantity });

@@ -116,6 +116,14 @@ pub trait Record:
     fn touch(&mut self, audit: &Audit, creating: bool);
     /// Checks the record's own fields; cross-record checks live in the store.
     fn validate(&self) -> Result<(), ValidationError>;
+    /// Writes into the record's map `obj` only the fields that differ from
+    /// `before` (see [`super::field_write`]); returns the names written.
+    fn write_changed<D: autosurgeon::Doc>(
+        &self,
+        before: &Self,
+        doc: &mut D,
+        obj: &automerge::ObjId,
+    ) -> Result<Vec<&'static str>, autosurgeon::ReconcileError>;
 
     fn is_deleted(&self) -> bool {
         self.deleted_at().is_some()
@@ -169,6 +177,32 @@ macro_rules! record {
             fn validate(&self) -> Result<(), $crate::model::ValidationError> {
                 let $this = self;
                 $validate
+            }
+            fn write_changed<D: autosurgeon::Doc>(
+                &self,
+                before: &Self,
+                doc: &mut D,
+                obj: &automerge::ObjId,
+            ) -> Result<Vec<&'static str>, autosurgeon::ReconcileError> {
+                use $crate::model::field_write::WriteField;
+                let mut written = Vec::new();
+                $(
+                    if self.$field.write_field(&before.$field, doc, obj, stringify!($field))? {
+                        written.push(stringify!($field));
+                    }
+                )*
+                for (name, changed) in [
+                    ("created_at", self.created_at.write_field(&before.created_at, doc, obj, "created_at")?),
+                    ("created_by", self.created_by.write_field(&before.created_by, doc, obj, "created_by")?),
+                    ("updated_at", self.updated_at.write_field(&before.updated_at, doc, obj, "updated_at")?),
+                    ("updated_by", self.updated_by.write_field(&before.updated_by, doc, obj, "updated_by")?),
+                    ("deleted_at", self.deleted_at.write_field(&before.deleted_at, doc, obj, "deleted_at")?),
+                ] {
+                    if changed {
+                        written.push(name);
+                    }
+                }
+                Ok(written)
             }
         }
     };

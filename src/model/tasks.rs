@@ -25,6 +25,8 @@ impl Recurrence {
     /// The next due date after `due`.
     pub fn next(self, due: Date) -> Date {
         match self {
+            // A rule from a newer version: repeat weekly rather than never.
+            Recurrence::Unknown => due.add_days(7),
             Recurrence::Daily => due.add_days(1),
             Recurrence::Weekly => due.add_days(7),
             Recurrence::Monthly => Date(
@@ -56,6 +58,9 @@ pub struct Comment {
     pub at: Stamp,
     pub text: String,
 }
+
+super::field_write::nested_fields!(ChecklistItem { text, done, order });
+super::field_write::nested_fields!(Comment { author, at, text });
 
 record! {
     /// Something someone has to do.
@@ -91,6 +96,12 @@ record! {
             return Err(ValidationError::new(
                 "blocked reason",
                 "is required when a task is blocked (use --reason TEXT)",
+            ));
+        }
+        if t.status != TaskStatus::Blocked && t.blocked_reason.is_some() {
+            return Err(ValidationError::new(
+                "blocked reason",
+                "applies to blocked tasks only: set the status to blocked too (--status blocked)",
             ));
         }
         for c in t.comments.values() {
@@ -169,5 +180,47 @@ impl Task {
             item.done = false;
         }
         Some(next)
+    }
+}
+
+super::schema::describe! {
+    Task, label: "task", title: "Tasks", name: title,
+    fields {
+        title: "Title", Text, required, column;
+        status: "Status", Choice(TaskStatus::NAMES), column;
+        blocked_reason: "Blocked because", Text;
+        owner: "Owner", Person, column;
+        priority: "Priority", Choice(Priority::NAMES), column;
+        due: "Due", Date, column;
+        project: "Project", Reference("projects"), column;
+        escalate_to: "Escalate to", Person;
+        watchers: "Watchers", List;
+        tags: "Tags", List;
+        recurrence: "Repeats", Choice(Recurrence::NAMES);
+        description: "Description", LongText;
+    }
+    after_edit(task, before, at) {
+        if task.status == before.status {
+            return None;
+        }
+        // Status moves go through `set_status`, which keeps the blocked
+        // reason, "blocked since" and completion time right and makes the
+        // next occurrence of a recurring task.
+        let wanted = task.status;
+        let reason = task.blocked_reason.clone();
+        task.status = before.status;
+        task.blocked_since = before.blocked_since;
+        task.completed_at = before.completed_at;
+        task.set_status(wanted, reason, at)
+    }
+}
+
+super::schema::describe! {
+    Project, label: "project", title: "Projects", name: name,
+    fields {
+        name: "Name", Text, required, column;
+        owner: "Owner", Person, column;
+        due: "Due", Date, column;
+        description: "Description", LongText;
     }
 }

@@ -30,6 +30,57 @@ impl Date {
     }
 }
 
+impl Date {
+    /// Parses what people type for a day: `2026-12-01`, `today`,
+    /// `tomorrow`, `yesterday`, a weekday (`fri`, `friday`: the next one
+    /// after today), or an offset from today (`+3d`, `3d`, `2w`, `-1d`).
+    pub fn parse_relative(text: &str, today: Date) -> Result<Date, String> {
+        let t = text.trim().to_lowercase();
+        if let Ok(d) = t.parse::<Date>() {
+            return Ok(d);
+        }
+        match t.as_str() {
+            "today" => return Ok(today),
+            "tomorrow" | "tmr" => return Ok(today.add_days(1)),
+            "yesterday" => return Ok(today.add_days(-1)),
+            _ => {}
+        }
+        let weekdays = [
+            ("mon", chrono::Weekday::Mon),
+            ("tue", chrono::Weekday::Tue),
+            ("wed", chrono::Weekday::Wed),
+            ("thu", chrono::Weekday::Thu),
+            ("fri", chrono::Weekday::Fri),
+            ("sat", chrono::Weekday::Sat),
+            ("sun", chrono::Weekday::Sun),
+        ];
+        if t.len() >= 3
+            && let Some((_, day)) = weekdays.iter().find(|(short, _)| t.starts_with(short))
+        {
+            use chrono::Datelike;
+            let from = today.0.weekday().num_days_from_monday() as i64;
+            let to = day.num_days_from_monday() as i64;
+            let ahead = (to - from).rem_euclid(7);
+            return Ok(today.add_days(if ahead == 0 { 7 } else { ahead }));
+        }
+        let body = t.strip_prefix('+').unwrap_or(&t);
+        let (number, unit) = body.split_at(body.len().saturating_sub(1));
+        if let Ok(n) = number.parse::<i64>()
+            && n.abs() <= 3650
+        {
+            match unit {
+                "d" => return Ok(today.add_days(n)),
+                "w" => return Ok(today.add_days(n * 7)),
+                _ => {}
+            }
+        }
+        Err(format!(
+            "{:?} is not a date: type YYYY-MM-DD (2026-12-01), today, tomorrow, a weekday (fri) or +3d / 2w",
+            text.trim()
+        ))
+    }
+}
+
 impl FromStr for Date {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -122,6 +173,8 @@ impl Hydrate for Stamp {
     }
 }
 
+crate::model::field_write::leaf_fields!(Date, Stamp, Money);
+
 /// An amount of money: integer minor units (cents) and an ISO 4217 code.
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, Reconcile, Hydrate,
@@ -188,11 +241,21 @@ pub fn is_currency_code(code: &str) -> bool {
 
 /// Declares an enum stored as a short lowercase string in Automerge and JSON,
 /// parsed from the same string on the command line.
+///
+/// Forward compatible: a value this version does not know (written by a
+/// newer peer) reads as `Unknown` instead of making the whole record
+/// unreadable. `Unknown` is never parsed from user input, and because edits
+/// write only the fields they change, the newer value stays in the document
+/// until someone deliberately sets that field.
 macro_rules! string_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name { $($variant),+ }
+        pub enum $name {
+            $($variant,)+
+            /// A value written by a newer version of Bureau.
+            Unknown,
+        }
 
         impl Default for $name {
             fn default() -> Self {
@@ -202,8 +265,15 @@ macro_rules! string_enum {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The stored (and typed) names, in `ALL`'s order.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
             pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
+                match self { $($name::$variant => $text,)+ $name::Unknown => "unknown" }
+            }
+
+            /// Reads a stored value; values from newer versions become `Unknown`.
+            pub fn from_stored(s: &str) -> Self {
+                $name::ALL.iter().copied().find(|v| v.as_str() == s).unwrap_or($name::Unknown)
             }
         }
 
@@ -237,7 +307,7 @@ macro_rules! string_enum {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = String::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
+                Ok($name::from_stored(&s))
             }
         }
 
@@ -250,9 +320,12 @@ macro_rules! string_enum {
 
         impl autosurgeon::Hydrate for $name {
             fn hydrate_string(s: &'_ str) -> Result<Self, autosurgeon::HydrateError> {
-                s.parse().map_err(|_| autosurgeon::HydrateError::unexpected(stringify!($name), s.to_string()))
+                Ok($name::from_stored(s))
             }
         }
+
+        $crate::model::field_write::leaf_fields!($name);
+        $crate::model::schema::choice_text!($name);
     };
 }
 pub(crate) use string_enum;

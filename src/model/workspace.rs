@@ -40,6 +40,14 @@ string_enum! {
     pub enum Role { Member = "member", Admin = "admin", Viewer = "viewer" }
 }
 
+impl Role {
+    /// Whether this role may change records (a role from a newer version
+    /// counts as read-only until this device understands it).
+    pub fn can_write(self) -> bool {
+        matches!(self, Role::Admin | Role::Member)
+    }
+}
+
 /// One of a member's machines, identified by its iroh endpoint id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Device {
@@ -78,4 +86,18 @@ record! {
 /// Checks a person's display name.
 pub fn validate_member_name(name: &str) -> Result<(), ValidationError> {
     require_text("name", name)
+}
+
+super::field_write::nested_fields!(Device {
+    endpoint_id,
+    label,
+    added_at
+});
+
+super::schema::describe! {
+    Site, label: "site", title: "Sites", name: name,
+    fields {
+        name: "Name", Text, required, column;
+        address: "Address", Text, column;
+    }
 }

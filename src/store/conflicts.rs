@@ -35,8 +35,11 @@ fn collect<D: ReadDoc>(
         } else {
             format!("{prefix}.{key}")
         };
+        // Every edit stamps these: two edits of different fields always
+        // "conflict" on them, which says nothing a person needs to resolve.
+        let bookkeeping = prefix.is_empty() && matches!(key.as_str(), "updated_at" | "updated_by");
         let all = doc.get_all(obj, key.as_str()).unwrap_or_default();
-        if all.len() > 1 {
+        if all.len() > 1 && !bookkeeping {
             // get_all lists values oldest-op first; the winner is the last.
             let mut values: Vec<serde_json::Value> =
                 all.iter().rev().map(|(v, _)| value_json(v)).collect();

@@ -59,18 +59,24 @@ impl DeviceConfig {
     /// Writes the file atomically (temp, fsync, rename, fsync dir).
     pub fn save(&self, dir: &Path) -> Result<(), StoreError> {
         let path = Self::path(dir);
-        let temp = dir.join(".device.json.tmp");
         let json =
             serde_json::to_vec_pretty(self).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        (|| {
-            let mut f = File::create(&temp)?;
-            f.write_all(&json)?;
-            f.sync_all()?;
-            fs::rename(&temp, &path)?;
-            sync_dir(dir)
-        })()
-        .map_err(|e| StoreError::io(format!("writing {}", path.display()), e))
+        write_atomic(&path, &json)
+            .map_err(|e| StoreError::io(format!("writing {}", path.display()), e))
     }
+}
+
+/// Replaces the file at `path` with `bytes` crash-safely: a temp file
+/// beside it, fsync, rename, fsync of the directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let temp = dir.join(format!(".{name}.tmp"));
+    let mut f = File::create(&temp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    fs::rename(&temp, path)?;
+    sync_dir(dir)
 }
 
 /// Exclusive use of a data directory for the life of this value.

@@ -31,20 +31,69 @@ pub(crate) fn hydrate_record<R: Record, D: super::DocRead>(doc: &D, id: &str) ->
     }
 }
 
-/// Every record of a kind, in id order (ids are UUID v7: oldest first).
-pub(crate) fn read_all<R: Record, D: ReadDoc>(doc: &D, include_deleted: bool) -> Result<Vec<R>> {
-    let Some(map) = kind_map(doc, R::KIND) else {
-        return Ok(Vec::new());
-    };
-    let objects = super::fast_read::child_maps(doc, &map);
-    let mut out = Vec::with_capacity(objects.len());
-    for (_, obj) in objects {
-        let record: R = super::fast_read::read_record(doc, &obj)?;
-        if include_deleted || !record.is_deleted() {
-            out.push(record);
+/// A record this version could not read (written by a newer version, or
+/// damaged): skipped and reported, never a reason to hide the others.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unreadable {
+    pub kind: &'static str,
+    pub id: String,
+    pub reason: String,
+}
+
+impl Unreadable {
+    /// "1 task could not be read: written by a newer version of Bureau?"
+    pub fn summary(list: &[Unreadable]) -> Option<String> {
+        let first = list.first()?;
+        let kind = singular(first.kind);
+        Some(format!(
+            "{} {kind}{} could not be read (written by a newer version of Bureau?)",
+            list.len(),
+            if list.len() == 1 { "" } else { "s" }
+        ))
+    }
+}
+
+/// The readable records of a kind, and the ones that could not be read.
+#[derive(Debug, Clone)]
+pub struct Listing<R> {
+    pub records: Vec<R>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+impl<R> Default for Listing<R> {
+    fn default() -> Self {
+        Listing {
+            records: Vec::new(),
+            unreadable: Vec::new(),
         }
     }
-    Ok(out)
+}
+
+/// Every readable record of a kind, in id order (ids are UUID v7: oldest
+/// first); a record that cannot be read is skipped and listed.
+pub(crate) fn read_all<R: Record, D: ReadDoc>(doc: &D, include_deleted: bool) -> Listing<R> {
+    let Some(map) = kind_map(doc, R::KIND) else {
+        return Listing::default();
+    };
+    let objects = super::fast_read::child_maps(doc, &map);
+    let mut out = Listing {
+        records: Vec::with_capacity(objects.len()),
+        unreadable: Vec::new(),
+    };
+    for (id, obj) in objects {
+        if !include_deleted && is_deleted(doc, &obj) {
+            continue;
+        }
+        match super::fast_read::read_record::<R, _>(doc, &obj) {
+            Ok(record) => out.records.push(record),
+            Err(e) => out.unreadable.push(Unreadable {
+                kind: R::KIND,
+                id,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    out
 }
 
 /// Number of records of `kind` without `deleted_at`.
@@ -106,9 +155,20 @@ impl Store {
         })
     }
 
-    /// All records of a kind, oldest first; soft-deleted ones only if asked.
+    /// All readable records of a kind, oldest first; soft-deleted ones only
+    /// if asked. Records that cannot be read are skipped (see [`Store::listing`]).
     pub fn list<R: Record>(&self, include_deleted: bool) -> Result<Vec<R>> {
-        self.read(R::AREA, |doc| read_all::<R, _>(doc, include_deleted))
+        let listing = self.listing::<R>(include_deleted)?;
+        for u in &listing.unreadable {
+            tracing::warn!(kind = u.kind, id = %u.id, "skipped a record: {}", u.reason);
+        }
+        Ok(listing.records)
+    }
+
+    /// All records of a kind, with the ones that could not be read listed
+    /// apart (to report them, e.g. "1 task could not be read").
+    pub fn listing<R: Record>(&self, include_deleted: bool) -> Result<Listing<R>> {
+        self.read(R::AREA, |doc| Ok(read_all::<R, _>(doc, include_deleted)))
     }
 
     /// Applies `edit` to a record in one transaction: reads the current
@@ -129,23 +189,11 @@ impl Store {
                 // splice. A rebuilt text would replace the whole text object
                 // and a concurrent edit on another device would be lost
                 // (found by the convergence simulation).
-                let found: Option<R> = match automerge::ReadDoc::get(&*tx, &map, id)? {
-                    Some((automerge::Value::Object(ObjType::Map), _)) => {
-                        Some(autosurgeon::hydrate_prop(&*tx, &map, id)?)
-                    }
-                    _ => None,
-                };
-                let mut record = found.ok_or_else(|| StoreError::NotFound {
-                    kind: singular(R::KIND),
-                    id: id.to_string(),
-                })?;
+                let (obj, mut record) = hydrate_for_edit::<R>(tx, &map, id)?;
                 let before = record.clone();
                 let value = edit(&mut record)?;
                 record.validate()?;
-                if before != record {
-                    record.touch(audit, false);
-                    autosurgeon::reconcile_prop(tx, &map, id, &record)?;
-                }
+                write_edit(tx, &obj, &before, record, audit)?;
                 Ok(value)
             },
         )
@@ -169,6 +217,48 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// A record read for editing inside a transaction, with its map object.
+///
+/// autosurgeon's own hydrate, not the fast serde read: text fields must keep
+/// their identity so an edit reconciles as a splice. A rebuilt text would
+/// replace the whole text object and a concurrent edit on another device
+/// would be lost (found by the convergence simulation).
+pub(crate) fn hydrate_for_edit<R: Record>(
+    tx: &automerge::transaction::Transaction<'_>,
+    map: &automerge::ObjId,
+    id: &str,
+) -> Result<(automerge::ObjId, R)> {
+    match automerge::ReadDoc::get(tx, map, id)? {
+        Some((automerge::Value::Object(ObjType::Map), obj)) => {
+            Ok((obj, autosurgeon::hydrate_prop(tx, map, id)?))
+        }
+        _ => Err(StoreError::NotFound {
+            kind: singular(R::KIND),
+            id: id.to_string(),
+        }),
+    }
+}
+
+/// Writes the fields of `after` that differ from `before` (and, if any did,
+/// the update stamp). Returns the names of the user's fields written.
+pub(crate) fn write_edit<R: Record>(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    obj: &automerge::ObjId,
+    before: &R,
+    mut after: R,
+    audit: &crate::model::Audit,
+) -> Result<Vec<&'static str>> {
+    if *before == after {
+        return Ok(Vec::new());
+    }
+    after.touch(audit, false);
+    let written = after.write_changed(before, tx, obj)?;
+    Ok(written
+        .into_iter()
+        .filter(|f| !matches!(*f, "updated_at" | "updated_by"))
+        .collect())
 }
 
 /// "tasks" -> "task", for messages.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use automerge::transaction::{Transactable, Transaction};
 use automerge::{ObjType, ReadDoc, ScalarValue, Value};
 
-use super::records::{hydrate_record, kind_map_mut, singular};
+use super::records::{Listing, Unreadable, hydrate_record, kind_map_mut, singular};
 use super::{Result, Store, StoreError, kind_map};
 use crate::model::{InventoryItem, MovementKind, Record, StockMovement, ValidationError, new_id};
 
@@ -215,6 +215,41 @@ impl Store {
         )
     }
 
+    /// Moves `qty` of an item from one site to another in one commit: two
+    /// counter increments and a movement at each site.
+    pub fn transfer_stock(&self, item_id: &str, from: &str, to: &str, qty: i64) -> Result<()> {
+        let from_site = self.require_site(from)?;
+        let to_site = self.require_site(to)?;
+        if qty <= 0 {
+            return Err(ValidationError::new("quantity", "must be more than 0").into());
+        }
+        if from == to {
+            return Err(
+                ValidationError::new("to", "pick a different site to move stock to").into(),
+            );
+        }
+        self.change(
+            InventoryItem::AREA,
+            &format!("transfer stock {item_id}"),
+            |tx, audit| {
+                let obj = item_obj(&*tx, item_id)?;
+                if super::records::is_deleted(&*tx, &obj) {
+                    return Err(StoreError::Rejected(format!(
+                        "item {item_id} is in the trash; restore it first"
+                    )));
+                }
+                increment(tx, &obj, from, -qty)?;
+                increment(tx, &obj, to, qty)?;
+                let out = format!("to {}", to_site.name);
+                let into = format!("from {}", from_site.name);
+                let kind = MovementKind::Transfer;
+                log_movement(tx, audit, item_id, from, kind, -qty, None, Some(&out))?;
+                log_movement(tx, audit, item_id, to, kind, qty, None, Some(&into))?;
+                Ok(())
+            },
+        )
+    }
+
     /// One item with its stock levels.
     pub fn item_stock(&self, item_id: &str) -> Result<ItemStock> {
         self.read(InventoryItem::AREA, |doc| {
@@ -225,20 +260,33 @@ impl Store {
         })
     }
 
-    /// Every item with its stock levels, oldest first.
+    /// Every readable item with its stock levels, oldest first.
     pub fn list_item_stock(&self, include_deleted: bool) -> Result<Vec<ItemStock>> {
+        Ok(self.item_stock_listing(include_deleted)?.records)
+    }
+
+    /// Every item with its stock levels, and the items that could not be read.
+    pub fn item_stock_listing(&self, include_deleted: bool) -> Result<Listing<ItemStock>> {
         self.read(InventoryItem::AREA, |doc| {
+            let mut out = Listing::default();
             let Some(items) = kind_map(doc, InventoryItem::KIND) else {
-                return Ok(Vec::new());
+                return Ok(out);
             };
-            let mut out = Vec::new();
-            for (_, obj) in super::fast_read::child_maps(doc, &items) {
-                let item: InventoryItem = super::fast_read::read_record(doc, &obj)?;
-                if item.deleted_at.is_some() && !include_deleted {
+            for (id, obj) in super::fast_read::child_maps(doc, &items) {
+                if !include_deleted && super::records::is_deleted(doc, &obj) {
                     continue;
                 }
-                let on_hand = read_on_hand(doc, &obj);
-                out.push(ItemStock { item, on_hand });
+                match super::fast_read::read_record::<InventoryItem, _>(doc, &obj) {
+                    Ok(item) => {
+                        let on_hand = read_on_hand(doc, &obj);
+                        out.records.push(ItemStock { item, on_hand });
+                    }
+                    Err(e) => out.unreadable.push(Unreadable {
+                        kind: InventoryItem::KIND,
+                        id,
+                        reason: e.to_string(),
+                    }),
+                }
             }
             Ok(out)
         })

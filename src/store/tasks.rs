@@ -1,7 +1,7 @@
 //! Task operations that touch more than one record at once.
 
-use super::records::{kind_map_mut, singular};
-use super::{Result, Store, StoreError};
+use super::records::{hydrate_for_edit, kind_map_mut, write_edit};
+use super::{Result, Store};
 use crate::model::{Record, Stamp, Task, TaskStatus};
 
 impl Store {
@@ -19,15 +19,11 @@ impl Store {
             &format!("set status {status} task {id}"),
             |tx, audit| {
                 let map = kind_map_mut(tx, Task::KIND)?;
-                let mut task: Task = super::records::hydrate_record::<Task, _>(&*tx, id)?
-                    .ok_or_else(|| StoreError::NotFound {
-                        kind: singular(Task::KIND),
-                        id: id.to_string(),
-                    })?;
+                let (obj, mut task) = hydrate_for_edit::<Task>(tx, &map, id)?;
+                let before = task.clone();
                 let next = task.set_status(status, reason, audit.at);
                 task.validate()?;
-                task.touch(audit, false);
-                autosurgeon::reconcile_prop(tx, &map, id, &task)?;
+                write_edit(tx, &obj, &before, task, audit)?;
                 let Some(mut next) = next else {
                     return Ok(None);
                 };

@@ -113,7 +113,8 @@ fn config_for(role: Option<Role>) -> ShareConfig {
             access: ShareAccess::ReadWrite,
             announce: true,
         },
-        Some(Role::Viewer) => ShareConfig {
+        // A role from a newer version is treated as the least one.
+        Some(Role::Viewer) | Some(Role::Unknown) => ShareConfig {
             access: ShareAccess::ReadOnly,
             announce: true,
         },

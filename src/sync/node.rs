@@ -462,9 +462,12 @@ impl Node {
         let ours = status::our_heads(&docs);
         let live = status::live_peers(self.store.repo());
         let mut behind = Vec::new();
-        let i_am_viewer = self.access.role_of(&self.id()) == Some(Role::Viewer);
+        let i_am_viewer = self
+            .access
+            .role_of(&self.id())
+            .is_some_and(|r| !r.can_write());
         for (device, peer) in &live {
-            let peer_is_viewer = self.access.role_of(device) == Some(Role::Viewer);
+            let peer_is_viewer = self.access.role_of(device).is_some_and(|r| !r.can_write());
             let differing: Vec<String> = ours
                 .iter()
                 .filter(|(doc, heads)| {

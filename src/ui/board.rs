@@ -103,5 +103,6 @@ fn column_title(status: TaskStatus) -> &'static str {
         TaskStatus::InProgress => "In progress",
         TaskStatus::Blocked => "Blocked",
         TaskStatus::Done => "Done",
+        TaskStatus::Unknown => "Other",
     }
 }

@@ -441,6 +441,7 @@ fn details(
                 TaskStatus::InProgress => "Start",
                 TaskStatus::Blocked => "Block",
                 TaskStatus::Done => "Mark done",
+                TaskStatus::Unknown => continue,
             };
             if ui
                 .add_enabled(!needs_reason, egui::Button::new(label))

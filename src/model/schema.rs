@@ -1,0 +1,269 @@
+//! Record-kind descriptions: what a kind is called, which fields people
+//! edit, how each field is typed in and shown. One description per kind
+//! drives the generic CLI (`set --field value`), the app's record table and
+//! details form, and the operations layer's field edits, so a rule about a
+//! field (how a date is typed, which values a status takes) lives here once.
+//!
+//! Every value crosses this boundary as text: what a person types on the
+//! command line or in a field editor. [`FieldText`] turns a field's value
+//! into that text and parses it back with one clear error.
+
+use super::record::{Record, ValidationError};
+use super::values::{Date, Stamp};
+
+/// How a field is edited and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// One line of text.
+    Text,
+    /// Several lines (descriptions, notes).
+    LongText,
+    /// A whole number.
+    Int,
+    /// A calendar day; accepts `today`, `tomorrow`, `fri`, `+3d`, `2w`.
+    Date,
+    /// One of a fixed set of values.
+    Choice(&'static [&'static str]),
+    /// A person's name (a member, or someone not on Bureau).
+    Person,
+    /// A comma-separated list.
+    List,
+    /// The id of another record, typed by its name.
+    Reference(&'static str),
+}
+
+/// One editable field of a record kind.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSpec {
+    /// Name in the document, in JSON and on the command line (`--due`).
+    pub key: &'static str,
+    /// Label before the control in the app.
+    pub label: &'static str,
+    pub kind: FieldKind,
+    /// May not be left empty.
+    pub required: bool,
+    /// Shown as a column in the record table.
+    pub column: bool,
+}
+
+/// What parsing relative input needs to know.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldContext {
+    pub today: Date,
+}
+
+/// A record kind with a description. Implemented with [`describe!`].
+pub trait Described: Record + Default {
+    /// "task", "item": for messages and the CLI.
+    const LABEL: &'static str;
+    /// "Tasks", "Inventory": the area's title.
+    const TITLE: &'static str;
+
+    /// The fields people edit, in form order.
+    fn fields() -> &'static [FieldSpec];
+    /// The record's name in lists, pickers and messages.
+    fn name(&self) -> &str;
+    /// A field's current value as text ("" when empty).
+    fn field_text(&self, key: &str) -> Option<String>;
+    /// Sets a field from typed text, or says what to type instead.
+    fn set_field_text(
+        &mut self,
+        key: &str,
+        text: &str,
+        cx: &FieldContext,
+    ) -> Result<(), ValidationError>;
+
+    /// Keeps derived fields right after fields changed (e.g. the blocked
+    /// bookkeeping of a task); may return a record to create with it (the
+    /// next occurrence of a recurring task).
+    fn after_edit(&mut self, _before: &Self, _at: Stamp) -> Option<Self> {
+        None
+    }
+
+    fn spec(key: &str) -> Result<&'static FieldSpec, ValidationError> {
+        Self::fields().iter().find(|f| f.key == key).ok_or_else(|| {
+            let known: Vec<&str> = Self::fields().iter().map(|f| f.key).collect();
+            ValidationError::new(
+                "field",
+                format!(
+                    "a {} has no field {key:?}; use one of {}",
+                    Self::LABEL,
+                    known.join(", ")
+                ),
+            )
+        })
+    }
+}
+
+/// A field value's text form: how it is shown and how it is typed.
+pub trait FieldText: Sized {
+    fn to_text(&self) -> String;
+    fn from_text(text: &str, spec: &FieldSpec, cx: &FieldContext) -> Result<Self, ValidationError>;
+}
+
+fn empty_means_none(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty() || t.eq_ignore_ascii_case("none")
+}
+
+impl FieldText for String {
+    fn to_text(&self) -> String {
+        self.clone()
+    }
+    fn from_text(text: &str, spec: &FieldSpec, _: &FieldContext) -> Result<Self, ValidationError> {
+        let value = if spec.kind == FieldKind::LongText {
+            text.trim_end().to_string()
+        } else {
+            text.trim().to_string()
+        };
+        if spec.required && value.is_empty() {
+            return Err(ValidationError::new(spec.key, "must not be empty"));
+        }
+        Ok(value)
+    }
+}
+
+impl FieldText for i64 {
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+    fn from_text(text: &str, spec: &FieldSpec, _: &FieldContext) -> Result<Self, ValidationError> {
+        text.trim().parse().map_err(|_| {
+            ValidationError::new(
+                spec.key,
+                format!(
+                    "{:?} is not a whole number; type digits, e.g. 10",
+                    text.trim()
+                ),
+            )
+        })
+    }
+}
+
+impl FieldText for Date {
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+    fn from_text(text: &str, spec: &FieldSpec, cx: &FieldContext) -> Result<Self, ValidationError> {
+        Date::parse_relative(text, cx.today).map_err(|e| ValidationError::new(spec.key, e))
+    }
+}
+
+impl FieldText for Vec<String> {
+    fn to_text(&self) -> String {
+        self.join(", ")
+    }
+    fn from_text(text: &str, _: &FieldSpec, _: &FieldContext) -> Result<Self, ValidationError> {
+        let mut out: Vec<String> = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if !out.iter().any(|o| o.eq_ignore_ascii_case(part)) {
+                out.push(part.to_string());
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl<T: FieldText> FieldText for Option<T> {
+    fn to_text(&self) -> String {
+        self.as_ref().map(T::to_text).unwrap_or_default()
+    }
+    fn from_text(text: &str, spec: &FieldSpec, cx: &FieldContext) -> Result<Self, ValidationError> {
+        if empty_means_none(text) {
+            if spec.required {
+                return Err(ValidationError::new(spec.key, "must not be empty"));
+            }
+            return Ok(None);
+        }
+        T::from_text(text, spec, cx).map(Some)
+    }
+}
+
+/// Enums declared with `string_enum!` are typed as their lowercase names.
+macro_rules! choice_text {
+    ($($ty:ty),* $(,)?) => {$(
+        impl $crate::model::schema::FieldText for $ty {
+            fn to_text(&self) -> String {
+                self.as_str().to_string()
+            }
+            fn from_text(
+                text: &str,
+                spec: &$crate::model::schema::FieldSpec,
+                _: &$crate::model::schema::FieldContext,
+            ) -> Result<Self, $crate::model::ValidationError> {
+                text.parse().map_err(|e: String| $crate::model::ValidationError::new(spec.key, e))
+            }
+        }
+    )*};
+}
+pub(crate) use choice_text;
+
+/// Describes a record kind: its label and title, and its editable fields
+/// with how each is typed. Generates [`Described`] for it.
+macro_rules! describe {
+    (
+        $ty:ty, label: $label:literal, title: $title:literal, name: $name:ident,
+        fields { $( $field:ident : $label_f:literal, $kind:expr $(, $flag:ident)* ; )* }
+        $( after_edit($this:ident, $before:ident, $at:ident) $after:block )?
+    ) => {
+        impl $crate::model::schema::Described for $ty {
+            const LABEL: &'static str = $label;
+            const TITLE: &'static str = $title;
+
+            fn fields() -> &'static [$crate::model::schema::FieldSpec] {
+                use $crate::model::schema::FieldKind::*;
+                const FIELDS: &[$crate::model::schema::FieldSpec] = &[$(
+                    $crate::model::schema::FieldSpec {
+                        key: stringify!($field),
+                        label: $label_f,
+                        kind: $kind,
+                        required: $crate::model::schema::describe!(@flag required $($flag)*),
+                        column: $crate::model::schema::describe!(@flag column $($flag)*),
+                    },
+                )*];
+                FIELDS
+            }
+
+            fn name(&self) -> &str {
+                &self.$name
+            }
+
+            fn field_text(&self, key: &str) -> Option<String> {
+                use $crate::model::schema::FieldText;
+                match key {
+                    $( stringify!($field) => Some(self.$field.to_text()), )*
+                    _ => None,
+                }
+            }
+
+            fn set_field_text(
+                &mut self,
+                key: &str,
+                text: &str,
+                cx: &$crate::model::schema::FieldContext,
+            ) -> Result<(), $crate::model::ValidationError> {
+                use $crate::model::schema::FieldText;
+                let spec = <Self as $crate::model::schema::Described>::spec(key)?;
+                match key {
+                    $( stringify!($field) => self.$field = FieldText::from_text(text, spec, cx)?, )*
+                    _ => {}
+                }
+                Ok(())
+            }
+
+            $(
+                fn after_edit(&mut self, before: &Self, at: $crate::model::Stamp) -> Option<Self> {
+                    let ($this, $before, $at) = (self, before, at);
+                    $after
+                }
+            )?
+        }
+    };
+    (@flag $want:ident) => { false };
+    (@flag required required $($rest:ident)*) => { true };
+    (@flag column column $($rest:ident)*) => { true };
+    (@flag $want:ident $other:ident $($rest:ident)*) => {
+        $crate::model::schema::describe!(@flag $want $($rest)*)
+    };
+}
+pub(crate) use describe;

@@ -1,0 +1,497 @@
+//! Applying an [`Op`]: one transaction per document, writing only the
+//! fields that change, and the [`Action`] that undoes it.
+
+use automerge::transaction::Transaction;
+use serde_json::Value as J;
+
+use super::journal::{Action, FieldChange, Step};
+use super::kinds::with_kind;
+use super::{Op, Outcome};
+use crate::model::schema::{Described, FieldContext, FieldKind};
+use crate::model::{
+    Audit, ChecklistItem, Comment, InventoryItem, Project, Record, Site, Task, new_id,
+};
+use crate::store::records::{hydrate_for_edit, kind_map_mut, read_all, write_edit};
+use crate::store::{Result, Store, StoreError};
+
+/// Fills in what must be decided before the first write so that running the
+/// operation again (after a crash) does the same thing: new ids.
+pub(super) fn prepare(op: Op) -> Op {
+    match op {
+        Op::CreateItem {
+            mut fields,
+            site,
+            qty,
+        } => {
+            if !fields.iter().any(|(k, _)| k == "id") {
+                fields.push(("id".into(), new_id()));
+            }
+            if site.is_some() && !fields.iter().any(|(k, _)| k == "site_id") {
+                fields.push(("site_id".into(), new_id()));
+            }
+            Op::CreateItem { fields, site, qty }
+        }
+        other => other,
+    }
+}
+
+/// Whether the operation may change two documents.
+pub(super) fn spans_documents(op: &Op) -> bool {
+    matches!(op, Op::CreateItem { site: Some(_), .. })
+}
+
+pub(super) fn apply(store: &Store, op: &Op, cx: &FieldContext) -> Result<(Outcome, Action)> {
+    match op {
+        Op::Create { kind, fields } => {
+            with_kind!(kind.as_str(), R => create::<R>(store, fields, cx))
+        }
+        Op::CreateItem { fields, site, qty } => {
+            create_item(store, fields, site.as_deref(), *qty, cx)
+        }
+        Op::Edit { kind, id, fields } => {
+            with_kind!(kind.as_str(), R => edit_fields::<R>(store, id, fields, cx))
+        }
+        Op::AddComment { task, text } => {
+            let text = text.trim().to_string();
+            let author = store.me()?.name;
+            edit_record::<Task>(store, task, Edit::new("Comment on"), |_, t, audit, _| {
+                t.comments.insert(
+                    new_id(),
+                    Comment {
+                        author,
+                        at: audit.at,
+                        text,
+                    },
+                );
+                Ok(())
+            })
+        }
+        Op::AddChecklistItem { task, text } => {
+            let text = text.trim().to_string();
+            edit_record::<Task>(
+                store,
+                task,
+                Edit::new("Add a checklist line to"),
+                |_, t, _, _| {
+                    crate::model::require_text("checklist line", &text)?;
+                    let order = t.checklist.values().map(|c| c.order).max().unwrap_or(0) + 1;
+                    t.checklist.insert(
+                        new_id(),
+                        ChecklistItem {
+                            text,
+                            done: false,
+                            order,
+                        },
+                    );
+                    Ok(())
+                },
+            )
+        }
+        Op::SetChecklistDone { task, item, done } => edit_record::<Task>(
+            store,
+            task,
+            Edit::new("Tick the checklist of"),
+            |_, t, _, _| {
+                let line = t.checklist.get_mut(item).ok_or_else(|| {
+                    StoreError::Rejected("that checklist line was removed".into())
+                })?;
+                line.done = *done;
+                Ok(())
+            },
+        ),
+        Op::AdjustStock {
+            item,
+            site,
+            by,
+            reason,
+        } => {
+            let change = store.adjust_stock(item, site, *by, reason.as_deref())?;
+            Ok(stock_outcome(
+                "Adjust stock",
+                vec![Step::Stock {
+                    item: item.clone(),
+                    site: site.clone(),
+                    delta: change.after - change.before,
+                }],
+                None,
+            ))
+        }
+        Op::CountStock {
+            item,
+            site,
+            counted,
+        } => {
+            let change = store.count_stock(item, site, *counted)?;
+            let delta = change.after - change.before;
+            Ok(stock_outcome(
+                "Count stock",
+                vec![Step::Stock {
+                    item: item.clone(),
+                    site: site.clone(),
+                    delta,
+                }],
+                Some(format!("Counted {counted} (difference {delta:+})")),
+            ))
+        }
+        Op::TransferStock {
+            item,
+            from,
+            to,
+            qty,
+        } => {
+            store.transfer_stock(item, from, to, *qty)?;
+            Ok(stock_outcome(
+                "Transfer stock",
+                vec![
+                    Step::Stock {
+                        item: item.clone(),
+                        site: from.clone(),
+                        delta: -qty,
+                    },
+                    Step::Stock {
+                        item: item.clone(),
+                        site: to.clone(),
+                        delta: *qty,
+                    },
+                ],
+                Some(format!("Moved {qty}")),
+            ))
+        }
+        Op::Delete { kind, id } => with_kind!(kind.as_str(), R => {
+            let at = super::now();
+            edit_record::<R>(store, id, Edit::TRASH.verb("Delete"), |_, r, _, _| {
+                if r.deleted_at().is_none() {
+                    r.set_deleted_at(Some(at));
+                }
+                Ok(())
+            })
+        }),
+        Op::Restore { kind, id } => with_kind!(kind.as_str(), R => {
+            edit_record::<R>(store, id, Edit::TRASH.verb("Restore"), |_, r, _, _| {
+                r.set_deleted_at(None);
+                Ok(())
+            })
+        }),
+    }
+}
+
+fn stock_outcome(label: &str, steps: Vec<Step>, message: Option<String>) -> (Outcome, Action) {
+    (
+        Outcome {
+            created: None,
+            message,
+        },
+        Action {
+            label: label.to_string(),
+            steps,
+        },
+    )
+}
+
+/// The record's fields as JSON, keyed by field name.
+pub(super) fn json_fields<R: serde::Serialize>(record: &R) -> serde_json::Map<String, J> {
+    match serde_json::to_value(record) {
+        Ok(J::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// The user-visible fields that differ between two versions of a record.
+pub(super) fn changes_between<R: serde::Serialize>(before: &R, after: &R) -> Vec<FieldChange> {
+    let (b, a) = (json_fields(before), json_fields(after));
+    a.iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "updated_at" | "updated_by"))
+        .filter(|(k, v)| b.get(*k) != Some(*v))
+        .map(|(k, v)| FieldChange {
+            key: k.clone(),
+            before: b.get(k).cloned().unwrap_or(J::Null),
+            after: v.clone(),
+        })
+        .collect()
+}
+
+/// How [`edit_record`] treats a record.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Edit {
+    /// "Edit", "Comment on": the action's label starts with it.
+    pub verb: &'static str,
+    /// The record may be in the trash (delete, restore, undo).
+    pub in_trash: bool,
+    /// Derived fields follow the edit (off for undo, which restores them
+    /// from the journal, so redoing a completion makes no second occurrence).
+    pub derive: bool,
+}
+
+impl Edit {
+    pub const TRASH: Edit = Edit {
+        verb: "Delete",
+        in_trash: true,
+        derive: false,
+    };
+    pub const UNDO: Edit = Edit {
+        verb: "Undo",
+        in_trash: true,
+        derive: false,
+    };
+
+    pub const fn new(verb: &'static str) -> Edit {
+        Edit {
+            verb,
+            in_trash: false,
+            derive: true,
+        }
+    }
+
+    pub const fn verb(self, verb: &'static str) -> Edit {
+        Edit { verb, ..self }
+    }
+}
+
+/// Edits one record in one transaction: `f` changes a fresh copy read
+/// inside the transaction; derived fields follow ([`Described::after_edit`]);
+/// the result is validated and only the fields that differ are written. A
+/// record to create alongside (a recurring task's next occurrence) is
+/// created in the same commit.
+pub(super) fn edit_record<R: Described>(
+    store: &Store,
+    id: &str,
+    how: Edit,
+    f: impl FnOnce(&mut Transaction<'_>, &mut R, &Audit, &mut Vec<Step>) -> Result<()>,
+) -> Result<(Outcome, Action)> {
+    let label_kind = R::LABEL;
+    let verb = how.verb;
+    store.change(R::AREA, &format!("{verb} {} {id}", R::KIND), |tx, audit| {
+        let map = kind_map_mut(tx, R::KIND)?;
+        let (obj, mut record) = hydrate_for_edit::<R>(tx, &map, id)?;
+        if record.is_deleted() && !how.in_trash {
+            return Err(StoreError::Rejected(format!(
+                "this {label_kind} is in the trash; restore it first"
+            )));
+        }
+        let before = record.clone();
+        let mut steps = Vec::new();
+        f(tx, &mut record, audit, &mut steps)?;
+        let next = if how.derive {
+            record.after_edit(&before, audit.at)
+        } else {
+            None
+        };
+        record.validate()?;
+        let changes = changes_between(&before, &record);
+        let name = record.name().to_string();
+        let fields: Vec<String> = changes.iter().map(|c| c.key.clone()).collect();
+        write_edit(tx, &obj, &before, record, audit)?;
+        if !changes.is_empty() {
+            steps.push(Step::Fields {
+                kind: R::KIND.into(),
+                id: id.to_string(),
+                changes,
+            });
+        }
+        let mut outcome = Outcome::default();
+        if let Some(mut next) = next {
+            next.touch(audit, true);
+            next.validate()?;
+            autosurgeon::reconcile_prop(tx, &map, next.id(), &next)?;
+            steps.push(Step::Created {
+                kind: R::KIND.into(),
+                id: next.id().to_string(),
+            });
+            outcome.message = Some("Next occurrence created".into());
+            outcome.created = Some(next.id().to_string());
+        }
+        let label = if fields.is_empty() {
+            format!("{verb} {label_kind} “{name}”")
+        } else {
+            format!("{verb} {label_kind} “{name}” ({})", fields.join(", "))
+        };
+        Ok((outcome, Action { label, steps }))
+    })
+}
+
+/// Sets typed fields of one record.
+fn edit_fields<R: Described>(
+    store: &Store,
+    id: &str,
+    fields: &[super::FieldInput],
+    cx: &FieldContext,
+) -> Result<(Outcome, Action)> {
+    edit_record::<R>(store, id, Edit::new("Edit"), |tx, record, audit, steps| {
+        for (key, text) in fields {
+            let text = resolve_reference::<R>(tx, key, text, audit, steps)?;
+            record.set_field_text(key, &text, cx)?;
+        }
+        Ok(())
+    })
+}
+
+/// For a reference field, turns what was typed (a name or an id) into the
+/// id, creating the referenced record (a project) in the same transaction
+/// if no record has that name. Other fields pass through.
+fn resolve_reference<R: Described>(
+    tx: &mut Transaction<'_>,
+    key: &str,
+    text: &str,
+    audit: &Audit,
+    steps: &mut Vec<Step>,
+) -> Result<String> {
+    let spec = R::spec(key)?;
+    let FieldKind::Reference(target) = spec.kind else {
+        return Ok(text.to_string());
+    };
+    let wanted = text.trim();
+    if wanted.is_empty() || wanted.eq_ignore_ascii_case("none") {
+        return Ok(String::new());
+    }
+    match target {
+        "projects" if Project::AREA == R::AREA => {
+            let projects = read_all::<Project, _>(&*tx, false).records;
+            if let Some(p) = projects
+                .iter()
+                .find(|p| p.id == wanted || p.name.eq_ignore_ascii_case(wanted))
+            {
+                return Ok(p.id.clone());
+            }
+            let mut project = Project {
+                id: new_id(),
+                name: wanted.to_string(),
+                ..Default::default()
+            };
+            project.validate()?;
+            project.touch(audit, true);
+            let map = kind_map_mut(tx, Project::KIND)?;
+            autosurgeon::reconcile_prop(tx, &map, project.id.as_str(), &project)?;
+            steps.push(Step::Created {
+                kind: Project::KIND.into(),
+                id: project.id.clone(),
+            });
+            Ok(project.id)
+        }
+        other => Err(StoreError::Rejected(format!(
+            "{key}: references to {other} cannot be typed here"
+        ))),
+    }
+}
+
+/// Creates a record from typed fields in one transaction.
+fn create<R: Described>(
+    store: &Store,
+    fields: &[super::FieldInput],
+    cx: &FieldContext,
+) -> Result<(Outcome, Action)> {
+    let mut record = R::default();
+    let id = fields
+        .iter()
+        .find(|(k, _)| k == "id")
+        .map_or_else(new_id, |(_, v)| v.clone());
+    set_id(&mut record, &id);
+    store.change(R::AREA, &format!("create {} {id}", R::KIND), |tx, audit| {
+        let mut steps = Vec::new();
+        for (key, text) in fields.iter().filter(|(k, _)| k != "id") {
+            let text = resolve_reference::<R>(tx, key, text, audit, &mut steps)?;
+            record.set_field_text(key, &text, cx)?;
+        }
+        record.validate()?;
+        let map = kind_map_mut(tx, R::KIND)?;
+        if automerge::ReadDoc::get(&*tx, &map, id.as_str())?.is_some() {
+            return Err(StoreError::Rejected(format!(
+                "a {} with id {id} already exists",
+                R::LABEL
+            )));
+        }
+        record.touch(audit, true);
+        autosurgeon::reconcile_prop(tx, &map, id.as_str(), &record)?;
+        steps.push(Step::Created {
+            kind: R::KIND.into(),
+            id: id.clone(),
+        });
+        let label = format!("Create {} “{}”", R::LABEL, record.name());
+        Ok((
+            Outcome {
+                created: Some(id.clone()),
+                message: None,
+            },
+            Action { label, steps },
+        ))
+    })
+}
+
+/// Sets a new record's id through its JSON form (every kind has `id`).
+fn set_id<R: Record>(record: &mut R, id: &str) {
+    let mut fields = json_fields(record);
+    fields.insert("id".into(), J::String(id.to_string()));
+    if let Ok(r) = serde_json::from_value(J::Object(fields)) {
+        *record = r;
+    }
+}
+
+/// An item with opening stock at a site given by name. The site (root
+/// document) and the item (inventory document) are two commits; both ids are
+/// fixed beforehand by [`prepare`], so a second run after a crash finds
+/// what the first created and completes the rest.
+fn create_item(
+    store: &Store,
+    fields: &[super::FieldInput],
+    site: Option<&str>,
+    qty: i64,
+    cx: &FieldContext,
+) -> Result<(Outcome, Action)> {
+    let get = |key: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let id = get("id").unwrap_or_else(new_id);
+    let mut item = InventoryItem {
+        id: id.clone(),
+        ..Default::default()
+    };
+    for (key, text) in fields.iter().filter(|(k, _)| k != "id" && k != "site_id") {
+        item.set_field_text(key, text, cx)?;
+    }
+    item.validate()?;
+    if qty < 0 {
+        return Err(crate::model::ValidationError::new("quantity", "must be 0 or more").into());
+    }
+    let mut steps = Vec::new();
+    let site_id = match site.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(name) => Some(match store.site_by_name(name)? {
+            Some(existing) => existing.id,
+            None => {
+                let site_id = get("site_id").unwrap_or_else(new_id);
+                if store.get::<Site>(&site_id)?.is_none() {
+                    store.create(Site {
+                        id: site_id.clone(),
+                        name: name.to_string(),
+                        ..Default::default()
+                    })?;
+                }
+                steps.push(Step::Created {
+                    kind: Site::KIND.into(),
+                    id: site_id.clone(),
+                });
+                site_id
+            }
+        }),
+    };
+    if store.get::<InventoryItem>(&id)?.is_none() {
+        store.create_item(item, site_id.as_deref().map(|s| (s, qty)))?;
+    }
+    steps.push(Step::Created {
+        kind: InventoryItem::KIND.into(),
+        id: id.clone(),
+    });
+    let name = store.require::<InventoryItem>(&id)?.name;
+    Ok((
+        Outcome {
+            created: Some(id),
+            message: None,
+        },
+        Action {
+            label: format!("Create item “{name}”"),
+            steps,
+        },
+    ))
+}

@@ -1,0 +1,31 @@
+//! The record kinds the operations layer edits generically, by their kind
+//! name (`"tasks"`). Adding a kind to an area is one line here.
+
+/// Runs `$body` with `$R` bound to the record type named `$kind`, or
+/// returns a "no such kind" error.
+macro_rules! with_kind {
+    ($kind:expr, $R:ident => $body:expr) => {
+        match $kind {
+            "tasks" => {
+                type $R = $crate::model::Task;
+                $body
+            }
+            "projects" => {
+                type $R = $crate::model::Project;
+                $body
+            }
+            "items" => {
+                type $R = $crate::model::InventoryItem;
+                $body
+            }
+            "sites" => {
+                type $R = $crate::model::Site;
+                $body
+            }
+            other => Err($crate::store::StoreError::Rejected(format!(
+                "records of kind {other:?} cannot be changed here"
+            ))),
+        }
+    };
+}
+pub(super) use with_kind;

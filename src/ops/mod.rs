@@ -1,0 +1,298 @@
+//! The operations layer: every user action, from the CLI and from the app,
+//! as a typed [`Op`] applied in one place.
+//!
+//! An operation is checked (the member's role, then the fields people
+//! typed), committed as one Automerge transaction that writes only the
+//! fields it changes, made durable, and recorded in this device's undo
+//! journal. A failing operation changes nothing. The few actions that touch
+//! two documents (an item with opening stock at a new site) are written to
+//! the journal as an intent first and completed on the next open if the
+//! process stopped half way (see [`journal`]).
+//!
+//! Front ends only build `Op`s: `cli` from arguments, `ui` from clicks.
+
+mod apply;
+mod journal;
+mod kinds;
+mod undo;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::schema::FieldContext;
+use crate::model::{Date, Stamp};
+use crate::store::{Result, Store, StoreError};
+use crate::sync::access::Access;
+
+pub use journal::{Action, FieldChange, Step};
+
+/// A field edit as typed: the field's key and the text for it.
+pub type FieldInput = (String, String);
+
+/// One user action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Op {
+    /// Creates a record of `kind` (e.g. `"tasks"`) from typed fields.
+    Create {
+        kind: String,
+        fields: Vec<FieldInput>,
+    },
+    /// Creates an inventory item, with opening stock at the site *named*
+    /// `site` (created if new).
+    CreateItem {
+        fields: Vec<FieldInput>,
+        site: Option<String>,
+        qty: i64,
+    },
+    /// Sets some fields of one record; the others are not touched.
+    Edit {
+        kind: String,
+        id: String,
+        fields: Vec<FieldInput>,
+    },
+    AddComment {
+        task: String,
+        text: String,
+    },
+    AddChecklistItem {
+        task: String,
+        text: String,
+    },
+    SetChecklistDone {
+        task: String,
+        item: String,
+        done: bool,
+    },
+    /// Adds `by` (negative to take out) to an item's stock at a site (id).
+    AdjustStock {
+        item: String,
+        site: String,
+        by: i64,
+        reason: Option<String>,
+    },
+    /// Records a physical count at a site (id).
+    CountStock {
+        item: String,
+        site: String,
+        counted: i64,
+    },
+    /// Moves `qty` of an item from one site to another (ids).
+    TransferStock {
+        item: String,
+        from: String,
+        to: String,
+        qty: i64,
+    },
+    /// Moves a record to the trash.
+    Delete {
+        kind: String,
+        id: String,
+    },
+    /// Brings a record back from the trash.
+    Restore {
+        kind: String,
+        id: String,
+    },
+}
+
+impl Op {
+    /// An edit of one field (the app's field editors send these).
+    pub fn set(kind: &str, id: &str, key: &str, text: impl Into<String>) -> Op {
+        Op::Edit {
+            kind: kind.to_string(),
+            id: id.to_string(),
+            fields: vec![(key.to_string(), text.into())],
+        }
+    }
+}
+
+/// What an operation did, to tell the user.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The record the operation created, if any.
+    pub created: Option<String>,
+    /// A sentence for the user ("Next occurrence created").
+    pub message: Option<String>,
+}
+
+/// Who may write on this device, decided once per session.
+#[derive(Clone)]
+enum WriteCheck {
+    /// A workspace without sync (no founder key): no roles to enforce.
+    Open,
+    /// The signed membership decides; `device` is this device's key.
+    Members { access: Access, device: String },
+}
+
+/// Applies operations for one device: the role check, the undo journal
+/// and unfinished two-document actions. The CLI opens one per command, the
+/// app one for its life.
+pub struct Session {
+    check: WriteCheck,
+    journal: journal::Journal,
+    today: Option<Date>,
+}
+
+impl Session {
+    /// Opens the session for `store`, with membership read from the store.
+    /// Finishes any two-document action a crash interrupted.
+    pub fn open(store: &Store) -> Result<Session> {
+        Self::open_with(store, None)
+    }
+
+    /// Opens the session with a running node's live membership (`access`).
+    pub fn open_with(store: &Store, access: Option<&Access>) -> Result<Session> {
+        let check = if store.device().founder.is_none() {
+            WriteCheck::Open
+        } else {
+            let access = match access {
+                Some(a) => a.clone(),
+                None => crate::sync::node::offline_access(store)?,
+            };
+            let device = crate::sync::identity::load_or_create(store.data_dir())?
+                .public()
+                .to_string();
+            WriteCheck::Members { access, device }
+        };
+        let mut session = Session {
+            check,
+            journal: journal::Journal::load(&journal_path(store)),
+            today: None,
+        };
+        session.finish_pending(store)?;
+        Ok(session)
+    }
+
+    /// Evaluates relative dates ("tomorrow") against `today` instead of the
+    /// local date (tests, `--today`).
+    pub fn with_today(mut self, today: Date) -> Session {
+        self.today = Some(today);
+        self
+    }
+
+    fn context(&self) -> FieldContext {
+        FieldContext {
+            today: self
+                .today
+                .unwrap_or_else(|| Date(chrono::Local::now().date_naive())),
+        }
+    }
+
+    /// Refuses changes on a viewer's device, with the reason.
+    pub fn ensure_can_write(&self) -> Result<()> {
+        let WriteCheck::Members { access, device } = &self.check else {
+            return Ok(());
+        };
+        match access.role_of(device) {
+            Some(role) if role.can_write() => Ok(()),
+            Some(_) => Err(StoreError::Rejected(
+                "you are a viewer in this workspace; ask an admin for the member role to make changes"
+                    .into(),
+            )),
+            None => Err(StoreError::Rejected(
+                "this device is not a member of the workspace (any more); ask an admin to invite you again"
+                    .into(),
+            )),
+        }
+    }
+
+    /// Applies one operation: role check, validation, one transaction per
+    /// document, durable before it returns; recorded for undo.
+    pub fn apply(&mut self, store: &Store, op: Op) -> Result<Outcome> {
+        self.ensure_can_write()?;
+        let cx = self.context();
+        let op = apply::prepare(op);
+        let two_documents = apply::spans_documents(&op);
+        if two_documents {
+            self.journal.pending = Some(op.clone());
+            self.journal.save(&journal_path(store))?;
+        }
+        let result = apply::apply(store, &op, &cx);
+        if two_documents {
+            self.journal.pending = None;
+        }
+        let (outcome, action) = match result {
+            Ok(done) => done,
+            Err(e) => {
+                if two_documents {
+                    self.journal.save(&journal_path(store))?;
+                }
+                return Err(e);
+            }
+        };
+        self.journal.record(action);
+        self.journal.save(&journal_path(store))?;
+        Ok(outcome)
+    }
+
+    /// Undoes this device's last action (the inverse field edits, as one new
+    /// change). Refused, changing nothing, if someone else changed one of
+    /// those fields since.
+    pub fn undo(&mut self, store: &Store) -> Result<Outcome> {
+        self.ensure_can_write()?;
+        let action = self
+            .journal
+            .done
+            .last()
+            .cloned()
+            .ok_or_else(|| StoreError::Rejected("nothing to undo".into()))?;
+        let inverse = undo::revert(store, &action)?;
+        self.journal.done.pop();
+        self.journal.undone.push(inverse);
+        self.journal.save(&journal_path(store))?;
+        Ok(Outcome {
+            created: None,
+            message: Some(format!("Undid: {}", action.label)),
+        })
+    }
+
+    /// Re-applies the last undone action.
+    pub fn redo(&mut self, store: &Store) -> Result<Outcome> {
+        self.ensure_can_write()?;
+        let action = self
+            .journal
+            .undone
+            .last()
+            .cloned()
+            .ok_or_else(|| StoreError::Rejected("nothing to redo".into()))?;
+        let inverse = undo::revert(store, &action)?;
+        self.journal.undone.pop();
+        self.journal.done.push(inverse);
+        self.journal.save(&journal_path(store))?;
+        Ok(Outcome {
+            created: None,
+            message: Some(format!("Redid: {}", action.label)),
+        })
+    }
+
+    /// What Ctrl+Z would undo, for menus and tooltips.
+    pub fn undo_label(&self) -> Option<&str> {
+        self.journal.done.last().map(|a| a.label.as_str())
+    }
+
+    /// Completes a two-document action the last process did not finish.
+    /// Each step creates records under ids chosen before the first write,
+    /// and skips what already exists, so running it again is safe.
+    fn finish_pending(&mut self, store: &Store) -> Result<()> {
+        let Some(op) = self.journal.pending.clone() else {
+            return Ok(());
+        };
+        tracing::info!("finishing an action interrupted by a crash: {op:?}");
+        let cx = self.context();
+        let (_, action) = apply::apply(store, &op, &cx)?;
+        self.journal.pending = None;
+        self.journal.record(action);
+        self.journal.save(&journal_path(store))
+    }
+}
+
+/// This device's undo journal (device-local, never synced).
+fn journal_path(store: &Store) -> PathBuf {
+    store.data_dir().join("journal.json")
+}
+
+/// The time stamped on an operation's records.
+pub(crate) fn now() -> Stamp {
+    Stamp::now()
+}
