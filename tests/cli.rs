@@ -512,3 +512,100 @@ fn a_second_process_is_refused_with_the_holder_named() {
     rt.block_on(holder.close());
     cli.ok(&["task", "add", "x"]);
 }
+
+#[test]
+fn one_operations_layer_behind_every_command() {
+    let cli = Cli::new();
+    cli.init();
+    let id = cli
+        .ok(&["task", "add", "Book the van", "--due", "2026-12-01"])
+        .trim()
+        .to_string();
+    // Creating a project and blocking without a reason: nothing changes.
+    let err = cli.fails(&[
+        "task",
+        "set",
+        &id,
+        "--project",
+        "Move office",
+        "--status",
+        "blocked",
+    ]);
+    assert!(err.contains("--reason"), "{err}");
+    assert!(
+        cli.json(&["project", "list", "--json"])
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+
+    // Any described field, as KEY=VALUE; unknown keys are refused.
+    cli.ok(&[
+        "task",
+        "set",
+        &id,
+        "tags=vans, logistics",
+        "escalate_to=Dan Ito",
+    ]);
+    let shown = cli.json(&["task", "show", &id, "--json"]);
+    assert_eq!(
+        shown["task"]["tags"],
+        serde_json::json!(["vans", "logistics"])
+    );
+    assert!(
+        cli.fails(&["task", "set", &id, "colour=red"])
+            .contains("no field")
+    );
+
+    // Undo reverts this device's last change, then says there is nothing more.
+    cli.ok(&["task", "set", &id, "--title", "Book the big van"]);
+    cli.cmd()
+        .args(["undo"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Undid"));
+    assert_eq!(
+        cli.json(&["task", "show", &id, "--json"])["task"]["title"],
+        "Book the van"
+    );
+
+    // Generic record commands for projects and sites.
+    let p = cli
+        .ok(&["project", "add", "name=Move office", "due=2027-01-15"])
+        .trim()
+        .to_string();
+    cli.ok(&["project", "set", &p, "owner=Ana Ruiz"]);
+    let projects = cli.json(&["project", "list", "--json"]);
+    assert_eq!(projects[0]["owner"], "Ana Ruiz");
+    assert_eq!(projects[0]["due"], "2027-01-15");
+
+    // Stock moves between sites in one step.
+    let paper = cli
+        .ok(&[
+            "item",
+            "add",
+            "Paper",
+            "--unit",
+            "box",
+            "--reorder-at",
+            "2",
+            "--site",
+            "HQ",
+            "--qty",
+            "10",
+        ])
+        .trim()
+        .to_string();
+    cli.ok(&["site", "add", "name=Annex"]);
+    cli.ok(&[
+        "stock", "transfer", &paper, "--from", "HQ", "--to", "Annex", "--qty", "4",
+    ]);
+    let items = cli.json(&["item", "list", "--json"]);
+    assert_eq!(items[0]["on_hand_by_site"]["HQ"], 6);
+    assert_eq!(items[0]["on_hand_by_site"]["Annex"], 4);
+    assert!(
+        cli.fails(&[
+            "stock", "transfer", &paper, "--from", "HQ", "--to", "HQ", "--qty", "1"
+        ])
+        .contains("different site")
+    );
+}

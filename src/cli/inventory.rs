@@ -4,8 +4,10 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use super::output::{note, opt, print_json, say, table};
+use super::records::assignments;
 use super::resolve_id;
-use crate::model::{InventoryItem, Site, new_id};
+use crate::model::{InventoryItem, Record, Site};
+use crate::ops::{FieldInput, Op, Session};
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -22,6 +24,16 @@ pub enum ItemCommand {
     },
     /// Show an item's stock levels and movement history.
     Show { id: String },
+    /// Change an item's fields: KEY=VALUE ... (name, unit, reorder_at, sku, category).
+    Set {
+        id: String,
+        #[arg(value_name = "KEY=VALUE", required = true)]
+        fields: Vec<String>,
+    },
+    /// Move an item to the trash.
+    Delete { id: String },
+    /// Bring an item back from the trash.
+    Restore { id: String },
 }
 
 #[derive(Debug, Args)]
@@ -65,32 +77,73 @@ pub enum StockCommand {
         #[arg(long, allow_negative_numbers = true)]
         counted: i64,
     },
+    /// Move stock from one site to another.
+    Transfer {
+        item_id: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, allow_negative_numbers = true)]
+        qty: i64,
+    },
 }
 
-pub fn run_item(store: &Store, command: ItemCommand) -> Result<()> {
+pub fn run_item(store: &Store, session: &mut Session, command: ItemCommand) -> Result<()> {
+    let kind = || InventoryItem::KIND.to_string();
     match command {
-        ItemCommand::Add(args) => add(store, args),
+        ItemCommand::Add(args) => add(store, session, args),
         ItemCommand::List { json, low } => list(store, json, low),
         ItemCommand::Show { id } => show(store, &id),
+        ItemCommand::Set { id, fields } => {
+            let id = resolve_id::<InventoryItem>(store, &id)?;
+            let fields = assignments::<InventoryItem>(&fields)?;
+            session.apply(
+                store,
+                Op::Edit {
+                    kind: kind(),
+                    id,
+                    fields,
+                },
+            )?;
+            Ok(())
+        }
+        ItemCommand::Delete { id } => {
+            let id = resolve_id::<InventoryItem>(store, &id)?;
+            session.apply(store, Op::Delete { kind: kind(), id })?;
+            Ok(())
+        }
+        ItemCommand::Restore { id } => {
+            let id = resolve_id::<InventoryItem>(store, &id)?;
+            session.apply(store, Op::Restore { kind: kind(), id })?;
+            Ok(())
+        }
     }
 }
 
-fn add(store: &Store, args: AddArgs) -> Result<()> {
-    let item = InventoryItem {
-        id: new_id(),
-        name: args.name.trim().to_string(),
-        unit: args.unit.trim().to_string(),
-        reorder_at: args.reorder_at,
-        sku: args.sku.filter(|s| !s.trim().is_empty()),
-        category: args.category.filter(|s| !s.trim().is_empty()),
-        ..Default::default()
-    };
+fn add(store: &Store, session: &mut Session, args: AddArgs) -> Result<()> {
     if args.qty.is_some_and(|q| q < 0) {
         anyhow::bail!("--qty must be 0 or more");
     }
-    let initial = args.site.as_deref().zip(args.qty);
-    let id = store.create_item_at(item, initial)?;
-    say!("{id}");
+    let mut fields: Vec<FieldInput> = vec![
+        ("name".into(), args.name),
+        ("unit".into(), args.unit),
+        ("reorder_at".into(), args.reorder_at.to_string()),
+    ];
+    fields.extend(
+        [("sku", args.sku), ("category", args.category)]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v))),
+    );
+    let outcome = session.apply(
+        store,
+        Op::CreateItem {
+            fields,
+            site: args.site,
+            qty: args.qty.unwrap_or(0),
+        },
+    )?;
+    say!("{}", outcome.created.unwrap_or_default());
     Ok(())
 }
 
@@ -211,7 +264,7 @@ fn show(store: &Store, id: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn run_stock(store: &Store, command: StockCommand) -> Result<()> {
+pub fn run_stock(store: &Store, session: &mut Session, command: StockCommand) -> Result<()> {
     match command {
         StockCommand::Adjust {
             item_id,
@@ -221,8 +274,17 @@ pub fn run_stock(store: &Store, command: StockCommand) -> Result<()> {
         } => {
             let item = resolve_id::<InventoryItem>(store, &item_id)?;
             let site = store.resolve_site(&site)?;
-            let change = store.adjust_stock(&item, &site, by, reason.as_deref())?;
-            note!("on hand: {} -> {}", change.before, change.after);
+            let before = on_hand(store, &item, &site)?;
+            session.apply(
+                store,
+                Op::AdjustStock {
+                    item: item.clone(),
+                    site: site.clone(),
+                    by,
+                    reason,
+                },
+            )?;
+            note!("on hand: {} -> {}", before, on_hand(store, &item, &site)?);
         }
         StockCommand::Count {
             item_id,
@@ -231,14 +293,54 @@ pub fn run_stock(store: &Store, command: StockCommand) -> Result<()> {
         } => {
             let item = resolve_id::<InventoryItem>(store, &item_id)?;
             let site = store.resolve_site(&site)?;
-            let change = store.count_stock(&item, &site, counted)?;
+            let before = on_hand(store, &item, &site)?;
+            session.apply(
+                store,
+                Op::CountStock {
+                    item: item.clone(),
+                    site: site.clone(),
+                    counted,
+                },
+            )?;
+            let after = on_hand(store, &item, &site)?;
             note!(
-                "on hand: {} -> {} (difference {:+})",
-                change.before,
-                change.after,
-                change.after - change.before
+                "on hand: {before} -> {after} (difference {:+})",
+                after - before
+            );
+        }
+        StockCommand::Transfer {
+            item_id,
+            from,
+            to,
+            qty,
+        } => {
+            let item = resolve_id::<InventoryItem>(store, &item_id)?;
+            let from = store.resolve_site(&from)?;
+            let to = store.resolve_site(&to)?;
+            session.apply(
+                store,
+                Op::TransferStock {
+                    item: item.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                    qty,
+                },
+            )?;
+            note!(
+                "on hand: {} at the source, {} at the destination",
+                on_hand(store, &item, &from)?,
+                on_hand(store, &item, &to)?
             );
         }
     }
     Ok(())
+}
+
+fn on_hand(store: &Store, item: &str, site: &str) -> Result<i64> {
+    Ok(store
+        .item_stock(item)?
+        .on_hand
+        .get(site)
+        .copied()
+        .unwrap_or(0))
 }

@@ -7,6 +7,7 @@ mod control;
 mod inventory;
 mod network;
 mod output;
+mod records;
 mod tasks;
 mod workspace;
 
@@ -62,9 +63,19 @@ pub enum Command {
     /// Inventory items: add and list with stock levels.
     #[command(subcommand)]
     Item(inventory::ItemCommand),
-    /// Stock changes: adjust by a quantity or record a count.
+    /// Stock changes: adjust by a quantity, record a count, move between sites.
     #[command(subcommand)]
     Stock(inventory::StockCommand),
+    /// Projects that group tasks: add, list, show, set, delete, restore.
+    #[command(subcommand)]
+    Project(records::RecordCommand),
+    /// Sites (offices, storerooms): add, list, show, set, delete, restore.
+    #[command(subcommand)]
+    Site(records::RecordCommand),
+    /// Undo this device's last change (refused if someone changed it since).
+    Undo,
+    /// Redo the last change undone.
+    Redo,
     /// Export every shared record (sorted keys, no device-local state).
     Export(workspace::ExportArgs),
     /// Show the workspace, member, data directory, record counts and storage size.
@@ -181,6 +192,10 @@ fn command_name(command: &Command) -> String {
         Command::Task(_) => "task",
         Command::Item(_) => "item",
         Command::Stock(_) => "stock",
+        Command::Project(_) => "project",
+        Command::Site(_) => "site",
+        Command::Undo => "undo",
+        Command::Redo => "redo",
         Command::Export(_) => "export",
         Command::Status => "status",
         Command::Bench(_) => "bench",
@@ -202,22 +217,32 @@ type InNode<'a> = Option<(
 )>;
 
 fn dispatch(store: &Store, command: Command, node: InNode<'_>) -> Result<()> {
-    if command_writes(&command) {
-        network::ensure_can_write(store)?;
-    }
     match (command, node) {
         (Command::Peers { json }, Some((node, _))) => network::peers_live(node, json),
         (Command::Invite(args), Some((node, _))) => network::invite_live(node, args),
         (Command::Sync(args), Some((node, runtime))) => network::sync_live(node, runtime, args),
-        (command, _) => dispatch_store(store, command),
+        (command, node) => {
+            // Every change goes through the operations layer, which checks
+            // this device's role; inside `serve`, against its live membership.
+            let mut session = crate::ops::Session::open_with(store, node.map(|(n, _)| n.access()))?;
+            dispatch_store(store, &mut session, command)
+        }
     }
 }
 
-fn dispatch_store(store: &Store, command: Command) -> Result<()> {
+fn dispatch_store(
+    store: &Store,
+    session: &mut crate::ops::Session,
+    command: Command,
+) -> Result<()> {
     match command {
-        Command::Task(cmd) => tasks::run(store, cmd),
-        Command::Item(cmd) => inventory::run_item(store, cmd),
-        Command::Stock(cmd) => inventory::run_stock(store, cmd),
+        Command::Task(cmd) => tasks::run(store, session, cmd),
+        Command::Item(cmd) => inventory::run_item(store, session, cmd),
+        Command::Stock(cmd) => inventory::run_stock(store, session, cmd),
+        Command::Project(cmd) => records::run::<crate::model::Project>(store, session, cmd),
+        Command::Site(cmd) => records::run::<crate::model::Site>(store, session, cmd),
+        Command::Undo => report_outcome(&session.undo(store)?),
+        Command::Redo => report_outcome(&session.redo(store)?),
         Command::Export(args) => workspace::export(store, args),
         Command::Status => workspace::status(store),
         Command::Peers { json } => network::peers(store, json),
@@ -232,16 +257,18 @@ fn dispatch_store(store: &Store, command: Command) -> Result<()> {
     }
 }
 
-/// Commands that change records (refused on a viewer's device).
-fn command_writes(command: &Command) -> bool {
-    match command {
-        Command::Task(cmd) => !matches!(
-            cmd,
-            tasks::TaskCommand::List(_) | tasks::TaskCommand::Show { .. }
-        ),
-        Command::Item(cmd) => matches!(cmd, inventory::ItemCommand::Add(_)),
-        Command::Stock(_) => true,
-        _ => false,
+/// Prints what an operation says ("Undid: …", "Next occurrence created").
+fn report_outcome(outcome: &crate::ops::Outcome) -> Result<()> {
+    if let Some(message) = &outcome.message {
+        note!("{message}");
+    }
+    Ok(())
+}
+
+/// Warns about records this version could not read (they are skipped).
+fn report_unreadable(unreadable: &[crate::store::Unreadable]) {
+    if let Some(summary) = crate::store::Unreadable::summary(unreadable) {
+        note!("warning: {summary}");
     }
 }
 

@@ -278,8 +278,3 @@ pub fn member(store: &Store, command: MemberCommand) -> Result<()> {
     }
     Ok(())
 }
-
-/// Refuses record changes on a viewer's device, with the reason.
-pub fn ensure_can_write(store: &Store) -> Result<()> {
-    Ok(node::ensure_can_write(store)?)
-}

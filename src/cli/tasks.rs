@@ -4,8 +4,10 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use super::output::{note, opt, print_json, say, table};
+use super::records::assignments;
 use super::{resolve_id, today};
-use crate::model::{Date, Priority, Project, Task, TaskStatus, new_id};
+use crate::model::{Date, Project, Record, Task, TaskStatus};
+use crate::ops::{FieldInput, Op, Session};
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -37,10 +39,12 @@ pub struct AddArgs {
     pub title: String,
     #[arg(long)]
     pub owner: Option<String>,
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub due: Option<Date>,
+    /// YYYY-MM-DD, today, tomorrow, a weekday (fri), +3d, 2w.
+    #[arg(long, value_name = "DATE")]
+    pub due: Option<String>,
+    /// normal, low, high or urgent.
     #[arg(long)]
-    pub priority: Option<Priority>,
+    pub priority: Option<String>,
     /// Project name (created if new).
     #[arg(long)]
     pub project: Option<String>,
@@ -48,6 +52,9 @@ pub struct AddArgs {
     pub description: Option<String>,
     #[arg(long = "tag")]
     pub tags: Vec<String>,
+    /// Any other field as KEY=VALUE (e.g. recurrence=weekly watchers="Ana, Ben").
+    #[arg(value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -76,99 +83,100 @@ pub struct SetArgs {
     pub id: String,
     #[arg(long)]
     pub title: Option<String>,
+    /// todo, in-progress, blocked or done.
     #[arg(long)]
-    pub status: Option<TaskStatus>,
+    pub status: Option<String>,
     /// Why the task is blocked (required when setting --status blocked).
     #[arg(long)]
     pub reason: Option<String>,
-    /// New due date, or "none" to clear it.
-    #[arg(long, value_name = "YYYY-MM-DD|none")]
+    /// New due date (YYYY-MM-DD, tomorrow, fri, +3d, …), or "none" to clear it.
+    #[arg(long, value_name = "DATE|none")]
     pub due: Option<String>,
     /// New owner, or "none" to clear it.
     #[arg(long)]
     pub owner: Option<String>,
     #[arg(long)]
-    pub priority: Option<Priority>,
+    pub priority: Option<String>,
     #[arg(long)]
     pub description: Option<String>,
+    /// Project name (created if new), or "none".
     #[arg(long)]
     pub project: Option<String>,
+    /// Any other field as KEY=VALUE (tags, watchers, escalate_to, recurrence).
+    #[arg(value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
 }
 
-pub fn run(store: &Store, command: TaskCommand) -> Result<()> {
+pub fn run(store: &Store, session: &mut Session, command: TaskCommand) -> Result<()> {
     match command {
-        TaskCommand::Add(args) => add(store, args),
+        TaskCommand::Add(args) => add(store, session, args),
         TaskCommand::List(args) => list(store, args),
-        TaskCommand::Set(args) => set(store, args),
+        TaskCommand::Set(args) => set(store, session, args),
         TaskCommand::Done { id } => {
             let id = resolve_id::<Task>(store, &id)?;
-            if let Some(next) = store.set_task_status(&id, TaskStatus::Done, None)? {
+            let outcome = session.apply(store, Op::set(Task::KIND, &id, "status", "done"))?;
+            if let Some(next) = outcome.created {
                 note!("next occurrence: {next}");
             }
             Ok(())
         }
         TaskCommand::Show { id, json } => show(store, &id, json),
-        TaskCommand::Delete { id } => Ok(store.delete::<Task>(&resolve_id::<Task>(store, &id)?)?),
-        TaskCommand::Restore { id } => Ok(store.restore::<Task>(&resolve_id::<Task>(store, &id)?)?),
-        TaskCommand::Comment { id, text } => {
+        TaskCommand::Delete { id } => {
             let id = resolve_id::<Task>(store, &id)?;
-            let me = store.me()?;
-            store.update::<Task, _>(&id, "comment on", |t| {
-                t.comments.insert(
-                    new_id(),
-                    crate::model::Comment {
-                        author: me.name.clone(),
-                        at: crate::model::Stamp::now(),
-                        text,
-                    },
-                );
-                Ok(())
-            })?;
+            session.apply(
+                store,
+                Op::Delete {
+                    kind: Task::KIND.into(),
+                    id,
+                },
+            )?;
+            Ok(())
+        }
+        TaskCommand::Restore { id } => {
+            let id = resolve_id::<Task>(store, &id)?;
+            session.apply(
+                store,
+                Op::Restore {
+                    kind: Task::KIND.into(),
+                    id,
+                },
+            )?;
+            Ok(())
+        }
+        TaskCommand::Comment { id, text } => {
+            let task = resolve_id::<Task>(store, &id)?;
+            session.apply(store, Op::AddComment { task, text })?;
             Ok(())
         }
     }
 }
 
-fn optional_text(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-}
-
-/// Finds a project by name or creates it.
-fn ensure_project(store: &Store, name: &str) -> Result<String> {
-    let wanted = name.trim().to_lowercase();
-    if let Some(p) = store
-        .list::<Project>(false)?
-        .into_iter()
-        .find(|p| p.name.to_lowercase() == wanted)
-    {
-        return Ok(p.id);
+fn add(store: &Store, session: &mut Session, args: AddArgs) -> Result<()> {
+    let mut fields: Vec<FieldInput> = vec![("title".into(), args.title)];
+    let optional = [
+        ("description", args.description),
+        ("owner", args.owner),
+        ("due", args.due),
+        ("priority", args.priority),
+        ("project", args.project),
+    ];
+    fields.extend(
+        optional
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v))),
+    );
+    if !args.tags.is_empty() {
+        fields.push(("tags".into(), args.tags.join(", ")));
     }
-    Ok(store.create(Project {
-        id: new_id(),
-        name: name.trim().to_string(),
-        ..Default::default()
-    })?)
-}
-
-fn add(store: &Store, args: AddArgs) -> Result<()> {
-    let mut task = Task {
-        id: new_id(),
-        title: args.title.trim().to_string(),
-        description: args.description.unwrap_or_default(),
-        owner: optional_text(args.owner),
-        due: args.due,
-        priority: args.priority.unwrap_or_default(),
-        tags: args.tags,
-        ..Default::default()
-    };
-    // Validate before creating a project so a bad task changes nothing.
-    crate::model::Record::validate(&task)?;
-    if let Some(project) = args.project.as_deref().filter(|p| !p.trim().is_empty()) {
-        task.project = Some(ensure_project(store, project)?);
-    }
-    say!("{}", store.create(task)?);
+    fields.extend(assignments::<Task>(&args.fields)?);
+    let outcome = session.apply(
+        store,
+        Op::Create {
+            kind: Task::KIND.into(),
+            fields,
+        },
+    )?;
+    say!("{}", outcome.created.unwrap_or_default());
     Ok(())
 }
 
@@ -191,12 +199,7 @@ fn list(store: &Store, args: ListArgs) -> Result<()> {
         tasks.retain(|t| t.is_overdue(today));
     }
     if let Some(owner) = &args.owner {
-        let owner = owner.to_lowercase();
-        tasks.retain(|t| {
-            t.owner
-                .as_deref()
-                .is_some_and(|o| o.to_lowercase() == owner)
-        });
+        tasks.retain(|t| t.is_owned_by(owner));
     }
     if !args.all {
         tasks.retain(|t| t.is_open());
@@ -236,72 +239,36 @@ fn list(store: &Store, args: ListArgs) -> Result<()> {
     Ok(())
 }
 
-fn set(store: &Store, args: SetArgs) -> Result<()> {
+fn set(store: &Store, session: &mut Session, args: SetArgs) -> Result<()> {
     let id = resolve_id::<Task>(store, &args.id)?;
-    let due = match args.due.as_deref().map(str::trim) {
-        None => None,
-        Some("none") | Some("") => Some(None),
-        Some(text) => Some(Some(text.parse::<Date>().map_err(anyhow::Error::msg)?)),
-    };
-    let project = match args.project.as_deref().map(str::trim) {
-        None => None,
-        Some("none") | Some("") => Some(None),
-        Some(name) => Some(Some(ensure_project(store, name)?)),
-    };
-    if args.reason.is_some() && args.status.is_none_or(|s| s != TaskStatus::Blocked) {
-        let current = store.require::<Task>(&id)?;
-        if current.status != TaskStatus::Blocked && args.status != Some(TaskStatus::Blocked) {
-            anyhow::bail!("--reason applies to blocked tasks: add --status blocked");
-        }
+    let flags = [
+        ("title", args.title),
+        ("status", args.status),
+        ("blocked_reason", args.reason),
+        ("due", args.due),
+        ("owner", args.owner),
+        ("priority", args.priority),
+        ("description", args.description),
+        ("project", args.project),
+    ];
+    let mut fields: Vec<FieldInput> = flags
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+        .collect();
+    fields.extend(assignments::<Task>(&args.fields)?);
+    if fields.is_empty() {
+        anyhow::bail!("nothing to change: give --title, --status, --due, … or KEY=VALUE");
     }
-    if let Some(status) = args.status {
-        // Status first, in its own commit, with the recurrence rule applied.
-        let reason = args.reason.clone();
-        let has_other_edits = args.title.is_some()
-            || due.is_some()
-            || args.owner.is_some()
-            || args.priority.is_some()
-            || args.description.is_some()
-            || project.is_some();
-        if !has_other_edits {
-            if let Some(next) = store.set_task_status(&id, status, reason)? {
-                note!("next occurrence: {next}");
-            }
-            return Ok(());
-        }
-    }
-    let at = crate::model::Stamp::now();
-    let next = store.update::<Task, _>(&id, "edit", |t| {
-        if let Some(title) = args.title {
-            t.title = title.trim().to_string();
-        }
-        if let Some(due) = due {
-            t.due = due;
-        }
-        if let Some(owner) = args.owner {
-            t.owner = optional_text(Some(owner)).filter(|o| o != "none");
-        }
-        if let Some(priority) = args.priority {
-            t.priority = priority;
-        }
-        if let Some(description) = args.description {
-            t.description = description;
-        }
-        if let Some(project) = project {
-            t.project = project;
-        }
-        match args.status {
-            Some(status) => Ok(t.set_status(status, args.reason, at)),
-            None => {
-                if let Some(reason) = args.reason {
-                    t.blocked_reason = Some(reason);
-                }
-                Ok(None)
-            }
-        }
-    })?;
-    if let Some(next) = next {
-        store.create(next)?;
+    let outcome = session.apply(
+        store,
+        Op::Edit {
+            kind: Task::KIND.into(),
+            id,
+            fields,
+        },
+    )?;
+    if let Some(next) = outcome.created {
+        note!("next occurrence: {next}");
     }
     Ok(())
 }

@@ -116,9 +116,22 @@ impl Task {
         self.status != TaskStatus::Done && self.deleted_at.is_none()
     }
 
+    /// Whether `name` owns the task: the one rule for "Mine", `--owner`
+    /// and queries (trimmed, case-insensitive).
+    pub fn is_owned_by(&self, name: &str) -> bool {
+        self.owner
+            .as_deref()
+            .is_some_and(|o| owner_matches(o, name))
+    }
+
     pub fn is_overdue(&self, today: Date) -> bool {
         self.is_open() && self.due.is_some_and(|d| d < today)
     }
+}
+
+/// Whether an owner field names the person `name` (trimmed, any case).
+pub fn owner_matches(owner: &str, name: &str) -> bool {
+    owner.trim().to_lowercase() == name.trim().to_lowercase()
 }
 
 record! {

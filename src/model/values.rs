@@ -293,7 +293,7 @@ macro_rules! string_enum {
                     .find(|v| v.as_str() == wanted)
                     .ok_or_else(|| {
                         let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                        format!("invalid {} {s:?}: use one of {}", stringify!($name).to_lowercase(), names.join(", "))
+                        format!("{s:?} is not one of {}", names.join(", "))
                     })
             }
         }

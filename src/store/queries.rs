@@ -103,10 +103,10 @@ impl Store {
 
     /// Tasks owned by `owner` (case-insensitive name match).
     pub fn tasks_by_owner(&self, owner: &str) -> Result<Vec<Task>> {
-        let wanted = owner.trim().to_lowercase();
         self.read(Task::AREA, |doc| {
             select::<Task, _>(doc, &["owner"], |f| {
-                f[0].as_deref().is_some_and(|o| o.to_lowercase() == wanted)
+                f[0].as_deref()
+                    .is_some_and(|o| crate::model::tasks::owner_matches(o, owner))
             })
         })
     }

@@ -54,11 +54,7 @@ fn matches(state: &TasksState, vm: &ViewModel, t: &Task) -> bool {
 pub(super) fn filter_matches(state: &TasksState, vm: &ViewModel, t: &Task) -> bool {
     let keep = match state.filter {
         Filter::All => true,
-        Filter::Mine => vm.me.as_deref().is_some_and(|me| {
-            t.owner
-                .as_deref()
-                .is_some_and(|o| o.eq_ignore_ascii_case(me))
-        }),
+        Filter::Mine => vm.me.as_deref().is_some_and(|me| t.is_owned_by(me)),
         Filter::Overdue => t.is_overdue(vm.today),
         Filter::Blocked => t.status == TaskStatus::Blocked,
         Filter::ThisWeek => t

@@ -1,0 +1,169 @@
+//! Record commands derived from a kind's description
+//! ([`crate::model::schema::Described`]): `add`, `list`, `show`, `set`,
+//! `delete`, `restore`, each with `--json` where it prints. Fields are typed
+//! as `KEY=VALUE` (`due=fri`, `owner="Ben Ode"`); the keys are the kind's
+//! field names. Every change goes through the operations layer.
+
+use anyhow::Result;
+use clap::Subcommand;
+
+use super::output::{note, print_json, say, table};
+use super::resolve_id;
+use crate::model::schema::Described;
+use crate::ops::{FieldInput, Op, Session};
+use crate::store::Store;
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// Add a record from KEY=VALUE fields; prints the new id alone.
+    Add {
+        #[arg(value_name = "KEY=VALUE", required = true)]
+        fields: Vec<String>,
+    },
+    /// List records (add --all for deleted ones too).
+    List {
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show one record with every field.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change fields: KEY=VALUE ... (other fields are not touched).
+    Set {
+        id: String,
+        #[arg(value_name = "KEY=VALUE", required = true)]
+        fields: Vec<String>,
+    },
+    /// Move a record to the trash.
+    Delete { id: String },
+    /// Bring a record back from the trash.
+    Restore { id: String },
+}
+
+/// `KEY=VALUE` arguments as field inputs, or one error saying what to type.
+pub fn assignments<R: Described>(args: &[String]) -> Result<Vec<FieldInput>> {
+    args.iter()
+        .map(|arg| {
+            let (key, value) = arg.split_once('=').ok_or_else(|| {
+                anyhow::anyhow!("{arg:?}: type fields as KEY=VALUE, e.g. name=\"Move office\"")
+            })?;
+            let key = key.trim().replace('-', "_");
+            R::spec(&key)?;
+            Ok((key, value.to_string()))
+        })
+        .collect()
+}
+
+pub fn run<R: Described>(
+    store: &Store,
+    session: &mut Session,
+    command: RecordCommand,
+) -> Result<()> {
+    match command {
+        RecordCommand::Add { fields } => {
+            let fields = assignments::<R>(&fields)?;
+            let outcome = session.apply(
+                store,
+                Op::Create {
+                    kind: R::KIND.into(),
+                    fields,
+                },
+            )?;
+            say!("{}", outcome.created.unwrap_or_default());
+        }
+        RecordCommand::List { json, all } => {
+            let listing = store.listing::<R>(all)?;
+            super::report_unreadable(&listing.unreadable);
+            if json {
+                return print_json(&listing.records);
+            }
+            print_table(&listing.records);
+        }
+        RecordCommand::Show { id, json } => {
+            let id = resolve_id::<R>(store, &id)?;
+            let record = store.require::<R>(&id)?;
+            let conflicts = store.conflicts::<R>(&id)?;
+            if json {
+                return print_json(
+                    &serde_json::json!({ R::LABEL: record, "conflicts": conflicts }),
+                );
+            }
+            say!("{}  {}", record.id(), record.name());
+            for spec in R::fields() {
+                let value = record.field_text(spec.key).unwrap_or_default();
+                if !value.is_empty() {
+                    say!("{:<16} {value}", format!("{}:", spec.key));
+                }
+            }
+            if let Some(deleted) = record.deleted_at() {
+                say!("in the trash since {deleted}");
+            }
+            for c in conflicts {
+                let values: Vec<String> = c.values.iter().map(|v| v.to_string()).collect();
+                say!("conflict in {}: {}", c.field, values.join(" vs "));
+            }
+        }
+        RecordCommand::Set { id, fields } => {
+            let id = resolve_id::<R>(store, &id)?;
+            let fields = assignments::<R>(&fields)?;
+            let outcome = session.apply(
+                store,
+                Op::Edit {
+                    kind: R::KIND.into(),
+                    id,
+                    fields,
+                },
+            )?;
+            super::report_outcome(&outcome)?;
+        }
+        RecordCommand::Delete { id } => {
+            let id = resolve_id::<R>(store, &id)?;
+            session.apply(
+                store,
+                Op::Delete {
+                    kind: R::KIND.into(),
+                    id,
+                },
+            )?;
+        }
+        RecordCommand::Restore { id } => {
+            let id = resolve_id::<R>(store, &id)?;
+            session.apply(
+                store,
+                Op::Restore {
+                    kind: R::KIND.into(),
+                    id,
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The kind's column fields as a table, id first.
+fn print_table<R: Described>(records: &[R]) {
+    let columns: Vec<_> = R::fields().iter().filter(|f| f.column).collect();
+    let mut headers = vec!["ID".to_string()];
+    headers.extend(columns.iter().map(|f| f.key.to_uppercase()));
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut out = table(&headers);
+    for r in records {
+        let mut row = vec![r.id().to_string()];
+        row.extend(
+            columns
+                .iter()
+                .map(|f| r.field_text(f.key).unwrap_or_default()),
+        );
+        out.add_row(row);
+    }
+    if records.is_empty() {
+        note!("no {}s", R::LABEL);
+    } else {
+        say!("{out}");
+    }
+}
