@@ -20,3 +20,4 @@ pub mod sync;
 #[cfg(feature = "gui")]
 pub mod ui;
 pub mod untrusted;
+pub mod views;

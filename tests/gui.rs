@@ -263,8 +263,8 @@ fn command_palette_jumps_to_a_task() {
     h.get_by_label("Task: Renew the insurance").click();
     h.run();
     // The Tasks area is open with the task's details on the right.
-    h.get_by_label("Save changes");
-    h.get_by_label("Status: todo");
+    h.get_by_label("Mark done");
+    h.get_by_label("Blocked reason");
 }
 
 #[test]
@@ -301,14 +301,16 @@ fn comments_checklists_and_stock_history() {
     h.run();
     h.get_by_label("History: Toner");
     h.get_by_label_contains("adjust -2  printer room");
-    // Edit the item from its panel.
-    h.get_by_label("Reorder level").focus();
+    // Edit the item from its panel: the field commits on Enter.
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Reorder at")
+        .focus();
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.run();
-    h.get_by_label("Reorder level").type_text("4");
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Reorder at")
+        .type_text("4");
     h.run();
-    h.get_by_label("Save item").click();
+    h.key_press(egui::Key::Enter);
     h.run();
     h.get_by_label("3 LOW");
 }

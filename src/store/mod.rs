@@ -44,7 +44,7 @@ pub use datadir::{DataDirLock, DeviceConfig, default_data_dir};
 pub use faults::{FaultOp, FaultPlan};
 pub use layout::{ALL_KINDS, Layout};
 pub use membership_log::{DeviceAddresses, StoredEntry};
-pub use queries::{LowStock, Renewal};
+pub use queries::{LowStock, Renewal, low_stock_in};
 pub use records::{Listing, Unreadable};
 pub use replica::SyncSession;
 pub use stock::{ItemStock, StockChange};
@@ -517,6 +517,22 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// Reads the record whose map is `obj` (for incremental views).
+pub fn read_record_at<R: crate::model::Record>(
+    doc: &Automerge,
+    obj: &automerge::ObjId,
+) -> Result<R> {
+    fast_read::read_record(doc, obj)
+}
+
+/// Reads the item whose map is `obj`, with its stock per site.
+pub fn read_item_stock_at(doc: &Automerge, obj: &automerge::ObjId) -> Result<ItemStock> {
+    Ok(ItemStock {
+        item: fast_read::read_record(doc, obj)?,
+        on_hand: stock::read_on_hand(doc, obj),
+    })
 }
 
 /// A document we can both query (automerge) and hydrate from (autosurgeon):

@@ -3,7 +3,7 @@
 
 use automerge::{ReadDoc, ScalarValueRef, ValueRef};
 
-use super::stock::read_on_hand;
+use super::stock::ItemStock;
 use super::{Result, Store, StoreError, kind_map};
 use crate::model::{
     Contract, Date, InventoryItem, Invoice, PoStatus, PurchaseOrder, Record, Site, Task,
@@ -76,6 +76,35 @@ fn select<R: Record, D: super::DocRead>(
     Ok(out)
 }
 
+/// The items at or below their reorder threshold at any of `sites` (ids):
+/// the one rule for "low stock", used by the CLI and the views.
+pub fn low_stock_in<'a>(
+    items: impl Iterator<Item = &'a ItemStock>,
+    sites: &[&str],
+) -> Vec<LowStock> {
+    let mut out = Vec::new();
+    for stock in items {
+        if stock.item.deleted_at.is_some() {
+            continue;
+        }
+        for site in sites {
+            let Some(qty) = stock.on_hand.get(*site).copied() else {
+                continue;
+            };
+            let threshold = stock.item.reorder_threshold(site);
+            if qty <= threshold {
+                out.push(LowStock {
+                    item: stock.item.clone(),
+                    site_id: site.to_string(),
+                    on_hand: qty,
+                    threshold,
+                });
+            }
+        }
+    }
+    out
+}
+
 impl Store {
     /// Open tasks whose due date is before `today`, earliest due first.
     pub fn overdue_tasks(&self, today: Date) -> Result<Vec<Task>> {
@@ -112,44 +141,16 @@ impl Store {
     }
 
     /// Items at or below their reorder threshold, per site, for every site
-    /// the item is stocked at (or that has a threshold set for it).
+    /// the item is stocked at.
     pub fn low_stock(&self) -> Result<Vec<LowStock>> {
         let sites: Vec<String> = self
             .list::<Site>(false)?
             .into_iter()
             .map(|s| s.id)
             .collect();
-        self.read(InventoryItem::AREA, |doc| {
-            let Some(map) = kind_map(doc, InventoryItem::KIND) else {
-                return Ok(Vec::new());
-            };
-            let mut out = Vec::new();
-            for (_, obj) in super::fast_read::child_maps(doc, &map) {
-                let on_hand = read_on_hand(doc, &obj);
-                if on_hand.is_empty() {
-                    continue;
-                }
-                let item: InventoryItem = super::fast_read::read_record(doc, &obj)?;
-                if item.deleted_at.is_some() {
-                    continue;
-                }
-                for site in &sites {
-                    let Some(qty) = on_hand.get(site).copied() else {
-                        continue;
-                    };
-                    let threshold = item.reorder_threshold(site);
-                    if qty <= threshold {
-                        out.push(LowStock {
-                            item: item.clone(),
-                            site_id: site.clone(),
-                            on_hand: qty,
-                            threshold,
-                        });
-                    }
-                }
-            }
-            Ok(out)
-        })
+        let sites: Vec<&str> = sites.iter().map(String::as_str).collect();
+        let items = self.item_stock_listing(false)?.records;
+        Ok(low_stock_in(items.iter(), &sites))
     }
 
     /// Contracts with a renewal date from `today` up to `days` days ahead.

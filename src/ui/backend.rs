@@ -1,33 +1,51 @@
 //! The app's background side: owns the node (store + sync) on its own
-//! thread with a tokio runtime, takes [`Command`]s from the UI, applies them,
-//! and publishes a fresh [`ViewModel`] after every change (local or remote),
-//! waking the UI with `request_repaint`. The UI thread never waits on disk,
-//! network or a large document.
+//! thread with a tokio runtime, takes [`Command`]s from the UI in order,
+//! applies each exactly once through the operations layer, and publishes an
+//! updated [`ViewModel`] (only the parts whose documents changed are
+//! rebuilt), waking the UI with `request_repaint`. The UI thread never
+//! waits on disk, network or a large document.
 //!
-//! Tests use [`Backend::inline`], which runs the same [`Engine`] on the
-//! calling thread, so a click is applied before the next frame.
+//! [`Backend::inline`] runs the same [`Engine`] on the calling thread (the
+//! kittest screens); [`Backend::threaded`] is the real app, and tests drive
+//! it too, waiting on [`Backend::wait_until`] instead of sleeping.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 pub use super::view_model::{Command, Notice, ViewModel};
-use crate::model::{Date, InventoryItem, Site, Task, new_id};
+use crate::model::Date;
+use crate::ops::Session;
 use crate::store::Store;
+use crate::sync::access::Access;
 use crate::sync::{NetOptions, Node, Ticket, node};
+use crate::views::Views;
 
-/// Applies commands to the store/node and builds view models.
+/// Peer status reads every document and `peers.json`: at most this often.
+const PEER_STATUS_EVERY: Duration = Duration::from_millis(250);
+
+/// Applies commands to the store/node and keeps the view model current.
 pub struct Engine {
     data_dir: PathBuf,
     net: NetOptions,
     runtime: tokio::runtime::Handle,
     store: Option<Arc<Store>>,
     node: Option<Arc<Node>>,
+    session: Option<Session>,
+    access: Option<Access>,
+    device: Option<String>,
     networked: bool,
-    last_ticket: Option<String>,
+    views: Views,
+    vm: ViewModel,
     movements_of: Option<String>,
-    version: u64,
+    /// Peer status wanted, and when it was last computed.
+    peers_wanted: bool,
+    peers_at: Option<Instant>,
+    /// Rate-limit peer status (the threaded app); inline backends compute
+    /// it whenever it is wanted, so tests never depend on time passing.
+    throttle_peers: bool,
 }
 
 impl Engine {
@@ -43,10 +61,19 @@ impl Engine {
             runtime,
             store: None,
             node: None,
+            session: None,
+            access: None,
+            device: None,
             networked,
-            last_ticket: None,
+            views: Views::new(),
+            vm: ViewModel {
+                data_dir: data_dir.to_path_buf(),
+                ..Default::default()
+            },
             movements_of: None,
-            version: 0,
+            peers_wanted: true,
+            peers_at: None,
+            throttle_peers: false,
         }
     }
 
@@ -59,20 +86,38 @@ impl Engine {
     }
 
     fn open(&mut self) -> Result<(), String> {
-        if self.networked {
+        let store = if self.networked {
             let node = self
                 .runtime
                 .block_on(Node::start(&self.data_dir, "bureau (app)", &self.net))
                 .map_err(|e| e.to_string())?;
-            self.store = Some(node.store().clone());
+            let store = node.store().clone();
             self.node = Some(node);
+            store
         } else {
             let store = self
                 .runtime
                 .block_on(Store::open(&self.data_dir, "bureau (app)"))
                 .map_err(|e| e.to_string())?;
-            self.store = Some(Arc::new(store));
-        }
+            Arc::new(store)
+        };
+        self.attach(store)
+    }
+
+    /// Starts working on an open store: session, membership, fresh views.
+    fn attach(&mut self, store: Arc<Store>) -> Result<(), String> {
+        let err = |e: crate::store::StoreError| e.to_string();
+        self.access = match &self.node {
+            Some(node) => Some(node.access().clone()),
+            None => node::offline_access(&store).ok(),
+        };
+        self.device = crate::sync::identity::load_or_create(store.data_dir())
+            .ok()
+            .map(|k| k.public().to_string());
+        self.session = Some(Session::open_with(&store, self.access.as_ref()).map_err(err)?);
+        self.views = Views::new();
+        self.peers_wanted = true;
+        self.store = Some(store);
         Ok(())
     }
 
@@ -111,90 +156,28 @@ impl Engine {
                 let _ = self
                     .runtime
                     .block_on(node.wait_in_sync(Duration::from_secs(30)));
-                self.store = Some(node.store().clone());
+                let store = node.store().clone();
                 self.node = Some(node);
+                self.attach(store)?;
                 Ok(Some(format!("Joined {}", ticket.workspace_name)))
             }
-            Command::AddTask { title, owner, due } => {
-                self.ensure_can_write()?;
-                let task = Task {
-                    id: new_id(),
-                    title: title.trim().to_string(),
-                    owner: owner.filter(|o| !o.trim().is_empty()),
-                    due,
-                    ..Default::default()
-                };
-                self.store()?.create(task).map_err(err)?;
-                Ok(None)
+            Command::Op(op) => {
+                let store = self.store()?.clone();
+                let session = self.session.as_mut().ok_or("no workspace is open")?;
+                let outcome = session.apply(&store, op).map_err(err)?;
+                self.peers_wanted = true;
+                Ok(outcome.message)
             }
-            Command::SaveTask(task) => {
-                self.ensure_can_write()?;
-                let task = *task;
-                self.store()?
-                    .update::<Task, _>(&task.id.clone(), "edit", |t| {
-                        let (created_at, created_by) = (t.created_at, t.created_by.clone());
-                        *t = task;
-                        t.created_at = created_at;
-                        t.created_by = created_by;
-                        Ok(())
-                    })
-                    .map_err(err)?;
-                Ok(None)
-            }
-            Command::SetTaskStatus { id, status, reason } => {
-                self.ensure_can_write()?;
-                let next = self
-                    .store()?
-                    .set_task_status(&id, status, reason)
-                    .map_err(err)?;
-                Ok(next.map(|_| "Next occurrence created".to_string()))
-            }
-            Command::AddItem {
-                name,
-                unit,
-                reorder_at,
-                site,
-                qty,
-            } => {
-                self.ensure_can_write()?;
-                let item = InventoryItem {
-                    id: new_id(),
-                    name: name.trim().into(),
-                    unit: unit.trim().into(),
-                    reorder_at,
-                    ..Default::default()
-                };
-                self.store()?
-                    .create_item_at(item, site.as_deref().map(|s| (s, qty)))
-                    .map_err(err)?;
-                Ok(None)
-            }
-            Command::AdjustStock {
-                item,
-                site,
-                by,
-                reason,
-            } => {
-                self.ensure_can_write()?;
-                self.store()?
-                    .adjust_stock(&item, &site, by, reason.as_deref())
-                    .map_err(err)?;
-                Ok(None)
-            }
-            Command::CountStock {
-                item,
-                site,
-                counted,
-            } => {
-                self.ensure_can_write()?;
-                let change = self
-                    .store()?
-                    .count_stock(&item, &site, counted)
-                    .map_err(err)?;
-                Ok(Some(format!(
-                    "Counted {counted} (difference {:+})",
-                    change.after - change.before
-                )))
+            Command::Undo | Command::Redo => {
+                let store = self.store()?.clone();
+                let session = self.session.as_mut().ok_or("no workspace is open")?;
+                let outcome = if matches!(command, Command::Undo) {
+                    session.undo(&store)
+                } else {
+                    session.redo(&store)
+                }
+                .map_err(err)?;
+                Ok(outcome.message)
             }
             Command::Invite { role, hours } => {
                 let node = self
@@ -204,56 +187,7 @@ impl Engine {
                 let ticket = node
                     .invite(role, Duration::from_secs(hours * 3600))
                     .map_err(err)?;
-                self.last_ticket = Some(ticket.encode());
-                Ok(None)
-            }
-            Command::AddComment { task, text } => {
-                self.ensure_can_write()?;
-                let store = self.store()?;
-                let author = store.me().map(|m| m.name).unwrap_or_default();
-                store
-                    .update::<Task, _>(&task, "comment on", |t| {
-                        t.comments.insert(
-                            new_id(),
-                            crate::model::Comment {
-                                author,
-                                at: crate::model::Stamp::now(),
-                                text: text.trim().to_string(),
-                            },
-                        );
-                        Ok(())
-                    })
-                    .map_err(err)?;
-                Ok(None)
-            }
-            Command::AddChecklistItem { task, text } => {
-                self.ensure_can_write()?;
-                self.store()?
-                    .update::<Task, _>(&task, "add checklist item to", |t| {
-                        let order = t.checklist.values().map(|c| c.order).max().unwrap_or(0) + 1;
-                        t.checklist.insert(
-                            new_id(),
-                            crate::model::ChecklistItem {
-                                text: text.trim().to_string(),
-                                done: false,
-                                order,
-                            },
-                        );
-                        Ok(())
-                    })
-                    .map_err(err)?;
-                Ok(None)
-            }
-            Command::ToggleChecklistItem { task, item } => {
-                self.ensure_can_write()?;
-                self.store()?
-                    .update::<Task, _>(&task, "tick checklist of", |t| {
-                        if let Some(c) = t.checklist.get_mut(&item) {
-                            c.done = !c.done;
-                        }
-                        Ok(())
-                    })
-                    .map_err(err)?;
+                self.vm.last_ticket = Some(ticket.encode());
                 Ok(None)
             }
             Command::ShowMovements { item } => {
@@ -265,30 +199,21 @@ impl Engine {
                     member_id,
                     role,
                 })?;
+                self.peers_wanted = true;
                 Ok(Some("Role changed".into()))
             }
             Command::RemoveMember { member_id } => {
                 self.change_membership(crate::sync::membership::Action::Remove { member_id })?;
+                self.peers_wanted = true;
                 Ok(Some(
                     "Member removed; every peer refuses their devices from now on".into(),
                 ))
             }
-            Command::SaveItem(item) => {
-                self.ensure_can_write()?;
-                let item = *item;
-                self.store()?
-                    .update::<InventoryItem, _>(&item.id.clone(), "edit", |i| {
-                        i.name = item.name;
-                        i.unit = item.unit;
-                        i.sku = item.sku;
-                        i.category = item.category;
-                        i.reorder_at = item.reorder_at;
-                        Ok(())
-                    })
-                    .map_err(err)?;
-                Ok(Some("Item saved".into()))
-            }
             Command::Refresh => Ok(None),
+            Command::PeersChanged => {
+                self.peers_wanted = true;
+                Ok(None)
+            }
         }
     }
 
@@ -296,70 +221,88 @@ impl Engine {
         let store = self.store()?;
         let key =
             crate::sync::identity::load_or_create(store.data_dir()).map_err(|e| e.to_string())?;
-        let access = match &self.node {
-            Some(node) => node.access().clone(),
-            None => node::offline_access(store).map_err(|e| e.to_string())?,
-        };
-        node::change_membership(store, &key, &access, action).map_err(|e| e.to_string())
-    }
-
-    fn ensure_can_write(&self) -> Result<(), String> {
-        node::ensure_can_write(self.store()?).map_err(|e| e.to_string())
-    }
-
-    /// Builds the view model from the store (background work).
-    pub fn view(&mut self) -> ViewModel {
-        self.version += 1;
-        let today = Date(chrono::Local::now().date_naive());
-        let mut vm = ViewModel {
-            data_dir: self.data_dir.clone(),
-            today,
-            version: self.version,
-            online: self.node.is_some(),
-            last_ticket: self.last_ticket.clone(),
-            ..Default::default()
-        };
-        let Some(store) = self.store.clone() else {
-            return vm;
-        };
-        vm.workspace = store.workspace().ok().map(|w| w.name);
-        vm.me = store.me().ok().map(|m| m.name);
-        vm.tasks = store.list::<Task>(false).unwrap_or_default();
-        vm.projects = store
-            .list::<crate::model::Project>(true)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| (p.id, p.name))
-            .collect();
-        vm.items = store.list_item_stock(false).unwrap_or_default();
-        vm.sites = store.list::<Site>(false).unwrap_or_default();
-        vm.low_stock = store.low_stock().unwrap_or_default();
-        if let Some(item) = &self.movements_of {
-            let mut moves = store.movements(item).unwrap_or_default();
-            moves.reverse();
-            vm.movements = Some((item.clone(), moves));
+        let access = self
+            .access
+            .clone()
+            .ok_or("this workspace has no membership (it predates sync)")?;
+        node::change_membership(store, &key, &access, action).map_err(|e| e.to_string())?;
+        if self.node.is_none() {
+            access.refresh(store).map_err(|e| e.to_string())?;
         }
-        if let Ok(access) = node::offline_access(&store) {
-            let me = crate::sync::identity::load_or_create(store.data_dir())
-                .map(|k| k.public().to_string())
-                .unwrap_or_default();
-            vm.my_role = access.role_of(&me);
-            vm.members = access
-                .current()
+        Ok(())
+    }
+
+    /// When peer status is next due (for the backend loop's wait).
+    fn peers_due_in(&self) -> Option<Duration> {
+        if !self.peers_wanted {
+            return None;
+        }
+        if !self.throttle_peers {
+            return Some(Duration::ZERO);
+        }
+        Some(self.peers_at.map_or(Duration::ZERO, |at| {
+            PEER_STATUS_EVERY.saturating_sub(at.elapsed())
+        }))
+    }
+
+    /// Brings the view model up to date and returns it. Only the parts
+    /// whose documents changed are rebuilt; peer status at most every
+    /// [`PEER_STATUS_EVERY`].
+    pub fn view(&mut self) -> ViewModel {
+        self.vm.version += 1;
+        self.vm.today = Date(chrono::Local::now().date_naive());
+        self.vm.online = self.node.is_some();
+        let Some(store) = self.store.clone() else {
+            return self.vm.clone();
+        };
+        if let Err(e) = self.views.refresh(&store, &mut self.vm) {
+            tracing::warn!("refreshing the views: {e}");
+        }
+        self.vm.undo_label = self
+            .session
+            .as_ref()
+            .and_then(|s| s.undo_label().map(str::to_string));
+        if let Some(access) = &self.access {
+            let membership = access.current();
+            self.vm.my_role = self.device.as_deref().and_then(|d| access.role_of(d));
+            let members: Vec<_> = membership
                 .members
                 .values()
                 .filter(|m| !m.removed)
                 .cloned()
                 .collect();
-            vm.peers = match &self.node {
-                Some(node) => node.peer_status().unwrap_or_default(),
-                None => node::peer_status(&store, &access, &me, None).unwrap_or_default(),
-            };
+            if *self.vm.members != members {
+                self.vm.members = Arc::new(members);
+            }
+            if self.peers_due_in() == Some(Duration::ZERO) {
+                let me = self.device.clone().unwrap_or_default();
+                let peers = match &self.node {
+                    Some(node) => node.peer_status(),
+                    None => node::peer_status(&store, access, &me, None),
+                };
+                self.vm.peers = Arc::new(peers.unwrap_or_default());
+                self.peers_wanted = false;
+                self.peers_at = Some(Instant::now());
+            }
         }
-        vm
+        match &self.movements_of {
+            Some(item) => {
+                let mut moves = store.movements(item).unwrap_or_default();
+                moves.reverse();
+                self.vm.movements = Some((item.clone(), Arc::new(moves)));
+            }
+            None => self.vm.movements = None,
+        }
+        self.vm.clone()
+    }
+
+    /// Records read again by the last view refresh (tasks, items).
+    pub fn last_reads(&self) -> (usize, usize) {
+        self.views.last_reads()
     }
 
     fn shutdown(&mut self) {
+        self.session = None;
         if let Some(node) = self.node.take() {
             self.store = None;
             self.runtime.block_on(node.shutdown());
@@ -371,11 +314,28 @@ impl Engine {
     }
 }
 
+/// The newest view model and notices, shared with the UI thread.
+#[derive(Default)]
+struct Shared {
+    latest: Mutex<Arc<ViewModel>>,
+    notices: Mutex<Vec<Notice>>,
+    /// Signalled after every publish (for [`Backend::wait_until`]).
+    published: Condvar,
+}
+
+impl Shared {
+    fn publish(&self, vm: ViewModel) {
+        *lock(&self.latest) = Arc::new(vm);
+        self.published.notify_all();
+    }
+}
+
 /// The UI's handle on the background side.
 pub struct Backend {
     mode: Mode,
-    latest: Arc<Mutex<Arc<ViewModel>>>,
-    notices: Arc<Mutex<Vec<Notice>>>,
+    shared: Arc<Shared>,
+    /// Commands sent so far (the `applied` count to wait for).
+    sent: u64,
 }
 
 enum Mode {
@@ -395,13 +355,24 @@ impl Backend {
         net: NetOptions,
         wake: impl Fn() + Send + 'static,
     ) -> Backend {
-        let latest = Arc::new(Mutex::new(Arc::new(ViewModel {
+        Self::threaded_with(data_dir, net, true, wake)
+    }
+
+    /// The threaded backend; `networked: false` opens the store without a
+    /// node (tests of the real command loop without sync).
+    pub fn threaded_with(
+        data_dir: PathBuf,
+        net: NetOptions,
+        networked: bool,
+        wake: impl Fn() + Send + 'static,
+    ) -> Backend {
+        let shared = Arc::new(Shared::default());
+        shared.publish(ViewModel {
             data_dir: data_dir.clone(),
             ..Default::default()
-        })));
-        let notices = Arc::new(Mutex::new(Vec::new()));
+        });
         let (tx, rx): (Sender<Command>, Receiver<Command>) = channel();
-        let (latest2, notices2, tx2) = (latest.clone(), notices.clone(), tx.clone());
+        let (shared2, tx2) = (shared.clone(), tx.clone());
         std::thread::Builder::new()
             .name("bureau-backend".into())
             .spawn(move || {
@@ -412,38 +383,29 @@ impl Backend {
                 {
                     Ok(rt) => rt,
                     Err(e) => {
-                        lock(&notices2).push(Notice::Error(format!("could not start: {e}")));
+                        lock(&shared2.notices).push(Notice::Error(format!("could not start: {e}")));
                         wake();
                         return;
                     }
                 };
-                let mut engine = Engine::new(&data_dir, net, runtime.handle().clone(), true);
+                let mut engine = Engine::new(&data_dir, net, runtime.handle().clone(), networked);
+                engine.throttle_peers = true;
                 if let Err(e) = engine.open_existing() {
-                    lock(&notices2).push(Notice::Error(e));
+                    lock(&shared2.notices).push(Notice::Error(e));
                 }
-                *lock(&latest2) = Arc::new(engine.view());
+                shared2.publish(engine.view());
                 wake();
-                // Remote changes (and sync status) trigger a refresh.
-                let watcher = engine
+                let mut watcher = engine
                     .node
                     .clone()
                     .map(|node| spawn_refresher(&runtime, node, tx2.clone()));
-                let mut watcher = watcher;
-                while let Ok(command) = rx.recv() {
-                    // Coalesce queued refreshes.
-                    if matches!(command, Command::Refresh) {
-                        while let Ok(Command::Refresh) = rx.try_recv() {}
-                    }
-                    let had_node = engine.node.is_some();
-                    if let Some(notice) = engine.handle(command) {
-                        lock(&notices2).push(notice);
-                    }
-                    if !had_node && let Some(node) = engine.node.clone() {
+                run_loop(&mut engine, &rx, &shared2, &wake, |engine| {
+                    if watcher.is_none()
+                        && let Some(node) = engine.node.clone()
+                    {
                         watcher = Some(spawn_refresher(&runtime, node, tx2.clone()));
                     }
-                    *lock(&latest2) = Arc::new(engine.view());
-                    wake();
-                }
+                });
                 if let Some(w) = watcher {
                     w.abort();
                 }
@@ -452,8 +414,8 @@ impl Backend {
             .ok();
         Backend {
             mode: Mode::Threaded { commands: tx },
-            latest,
-            notices,
+            shared,
+            sent: 0,
         }
     }
 
@@ -480,42 +442,93 @@ impl Backend {
             runtime.handle().clone(),
             networked,
         );
-        let notices = Arc::new(Mutex::new(Vec::new()));
+        let shared = Arc::new(Shared::default());
         if let Err(e) = engine.open_existing() {
-            lock(&notices).push(Notice::Error(e));
+            lock(&shared.notices).push(Notice::Error(e));
         }
-        let latest = Arc::new(Mutex::new(Arc::new(engine.view())));
+        shared.publish(engine.view());
         Backend {
             mode: Mode::Inline {
                 engine: Box::new(engine),
                 _runtime: runtime,
             },
-            latest,
-            notices,
+            shared,
+            sent: 0,
         }
     }
 
-    pub fn send(&mut self, command: Command) {
+    /// Queues a command; returns its number (see [`ViewModel::applied`]).
+    pub fn send(&mut self, command: impl Into<Command>) -> u64 {
+        self.sent += 1;
         match &mut self.mode {
             Mode::Threaded { commands } => {
-                let _ = commands.send(command);
+                let _ = commands.send(command.into());
             }
             Mode::Inline { engine, .. } => {
-                if let Some(notice) = engine.handle(command) {
-                    lock(&self.notices).push(notice);
+                if let Some(notice) = engine.handle(command.into()) {
+                    lock(&self.shared.notices).push(notice);
                 }
-                *lock(&self.latest) = Arc::new(engine.view());
+                let mut vm = engine.view();
+                vm.applied = self.sent;
+                self.shared.publish(vm);
             }
         }
+        self.sent
     }
 
     /// The newest view model (cheap: an `Arc` clone).
     pub fn view(&self) -> Arc<ViewModel> {
-        lock(&self.latest).clone()
+        lock(&self.shared.latest).clone()
+    }
+
+    /// Blocks until a published view model satisfies `done` (tests and
+    /// benchmarks; never the UI thread). `None` after `timeout`, which is
+    /// only a guard against a hang: nothing waits for time to pass.
+    pub fn wait_until(
+        &mut self,
+        timeout: Duration,
+        mut done: impl FnMut(&ViewModel) -> bool,
+    ) -> Option<Arc<ViewModel>> {
+        if let Mode::Inline { engine, .. } = &mut self.mode {
+            let deadline = Instant::now() + timeout;
+            loop {
+                let mut vm = engine.view();
+                vm.applied = self.sent;
+                self.shared.publish(vm);
+                let vm = lock(&self.shared.latest).clone();
+                if done(&vm) {
+                    return Some(vm);
+                }
+                if Instant::now() > deadline {
+                    return None;
+                }
+                std::thread::yield_now();
+            }
+        }
+        let deadline = Instant::now() + timeout;
+        let mut latest = lock(&self.shared.latest);
+        loop {
+            if done(&latest) {
+                return Some(latest.clone());
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            latest = self
+                .shared
+                .published
+                .wait_timeout(latest, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    /// Blocks until every command sent so far has been applied.
+    pub fn wait_applied(&mut self, timeout: Duration) -> Option<Arc<ViewModel>> {
+        let sent = self.sent;
+        self.wait_until(timeout, |vm| vm.applied >= sent)
     }
 
     /// Inline backends with a node: waits until every connected peer is in
-    /// sync, then rebuilds the view model (tests of two apps syncing).
+    /// sync, then refreshes the view model (tests of two apps syncing).
     pub fn wait_in_sync(&mut self, timeout: Duration) -> Result<usize, String> {
         let Mode::Inline { engine, _runtime } = &mut self.mode else {
             return Err("only for inline backends".into());
@@ -524,12 +537,14 @@ impl Backend {
         let peers = _runtime
             .block_on(node.wait_in_sync(timeout))
             .map_err(|e| e.to_string())?;
-        *lock(&self.latest) = Arc::new(engine.view());
+        let mut vm = engine.view();
+        vm.applied = self.sent;
+        self.shared.publish(vm);
         Ok(peers)
     }
 
     pub fn take_notices(&self) -> Vec<Notice> {
-        std::mem::take(&mut *lock(&self.notices))
+        std::mem::take(&mut *lock(&self.shared.notices))
     }
 }
 
@@ -541,6 +556,50 @@ impl Drop for Backend {
     }
 }
 
+/// The threaded backend's loop: takes every queued command in order,
+/// applies each exactly once (refreshes are coalesced, never anything
+/// else), then publishes one updated view model.
+fn run_loop(
+    engine: &mut Engine,
+    rx: &Receiver<Command>,
+    shared: &Shared,
+    wake: &impl Fn(),
+    mut after_command: impl FnMut(&mut Engine),
+) {
+    let mut queue = VecDeque::new();
+    let mut applied = 0u64;
+    loop {
+        let next = match engine.peers_due_in() {
+            Some(wait) => rx.recv_timeout(wait),
+            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match next {
+            Ok(command) => queue.push_back(command),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        while let Ok(command) = rx.try_recv() {
+            queue.push_back(command);
+        }
+        for command in queue.drain(..) {
+            let from_ui = !matches!(command, Command::Refresh | Command::PeersChanged);
+            if let Some(notice) = engine.handle(command) {
+                lock(&shared.notices).push(notice);
+            }
+            if from_ui {
+                applied += 1;
+                after_command(engine);
+            }
+        }
+        let mut vm = engine.view();
+        vm.applied = applied;
+        shared.publish(vm);
+        wake();
+    }
+}
+
+/// Forwards remote document changes and peer connection changes to the
+/// backend loop (each a coalesced refresh).
 fn spawn_refresher(
     runtime: &tokio::runtime::Runtime,
     node: Arc<Node>,
@@ -550,11 +609,14 @@ fn spawn_refresher(
     let docs = node.store().documents().unwrap_or_default();
     let (_, peers) = node.store().repo().connected_peers();
     runtime.spawn(async move {
-        let changes =
-            futures::stream::select_all(docs.iter().map(|d| d.changes().map(|_| ()).boxed()));
-        let mut events = futures::stream::select(changes, peers.map(|_| ()).boxed());
-        while events.next().await.is_some() {
-            if tx.send(Command::Refresh).is_err() {
+        let changes = futures::stream::select_all(
+            docs.iter()
+                .map(|d| d.changes().map(|_| Command::Refresh).boxed()),
+        );
+        let mut events =
+            futures::stream::select(changes, peers.map(|_| Command::PeersChanged).boxed());
+        while let Some(command) = events.next().await {
+            if tx.send(command).is_err() {
                 break;
             }
         }

@@ -3,7 +3,8 @@
 
 use super::backend::{Command, ViewModel};
 use super::tasks::{TasksState, filter_matches};
-use crate::model::{Task, TaskStatus};
+use crate::model::{Record, Task, TaskStatus};
+use crate::ops::Op;
 
 /// A task being dragged on the board.
 #[derive(Debug, Clone)]
@@ -26,6 +27,7 @@ pub fn show(
             let mut cards: Vec<&Task> = vm
                 .tasks
                 .iter()
+                .map(|t| &**t)
                 .filter(|t| t.status == *status && filter_matches(state, vm, t))
                 .collect();
             if *status == TaskStatus::Done {
@@ -84,13 +86,13 @@ pub fn show(
                 if *status == TaskStatus::Blocked {
                     // Blocking needs a reason: open the task to give one.
                     state.selected = Some(task.id.clone());
-                    state.draft = None;
                 } else {
-                    commands.push(Command::SetTaskStatus {
-                        id: task.id.clone(),
-                        status: *status,
-                        reason: None,
-                    });
+                    commands.push(Command::Op(Op::set(
+                        Task::KIND,
+                        &task.id,
+                        "status",
+                        status.as_str(),
+                    )));
                 }
             }
         }

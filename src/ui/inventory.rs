@@ -4,6 +4,9 @@
 use egui_extras::{Column, TableBuilder};
 
 use super::backend::{Command, ViewModel};
+use super::fields::{FieldErrors, FormContext, details_form};
+use crate::model::{InventoryItem, Record};
+use crate::ops::Op;
 
 #[derive(Default)]
 pub struct InventoryState {
@@ -16,8 +19,7 @@ pub struct InventoryState {
     pub new_unit: String,
     pub new_reorder: String,
     pub new_qty: String,
-    /// The item being edited in the side panel, and its reorder level as typed.
-    pub editing: Option<(crate::model::InventoryItem, String)>,
+    pub errors: FieldErrors,
 }
 
 pub fn show(
@@ -44,7 +46,7 @@ pub fn show(
                 edit_item(ui, state, vm, item, commands);
                 ui.strong("Movements");
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    for m in moves {
+                    for m in moves.iter() {
                         let counted = m
                             .counted
                             .map(|c| format!(" (counted {c})"))
@@ -78,7 +80,7 @@ pub fn show(
             egui::ComboBox::from_label("Site")
                 .selected_text(current)
                 .show_ui(ui, |ui| {
-                    for site in &vm.sites {
+                    for site in vm.sites.iter() {
                         ui.selectable_value(&mut state.site, Some(site.id.clone()), &site.name);
                     }
                 });
@@ -145,10 +147,7 @@ pub fn show(
                     });
                     row.col(|ui| {
                         if low {
-                            ui.colored_label(
-                                egui::Color32::from_rgb(200, 60, 60),
-                                format!("{on_hand} LOW"),
-                            );
+                            ui.colored_label(super::ERROR_COLOR, format!("{on_hand} LOW"));
                         } else {
                             ui.label(on_hand.to_string());
                         }
@@ -163,24 +162,24 @@ pub fn show(
                                 .on_hover_text(format!("Take one {} out", stock.item.unit))
                                 .clicked()
                             {
-                                commands.push(Command::AdjustStock {
+                                commands.push(Command::Op(Op::AdjustStock {
                                     item: stock.item.id.clone(),
                                     site: site.clone(),
                                     by: -1,
                                     reason: Some("taken".into()),
-                                });
+                                }));
                             }
                             if ui
                                 .button("+")
                                 .on_hover_text(format!("Put one {} in", stock.item.unit))
                                 .clicked()
                             {
-                                commands.push(Command::AdjustStock {
+                                commands.push(Command::Op(Op::AdjustStock {
                                     item: stock.item.id.clone(),
                                     site: site.clone(),
                                     by: 1,
                                     reason: Some("added".into()),
-                                });
+                                }));
                             }
                             if ui
                                 .button("Count")
@@ -227,11 +226,11 @@ fn count_dialog(
                 .clicked()
                 && let (Some(counted), Some(site)) = (value, state.site.clone())
             {
-                commands.push(Command::CountStock {
+                commands.push(Command::Op(Op::CountStock {
                     item: item.to_string(),
                     site,
                     counted,
-                });
+                }));
                 state.counting = None;
             }
         });
@@ -291,13 +290,15 @@ fn add_form(
                 .clicked()
                 && let (Some(reorder_at), Some(qty)) = (reorder, qty)
             {
-                commands.push(Command::AddItem {
-                    name: state.new_name.trim().into(),
-                    unit: state.new_unit.trim().into(),
-                    reorder_at,
+                commands.push(Command::Op(Op::CreateItem {
+                    fields: vec![
+                        ("name".into(), state.new_name.trim().into()),
+                        ("unit".into(), state.new_unit.trim().into()),
+                        ("reorder_at".into(), reorder_at.to_string()),
+                    ],
                     site: Some(site_name),
                     qty,
-                });
+                }));
                 state.new_name.clear();
                 state.new_qty.clear();
                 state.adding = false;
@@ -309,7 +310,7 @@ fn add_form(
     });
 }
 
-/// The selected item's editable fields (name, unit, SKU, reorder level).
+/// The selected item's described fields, each committing on its own.
 fn edit_item(
     ui: &mut egui::Ui,
     state: &mut InventoryState,
@@ -320,54 +321,18 @@ fn edit_item(
     let Some(stock) = vm.items.iter().find(|i| i.item.id == item) else {
         return;
     };
-    if state
-        .editing
-        .as_ref()
-        .is_none_or(|(e, _)| e.id != stock.item.id)
-    {
-        state.editing = Some((stock.item.clone(), stock.item.reorder_at.to_string()));
-    }
-    let Some((edit, reorder)) = state.editing.as_mut() else {
-        return;
+    let references = Default::default();
+    let cx = FormContext {
+        today: vm.today,
+        references: &references,
     };
-    egui::Grid::new("item fields")
-        .num_columns(2)
-        .show(ui, |ui| {
-            let label = ui.label("Name");
-            ui.add(egui::TextEdit::singleline(&mut edit.name))
-                .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label("Counting unit");
-            ui.add(egui::TextEdit::singleline(&mut edit.unit))
-                .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label("SKU");
-            let mut sku = edit.sku.clone().unwrap_or_default();
-            if ui
-                .add(egui::TextEdit::singleline(&mut sku))
-                .labelled_by(label.id)
-                .changed()
-            {
-                edit.sku = Some(sku).filter(|s| !s.trim().is_empty());
-            }
-            ui.end_row();
-            let label = ui.label("Reorder level");
-            ui.add(egui::TextEdit::singleline(reorder))
-                .labelled_by(label.id);
-            ui.end_row();
-        });
-    let level = reorder.trim().parse::<i64>().ok().filter(|v| *v >= 0);
-    if level.is_none() {
-        ui.small("The reorder level is a whole number, 0 or more.");
-    }
-    if ui
-        .add_enabled(level.is_some(), egui::Button::new("Save item"))
-        .clicked()
-        && let Some(level) = level
-    {
-        let mut item = edit.clone();
-        item.reorder_at = level;
-        commands.push(Command::SaveItem(Box::new(item)));
+    details_form(ui, &stock.item, &cx, &mut state.errors, commands);
+    if ui.button("Delete item").clicked() {
+        commands.push(Command::Op(Op::Delete {
+            kind: InventoryItem::KIND.into(),
+            id: stock.item.id.clone(),
+        }));
+        commands.push(Command::ShowMovements { item: None });
     }
     ui.separator();
 }

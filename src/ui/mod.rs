@@ -8,8 +8,10 @@ pub mod backend;
 pub mod bench;
 mod board;
 mod dashboard;
+mod fields;
 mod inventory;
 mod palette;
+mod record_table;
 mod setup;
 mod tasks;
 mod team;
@@ -19,6 +21,11 @@ use std::path::PathBuf;
 
 use backend::{Backend, Command, Notice, ViewModel};
 use serde::{Deserialize, Serialize};
+
+/// Text that reports a mistake.
+pub(crate) const ERROR_COLOR: egui::Color32 = egui::Color32::from_rgb(200, 60, 60);
+/// Text that warns (blocked, unreadable records).
+pub(crate) const WARN_COLOR: egui::Color32 = egui::Color32::from_rgb(200, 120, 0);
 
 /// The areas that exist so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -133,15 +140,32 @@ impl BureauApp {
     }
 
     fn shell(&mut self, ui: &mut egui::Ui, vm: &ViewModel, commands: &mut Vec<Command>) {
-        // Keyboard: Ctrl+N new record, Ctrl+F search, Esc closes the details.
-        let (new, find, escape, palette) = ui.input_mut(|i| {
+        // Keyboard: Ctrl+N new record, Ctrl+F search, Esc closes the details,
+        // Ctrl+Z / Ctrl+Shift+Z undo and redo this device's changes. While a
+        // text box has focus, Esc and Ctrl+Z belong to it (Esc reverts the
+        // field being typed in; Ctrl+Z undoes typing).
+        let typing = ui.ctx().memory(|m| m.focused()).is_some();
+        let (new, find, escape, palette, undo, redo) = ui.input_mut(|i| {
+            let redo = !typing
+                && i.consume_key(
+                    egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                    egui::Key::Z,
+                );
             (
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::N),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
-                i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+                !typing && i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::K),
+                !typing && i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z),
+                redo,
             )
         });
+        if undo {
+            commands.push(Command::Undo);
+        }
+        if redo {
+            commands.push(Command::Redo);
+        }
         if palette {
             self.screens.palette.open = true;
             self.screens.palette.just_opened = true;
@@ -273,7 +297,7 @@ impl BureauApp {
                 for (notice, _) in &self.toasts {
                     let (text, color) = match notice {
                         Notice::Info(t) => (t.as_str(), egui::Color32::from_rgb(60, 120, 200)),
-                        Notice::Error(t) => (t.as_str(), egui::Color32::from_rgb(200, 60, 60)),
+                        Notice::Error(t) => (t.as_str(), ERROR_COLOR),
                     };
                     egui::Frame::popup(ui.style())
                         .stroke(egui::Stroke::new(1.0, color))

@@ -1,12 +1,18 @@
-//! Tasks: a virtualised, sortable table with a filter bar and quick add, and
-//! the selected task's editable details on the right.
+//! Tasks: the filter bar, quick add, the record table (or the board), and
+//! the selected task's details: the described fields (each commits on its
+//! own), status moves, checklist and comments.
 
-use egui_extras::{Column, TableBuilder};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::backend::{Command, ViewModel};
-use crate::model::{Date, Priority, Task, TaskStatus};
+use super::fields::{FieldErrors, FormContext, details_form};
+use super::record_table::{TableState, record_table};
+use crate::model::schema::{Described, FieldKind, FieldSpec};
+use crate::model::{Record, Task, TaskStatus};
+use crate::ops::Op;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Filter {
     #[default]
     All,
@@ -16,25 +22,12 @@ pub enum Filter {
     ThisWeek,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortBy {
-    Title,
-    Owner,
-    Status,
-    Priority,
-    #[default]
-    Due,
-}
-
-#[derive(Default)]
 pub struct TasksState {
     pub board: bool,
     pub filter: Filter,
     pub search: String,
-    pub sort: SortBy,
-    pub descending: bool,
+    pub table: TableState,
     pub selected: Option<String>,
-    pub draft: Option<Task>,
     pub block_reason: String,
     pub quick_title: String,
     pub quick_owner: String,
@@ -44,6 +37,34 @@ pub struct TasksState {
     pub new_comment: String,
     pub new_check: String,
     pub project: Option<String>,
+    pub errors: FieldErrors,
+    /// The filtered rows, and what they were computed from.
+    rows: Arc<Vec<Arc<Task>>>,
+    rows_for: Option<(usize, Filter, String, Option<String>, u64)>,
+}
+
+impl Default for TasksState {
+    fn default() -> Self {
+        TasksState {
+            board: false,
+            filter: Filter::All,
+            search: String::new(),
+            table: TableState::sorted_by("due"),
+            selected: None,
+            block_reason: String::new(),
+            quick_title: String::new(),
+            quick_owner: String::new(),
+            quick_due: String::new(),
+            focus_quick_add: false,
+            focus_search: false,
+            new_comment: String::new(),
+            new_check: String::new(),
+            project: None,
+            errors: FieldErrors::default(),
+            rows: Arc::default(),
+            rows_for: None,
+        }
+    }
 }
 
 fn matches(state: &TasksState, vm: &ViewModel, t: &Task) -> bool {
@@ -77,6 +98,32 @@ pub(super) fn filter_matches(state: &TasksState, vm: &ViewModel, t: &Task) -> bo
                 .any(|tag| tag.to_lowercase().contains(&search)))
 }
 
+/// The open tasks the filters keep, recomputed only when the tasks or the
+/// filters change (not every frame).
+fn visible_rows(state: &mut TasksState, vm: &ViewModel) -> (Arc<Vec<Arc<Task>>>, usize) {
+    let source = Arc::as_ptr(&vm.tasks) as usize;
+    let key = (
+        source,
+        state.filter,
+        state.search.clone(),
+        state.project.clone(),
+        // "Overdue" and "this week" move with the date.
+        vm.today.0.to_epoch_days() as u64,
+    );
+    if state.rows_for.as_ref() != Some(&key) {
+        let rows: Vec<Arc<Task>> = vm
+            .tasks
+            .iter()
+            .filter(|t| matches(state, vm, t))
+            .cloned()
+            .collect();
+        state.rows = Arc::new(rows);
+        state.rows_for = Some(key);
+    }
+    let identity = Arc::as_ptr(&state.rows) as usize;
+    (state.rows.clone(), identity)
+}
+
 pub fn show(
     ui: &mut egui::Ui,
     state: &mut TasksState,
@@ -85,14 +132,19 @@ pub fn show(
 ) {
     if let Some(id) = state.selected.clone() {
         egui::Panel::right("task details")
-            .default_size(340.0)
+            .default_size(360.0)
             .show(ui, |ui| {
-                details(ui, state, vm, &id, commands);
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    details(ui, state, vm, &id, commands);
+                });
             });
     }
     egui::CentralPanel::default().show(ui, |ui| {
         filter_bar(ui, state, vm);
-        quick_add(ui, state, commands);
+        quick_add(ui, state, vm, commands);
+        for line in vm.unreadable.iter() {
+            ui.colored_label(super::WARN_COLOR, line);
+        }
         ui.separator();
         if state.board {
             super::board::show(ui, state, vm, commands);
@@ -132,7 +184,7 @@ fn filter_bar(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel) {
             .selected_text(project)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut state.project, None, "Any project");
-                for (id, name) in &vm.projects {
+                for (id, name) in vm.projects.iter() {
                     ui.selectable_value(&mut state.project, Some(id.clone()), name);
                 }
             });
@@ -147,7 +199,12 @@ fn filter_bar(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel) {
     });
 }
 
-fn quick_add(ui: &mut egui::Ui, state: &mut TasksState, commands: &mut Vec<Command>) {
+fn quick_add(
+    ui: &mut egui::Ui,
+    state: &mut TasksState,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("New task");
         let title = ui
@@ -165,129 +222,82 @@ fn quick_add(ui: &mut egui::Ui, state: &mut TasksState, commands: &mut Vec<Comma
         let label = ui.label("Due date");
         ui.add(
             egui::TextEdit::singleline(&mut state.quick_due)
-                .hint_text("YYYY-MM-DD")
-                .desired_width(90.0),
+                .hint_text("tomorrow, fri, +3d")
+                .desired_width(110.0),
         )
         .labelled_by(label.id);
         let due = state.quick_due.trim();
-        let due_ok = due.is_empty() || due.parse::<Date>().is_ok();
-        if !due_ok {
-            ui.colored_label(egui::Color32::from_rgb(200, 60, 60), "use YYYY-MM-DD");
+        let due_error = (!due.is_empty())
+            .then(|| crate::model::Date::parse_relative(due, vm.today).err())
+            .flatten();
+        if due_error.is_some() {
+            ui.colored_label(
+                super::ERROR_COLOR,
+                "type a date: 2026-12-01, tomorrow, fri, +3d",
+            );
         }
         let submit = title.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        let ready = !state.quick_title.trim().is_empty() && due_ok;
+        let ready = !state.quick_title.trim().is_empty() && due_error.is_none();
         if (ui
             .add_enabled(ready, egui::Button::new("Add task"))
             .clicked()
             || submit)
             && ready
         {
-            commands.push(Command::AddTask {
-                title: state.quick_title.trim().to_string(),
-                owner: Some(state.quick_owner.trim().to_string()),
-                due: due.parse().ok(),
-            });
+            let mut fields = vec![("title".to_string(), state.quick_title.trim().to_string())];
+            if !state.quick_owner.trim().is_empty() {
+                fields.push(("owner".into(), state.quick_owner.trim().to_string()));
+            }
+            if !due.is_empty() {
+                fields.push(("due".into(), due.to_string()));
+            }
+            commands.push(Command::Op(Op::Create {
+                kind: Task::KIND.into(),
+                fields,
+            }));
             state.quick_title.clear();
             state.quick_due.clear();
         }
     });
 }
 
+/// How a task's field reads in the table (project names, not ids).
+fn display(vm: &ViewModel) -> impl Fn(&Task, &FieldSpec) -> String + '_ {
+    |t, spec| match spec.kind {
+        FieldKind::Reference("projects") => t
+            .project
+            .as_ref()
+            .and_then(|p| vm.projects.get(p))
+            .cloned()
+            .unwrap_or_default(),
+        _ => t.field_text(spec.key).unwrap_or_default(),
+    }
+}
+
 fn table(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel) {
-    let mut rows: Vec<&Task> = vm.tasks.iter().filter(|t| matches(state, vm, t)).collect();
-    rows.sort_by(|a, b| {
-        let order = match state.sort {
-            SortBy::Title => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
-            SortBy::Owner => a.owner.cmp(&b.owner),
-            SortBy::Status => a.status.cmp(&b.status),
-            SortBy::Priority => b.priority.cmp(&a.priority),
-            SortBy::Due => (a.due.is_none(), a.due).cmp(&(b.due.is_none(), b.due)),
-        };
-        if state.descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
+    let (rows, key) = visible_rows(state, vm);
     ui.label(format!("{} task(s)", rows.len()));
-    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-    let header = |ui: &mut egui::Ui, state: &mut TasksState, label: &str, sort: SortBy| {
-        let arrow = if state.sort == sort {
-            if state.descending { " v" } else { " ^" }
-        } else {
-            ""
-        };
-        if ui.button(format!("{label}{arrow}")).clicked() {
-            if state.sort == sort {
-                state.descending = !state.descending;
-            } else {
-                state.sort = sort;
-                state.descending = false;
-            }
+    let display = display(vm);
+    let paint = |ui: &mut egui::Ui, t: &Task, spec: &FieldSpec| match spec.key {
+        "status" if t.status == TaskStatus::Blocked => {
+            Some(ui.colored_label(super::WARN_COLOR, "blocked"))
         }
+        "due" if t.is_overdue(vm.today) => {
+            Some(ui.colored_label(super::ERROR_COLOR, t.field_text("due").unwrap_or_default()))
+        }
+        _ => None,
     };
-    TableBuilder::new(ui)
-        .striped(true)
-        .sense(egui::Sense::click())
-        .column(Column::remainder().at_least(120.0).clip(true))
-        .column(Column::auto().at_least(100.0))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::auto().at_least(70.0))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::auto().at_least(100.0))
-        .header(24.0, |mut row| {
-            row.col(|ui| header(ui, state, "Title", SortBy::Title));
-            row.col(|ui| header(ui, state, "Owner", SortBy::Owner));
-            row.col(|ui| header(ui, state, "Status", SortBy::Status));
-            row.col(|ui| header(ui, state, "Priority", SortBy::Priority));
-            row.col(|ui| header(ui, state, "Due", SortBy::Due));
-            row.col(|ui| {
-                ui.strong("Project");
-            });
-        })
-        .body(|body| {
-            body.rows(22.0, rows.len(), |mut row| {
-                let t = rows[row.index()];
-                row.set_selected(state.selected.as_deref() == Some(t.id.as_str()));
-                let mut open = false;
-                row.col(|ui| {
-                    open = ui.add(egui::Button::new(&t.title).frame(false)).clicked();
-                });
-                row.col(|ui| {
-                    ui.label(t.owner.as_deref().unwrap_or("—"));
-                });
-                row.col(|ui| {
-                    if t.status == TaskStatus::Blocked {
-                        ui.colored_label(egui::Color32::from_rgb(200, 120, 0), "blocked");
-                    } else {
-                        ui.label(t.status.as_str());
-                    }
-                });
-                row.col(|ui| {
-                    ui.label(t.priority.as_str());
-                });
-                row.col(|ui| {
-                    let text = t.due.map(|d| d.to_string()).unwrap_or_default();
-                    if t.is_overdue(vm.today) {
-                        ui.colored_label(egui::Color32::from_rgb(200, 60, 60), text);
-                    } else {
-                        ui.label(text);
-                    }
-                });
-                row.col(|ui| {
-                    ui.label(
-                        t.project
-                            .as_ref()
-                            .and_then(|p| vm.projects.get(p))
-                            .map_or("", |s| s.as_str()),
-                    );
-                });
-                if open || row.response().clicked() {
-                    state.selected = Some(t.id.clone());
-                    state.draft = None;
-                }
-            });
-        });
+    if let Some(id) = record_table(
+        ui,
+        &mut state.table,
+        &rows,
+        key,
+        state.selected.as_deref(),
+        &display,
+        &paint,
+    ) {
+        state.selected = Some(id);
+    }
 }
 
 fn details(
@@ -297,15 +307,11 @@ fn details(
     id: &str,
     commands: &mut Vec<Command>,
 ) {
-    let Some(current) = vm.tasks.iter().find(|t| t.id == id) else {
+    let Some(current) = vm.task(id) else {
         ui.label("This task is no longer in the list.");
-        return;
-    };
-    if state.draft.as_ref().is_none_or(|d| d.id != id) {
-        state.draft = Some(current.clone());
-        state.block_reason = current.blocked_reason.clone().unwrap_or_default();
-    }
-    let Some(draft) = state.draft.as_mut() else {
+        if ui.button("Close").clicked() {
+            state.selected = None;
+        }
         return;
     };
     ui.horizontal(|ui| {
@@ -313,125 +319,58 @@ fn details(
         if ui.button("Close").clicked() {
             state.selected = None;
         }
+        if ui.button("Delete").clicked() {
+            commands.push(Command::Op(Op::Delete {
+                kind: Task::KIND.into(),
+                id: id.to_string(),
+            }));
+            state.selected = None;
+        }
     });
-    egui::Grid::new("task fields")
-        .num_columns(2)
-        .show(ui, |ui| {
-            let label = ui.label("Title");
-            ui.add(egui::TextEdit::singleline(&mut draft.title))
-                .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label("Owner");
-            let mut owner = draft.owner.clone().unwrap_or_default();
-            if ui
-                .add(egui::TextEdit::singleline(&mut owner))
-                .labelled_by(label.id)
-                .changed()
-            {
-                draft.owner = Some(owner).filter(|o| !o.trim().is_empty());
-            }
-            ui.end_row();
-            ui.label("");
-            egui::ComboBox::from_label("Priority")
-                .selected_text(draft.priority.as_str())
-                .show_ui(ui, |ui| {
-                    for p in Priority::ALL {
-                        ui.selectable_value(&mut draft.priority, *p, p.as_str());
-                    }
-                });
-            ui.end_row();
-            let label = ui.label("Due");
-            let mut due = draft.due.map(|d| d.to_string()).unwrap_or_default();
-            if ui
-                .add(egui::TextEdit::singleline(&mut due).hint_text("YYYY-MM-DD"))
-                .labelled_by(label.id)
-                .changed()
-            {
-                if due.trim().is_empty() {
-                    draft.due = None;
-                } else if let Ok(d) = due.parse() {
-                    draft.due = Some(d);
-                }
-            }
-            ui.end_row();
-            let label = ui.label("Escalate to");
-            let mut escalate = draft.escalate_to.clone().unwrap_or_default();
-            if ui
-                .add(egui::TextEdit::singleline(&mut escalate))
-                .labelled_by(label.id)
-                .changed()
-            {
-                draft.escalate_to = Some(escalate).filter(|o| !o.trim().is_empty());
-            }
-            ui.end_row();
-            let label = ui.label("Tags");
-            let mut tags = draft.tags.join(", ");
-            if ui
-                .add(egui::TextEdit::singleline(&mut tags).hint_text("comma separated"))
-                .labelled_by(label.id)
-                .changed()
-            {
-                draft.tags = split_list(&tags);
-            }
-            ui.end_row();
-            let label = ui.label("Watchers");
-            let mut watchers = draft.watchers.join(", ");
-            if ui
-                .add(egui::TextEdit::singleline(&mut watchers).hint_text("names, comma separated"))
-                .labelled_by(label.id)
-                .changed()
-            {
-                draft.watchers = split_list(&watchers);
-            }
-            ui.end_row();
-            ui.label("");
-            let project = draft
-                .project
-                .as_ref()
-                .and_then(|p| vm.projects.get(p))
-                .map_or("No project", |s| s.as_str());
-            egui::ComboBox::from_label("Task project")
-                .selected_text(project)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut draft.project, None, "No project");
-                    for (pid, name) in &vm.projects {
-                        ui.selectable_value(&mut draft.project, Some(pid.clone()), name);
-                    }
-                });
-            ui.end_row();
-            ui.label("");
-            let repeat = draft.recurrence.map_or("Does not repeat", |r| r.as_str());
-            egui::ComboBox::from_label("Repeats")
-                .selected_text(repeat)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut draft.recurrence, None, "Does not repeat");
-                    for r in crate::model::Recurrence::ALL {
-                        ui.selectable_value(&mut draft.recurrence, Some(*r), r.as_str());
-                    }
-                });
-            ui.end_row();
-        });
-    let label = ui.label("Description");
-    ui.add(egui::TextEdit::multiline(&mut draft.description).desired_rows(4))
-        .labelled_by(label.id);
-    if ui.button("Save changes").clicked() {
-        commands.push(Command::SaveTask(Box::new(draft.clone())));
-    }
+    let references: BTreeMap<&'static str, Vec<(String, String)>> = [(
+        "projects",
+        vm.projects
+            .iter()
+            .map(|(id, name)| (id.clone(), name.clone()))
+            .collect(),
+    )]
+    .into();
+    let cx = FormContext {
+        today: vm.today,
+        references: &references,
+    };
+    details_form(ui, current, &cx, &mut state.errors, commands);
     ui.separator();
-    ui.label(format!("Status: {}", current.status));
-    if let Some(reason) = &current.blocked_reason {
+    status_moves(ui, state, current, commands);
+    ui.separator();
+    checklist(ui, state, current, commands);
+    ui.separator();
+    comments(ui, state, current, commands);
+}
+
+/// Buttons for every other status; blocking asks for the reason first.
+fn status_moves(
+    ui: &mut egui::Ui,
+    state: &mut TasksState,
+    task: &Task,
+    commands: &mut Vec<Command>,
+) {
+    if let (TaskStatus::Blocked, Some(reason)) = (task.status, &task.blocked_reason) {
         ui.label(format!("Blocked: {reason}"));
+        if let Some(since) = task.blocked_since {
+            ui.small(format!("since {since}"));
+        }
     }
-    let label = ui.label("Blocked reason");
-    ui.add(egui::TextEdit::singleline(&mut state.block_reason).hint_text("required to block"))
-        .labelled_by(label.id);
+    if task.status != TaskStatus::Blocked {
+        let label = ui.label("Blocked reason");
+        ui.add(egui::TextEdit::singleline(&mut state.block_reason).hint_text("required to block"))
+            .labelled_by(label.id);
+    }
     ui.horizontal_wrapped(|ui| {
         for status in TaskStatus::ALL {
-            if *status == current.status {
+            if *status == task.status {
                 continue;
             }
-            let needs_reason =
-                *status == TaskStatus::Blocked && state.block_reason.trim().is_empty();
             let label = match status {
                 TaskStatus::Todo => "Mark to do",
                 TaskStatus::InProgress => "Start",
@@ -439,51 +378,70 @@ fn details(
                 TaskStatus::Done => "Mark done",
                 TaskStatus::Unknown => continue,
             };
-            if ui
-                .add_enabled(!needs_reason, egui::Button::new(label))
-                .clicked()
-            {
-                commands.push(Command::SetTaskStatus {
-                    id: id.to_string(),
-                    status: *status,
-                    reason: Some(state.block_reason.trim().to_string()).filter(|r| !r.is_empty()),
-                });
+            let needs_reason =
+                *status == TaskStatus::Blocked && state.block_reason.trim().is_empty();
+            let button = ui.add_enabled(!needs_reason, egui::Button::new(label));
+            let button = if needs_reason {
+                button.on_disabled_hover_text("Type the reason first")
+            } else {
+                button
+            };
+            if button.clicked() {
+                let mut fields = vec![("status".to_string(), status.as_str().to_string())];
+                if *status == TaskStatus::Blocked {
+                    fields.push((
+                        "blocked_reason".into(),
+                        std::mem::take(&mut state.block_reason).trim().to_string(),
+                    ));
+                }
+                commands.push(Command::Op(Op::Edit {
+                    kind: Task::KIND.into(),
+                    id: task.id.clone(),
+                    fields,
+                }));
             }
         }
     });
-    ui.separator();
+}
+
+fn checklist(ui: &mut egui::Ui, state: &mut TasksState, task: &Task, commands: &mut Vec<Command>) {
     ui.strong("Checklist");
-    let mut items: Vec<_> = current.checklist.iter().collect();
+    let mut items: Vec<_> = task.checklist.iter().collect();
     items.sort_by_key(|(_, c)| c.order);
     for (item_id, item) in items {
         let mut done = item.done;
         if ui.checkbox(&mut done, &item.text).changed() {
-            commands.push(Command::ToggleChecklistItem {
-                task: id.to_string(),
+            commands.push(Command::Op(Op::SetChecklistDone {
+                task: task.id.clone(),
                 item: item_id.clone(),
-            });
+                done,
+            }));
         }
     }
     ui.horizontal(|ui| {
         let label = ui.label("New checklist item");
-        ui.add(egui::TextEdit::singleline(&mut state.new_check).desired_width(180.0))
+        let edit = ui
+            .add(egui::TextEdit::singleline(&mut state.new_check).desired_width(180.0))
             .labelled_by(label.id);
-        if ui
-            .add_enabled(
-                !state.new_check.trim().is_empty(),
-                egui::Button::new("Add item"),
-            )
+        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let ready = !state.new_check.trim().is_empty();
+        if (ui
+            .add_enabled(ready, egui::Button::new("Add item"))
             .clicked()
+            || enter)
+            && ready
         {
-            commands.push(Command::AddChecklistItem {
-                task: id.to_string(),
+            commands.push(Command::Op(Op::AddChecklistItem {
+                task: task.id.clone(),
                 text: std::mem::take(&mut state.new_check),
-            });
+            }));
         }
     });
-    ui.separator();
+}
+
+fn comments(ui: &mut egui::Ui, state: &mut TasksState, task: &Task, commands: &mut Vec<Command>) {
     ui.strong("Comments");
-    for c in current.comments.values() {
+    for c in task.comments.values() {
         ui.label(format!("{} — {}: {}", c.at, c.author, c.text));
     }
     let label = ui.label("New comment");
@@ -496,18 +454,9 @@ fn details(
         )
         .clicked()
     {
-        commands.push(Command::AddComment {
-            task: id.to_string(),
+        commands.push(Command::Op(Op::AddComment {
+            task: task.id.clone(),
             text: std::mem::take(&mut state.new_comment),
-        });
+        }));
     }
-}
-
-/// "a, b ,c" -> ["a", "b", "c"] (empty parts dropped).
-fn split_list(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
 }

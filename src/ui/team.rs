@@ -34,7 +34,7 @@ pub fn show(
             ui.strong("Devices");
             ui.strong("");
             ui.end_row();
-            for m in &vm.members {
+            for m in vm.members.iter() {
                 ui.label(&m.name);
                 let is_me = vm.me.as_deref() == Some(m.name.as_str());
                 if admin && !is_me {
@@ -65,7 +65,7 @@ pub fn show(
                 ui.strong(h);
             }
             ui.end_row();
-            for p in &vm.peers {
+            for p in vm.peers.iter() {
                 ui.label(&p.member);
                 ui.label(p.device.chars().take(10).collect::<String>());
                 ui.label(if p.online { "online" } else { "offline" });

@@ -1,0 +1,192 @@
+//! Field editors and the details form, derived from a kind's description.
+//!
+//! Editing works like Linear: a field commits on Enter or when it loses
+//! focus (there is no Save button, so clicking elsewhere loses nothing), Esc
+//! puts back the value the field had. Each commit sends an [`Op`] setting
+//! that one field, so nothing else in the record is written. Typed text is
+//! checked with the same rule the operations layer uses
+//! ([`Described::set_field_text`]) and a mistake is shown next to the field,
+//! saying what to type, instead of being sent.
+
+use std::collections::BTreeMap;
+
+use crate::model::schema::{Described, FieldContext, FieldKind, FieldSpec};
+use crate::ops::Op;
+
+use super::backend::Command;
+
+/// What the form needs besides the record: the date for relative input,
+/// and the choices for reference fields (kind -> (id, name)).
+pub struct FormContext<'a> {
+    pub today: crate::model::Date,
+    pub references: &'a BTreeMap<&'static str, Vec<(String, String)>>,
+}
+
+/// Field mistakes shown under their fields, keyed by (record id, field).
+#[derive(Default)]
+pub struct FieldErrors(BTreeMap<(String, &'static str), String>);
+
+/// Draws every described field of `record` as a labelled editor.
+pub fn details_form<R: Described>(
+    ui: &mut egui::Ui,
+    record: &R,
+    cx: &FormContext<'_>,
+    errors: &mut FieldErrors,
+    commands: &mut Vec<Command>,
+) {
+    egui::Grid::new(("details form", record.id()))
+        .num_columns(2)
+        .spacing([8.0, 6.0])
+        .show(ui, |ui| {
+            for spec in R::fields() {
+                if spec.kind == FieldKind::LongText {
+                    continue;
+                }
+                let label = ui.label(spec.label);
+                ui.vertical(|ui| {
+                    field_editor::<R>(ui, record, spec, label.id, cx, errors, commands);
+                });
+                ui.end_row();
+            }
+        });
+    for spec in R::fields().iter().filter(|s| s.kind == FieldKind::LongText) {
+        let label = ui.label(spec.label);
+        field_editor::<R>(ui, record, spec, label.id, cx, errors, commands);
+    }
+}
+
+/// One field's editor; sends an edit of that field when it commits.
+pub fn field_editor<R: Described>(
+    ui: &mut egui::Ui,
+    record: &R,
+    spec: &'static FieldSpec,
+    label: egui::Id,
+    cx: &FormContext<'_>,
+    errors: &mut FieldErrors,
+    commands: &mut Vec<Command>,
+) {
+    let current = record.field_text(spec.key).unwrap_or_default();
+    let key = (record.id().to_string(), spec.key);
+    let mut send = |text: String, errors: &mut FieldErrors| {
+        let mut probe = record.clone();
+        let check = FieldContext { today: cx.today };
+        match spec.kind {
+            // References are resolved (or created) by the operations layer.
+            FieldKind::Reference(_) => {}
+            _ => {
+                if let Err(e) = probe.set_field_text(spec.key, &text, &check) {
+                    errors.0.insert(key.clone(), e.message);
+                    return;
+                }
+            }
+        }
+        errors.0.remove(&key);
+        commands.push(Command::Op(Op::set(R::KIND, record.id(), spec.key, text)));
+    };
+    match spec.kind {
+        FieldKind::Choice(names) => {
+            let shown = if current.is_empty() {
+                "—".to_string()
+            } else if names.contains(&current.as_str()) {
+                current.clone()
+            } else {
+                format!("{current} (newer version)")
+            };
+            let mut picked = None;
+            egui::ComboBox::from_id_salt((record.id(), spec.key))
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    if !spec.required && ui.selectable_label(current.is_empty(), "—").clicked() {
+                        picked = Some(String::new());
+                    }
+                    for name in names {
+                        if ui.selectable_label(current == *name, *name).clicked() {
+                            picked = Some(name.to_string());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label);
+            if let Some(text) = picked.filter(|t| *t != current) {
+                send(text, errors);
+            }
+        }
+        FieldKind::Reference(kind) => {
+            let options = cx.references.get(kind).map(Vec::as_slice).unwrap_or(&[]);
+            let shown = options
+                .iter()
+                .find(|(id, _)| *id == current)
+                .map_or("—", |(_, name)| name.as_str());
+            let mut picked = None;
+            egui::ComboBox::from_id_salt((record.id(), spec.key))
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    if ui.selectable_label(current.is_empty(), "—").clicked() {
+                        picked = Some(String::new());
+                    }
+                    for (id, name) in options {
+                        if ui.selectable_label(current == *id, name).clicked() {
+                            picked = Some(id.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label);
+            if let Some(text) = picked.filter(|t| *t != current) {
+                send(text, errors);
+            }
+        }
+        _ => {
+            let multiline = spec.kind == FieldKind::LongText;
+            if let Some(text) = text_field(ui, (record.id(), spec.key), &current, multiline, label)
+            {
+                send(text, errors);
+            }
+        }
+    }
+    if let Some(message) = errors.0.get(&key) {
+        ui.colored_label(super::ERROR_COLOR, message);
+    }
+}
+
+/// A text box showing `current` (live: a peer's edit appears at once)
+/// until it gets focus; then it edits a private copy, which it returns on
+/// Enter or focus loss if it differs. Esc puts the copy back.
+pub fn text_field(
+    ui: &mut egui::Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    current: &str,
+    multiline: bool,
+    label: egui::Id,
+) -> Option<String> {
+    let id = ui.make_persistent_id(id_salt);
+    let buffer_id = id.with("buffer");
+    let mut buffer: Option<String> = ui.data(|d| d.get_temp(buffer_id));
+    let mut text = buffer.clone().unwrap_or_else(|| current.to_string());
+    let edit = if multiline {
+        egui::TextEdit::multiline(&mut text).desired_rows(4)
+    } else {
+        egui::TextEdit::singleline(&mut text)
+    };
+    let response = ui
+        .add(edit.id(id).desired_width(f32::INFINITY))
+        .labelled_by(label);
+    if response.gained_focus() || (response.has_focus() && buffer.is_none()) {
+        buffer = Some(current.to_string());
+    }
+    if response.has_focus() {
+        if response.changed() || buffer.is_some() {
+            buffer = Some(text.clone());
+        }
+        ui.data_mut(|d| d.insert_temp(buffer_id, buffer.clone().unwrap_or_default()));
+        return None;
+    }
+    if response.lost_focus() {
+        ui.data_mut(|d| d.remove::<String>(buffer_id));
+        let escaped = ui.input(|i| i.key_pressed(egui::Key::Escape));
+        if !escaped && text != current {
+            return Some(text);
+        }
+    }
+    None
+}

@@ -1,0 +1,237 @@
+//! Incremental view models: what the screens show, computed in the
+//! background and handed to the UI as an immutable [`ViewModel`] of `Arc`s.
+//!
+//! Each area's part is rebuilt only when that area's document changed, and
+//! then only the records the change touched are read again
+//! ([`cache::RecordCache`]); the parts that did not change are the same
+//! `Arc`s as before. Peer status, which looks at every document and
+//! `peers.json`, is refreshed separately and at most a few times a second.
+//! No egui here: the UI reads these, the backend builds them.
+
+pub mod cache;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use cache::RecordCache;
+
+use crate::model::{Date, InventoryItem, Member, Project, Record, Role, Site, Task, TaskStatus};
+use crate::store::{ItemStock, LowStock, Result, Store, Unreadable};
+use crate::sync::membership::MemberInfo;
+use crate::sync::status::PeerStatus;
+
+/// Everything the screens show. Cheap to clone (every part is shared).
+#[derive(Debug, Clone, Default)]
+pub struct ViewModel {
+    /// `None` until a workspace exists (first run).
+    pub workspace: Option<String>,
+    pub me: Option<String>,
+    pub my_role: Option<Role>,
+    pub data_dir: PathBuf,
+    pub today: Date,
+    pub tasks: Arc<Vec<Arc<Task>>>,
+    /// Project id -> name (including archived and deleted ones, for labels).
+    pub projects: Arc<BTreeMap<String, String>>,
+    pub items: Arc<Vec<Arc<ItemStock>>>,
+    pub sites: Arc<Vec<Arc<Site>>>,
+    pub low_stock: Arc<Vec<LowStock>>,
+    pub members: Arc<Vec<MemberInfo>>,
+    pub peers: Arc<Vec<PeerStatus>>,
+    /// "1 task could not be read (…)", one line per kind.
+    pub unreadable: Arc<Vec<String>>,
+    pub online: bool,
+    pub last_ticket: Option<String>,
+    /// Movement history of the item shown in Inventory, newest first.
+    pub movements: Option<(String, Arc<Vec<crate::model::StockMovement>>)>,
+    /// What Ctrl+Z would undo on this device.
+    pub undo_label: Option<String>,
+    /// Increases with every new view model.
+    pub version: u64,
+    /// How many commands the backend has applied (each exactly once).
+    pub applied: u64,
+}
+
+impl ViewModel {
+    pub fn overdue(&self) -> impl Iterator<Item = &Task> {
+        self.tasks
+            .iter()
+            .map(|t| &**t)
+            .filter(|t| t.is_overdue(self.today))
+    }
+
+    pub fn blocked(&self) -> impl Iterator<Item = &Task> {
+        self.tasks
+            .iter()
+            .map(|t| &**t)
+            .filter(|t| t.is_open() && t.status == TaskStatus::Blocked)
+    }
+
+    pub fn due_this_week(&self) -> impl Iterator<Item = &Task> {
+        let end = self.today.add_days(7);
+        self.tasks
+            .iter()
+            .map(|t| &**t)
+            .filter(move |t| t.is_open() && t.due.is_some_and(|d| d >= self.today && d <= end))
+    }
+
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.tasks.iter().map(|t| &**t).find(|t| t.id == id)
+    }
+
+    pub fn site_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.sites
+            .iter()
+            .find(|s| s.id == id)
+            .map_or(id, |s| s.name.as_str())
+    }
+
+    /// Peers online, our changes nobody has seen yet (best peer), last sync.
+    pub fn sync_summary(&self) -> String {
+        let online = self.peers.iter().filter(|p| p.online).count();
+        let unseen = self.peers.iter().filter_map(|p| p.unseen_changes).min();
+        let last = self
+            .peers
+            .iter()
+            .filter_map(|p| p.last_synced.clone())
+            .max();
+        match (online, unseen, last) {
+            (0, Some(0), Some(last)) => {
+                format!("offline — everything was synced (last sync {last})")
+            }
+            (0, Some(n), _) if n > 0 => format!("offline — {n} change(s) not yet seen by anyone"),
+            (0, _, _) if self.peers.is_empty() => {
+                "no other devices yet — invite your team in Team & Sync".into()
+            }
+            (0, _, last) => format!(
+                "offline — last sync {}",
+                last.unwrap_or_else(|| "never".into())
+            ),
+            (n, Some(0), _) => format!("{n} peer(s) online — in sync"),
+            (n, Some(u), _) => format!("{n} peer(s) online — syncing {u} change(s)"),
+            (n, None, _) => format!("{n} peer(s) online — syncing"),
+        }
+    }
+}
+
+fn read_task(doc: &automerge::Automerge, obj: &automerge::ObjId) -> Result<Task> {
+    crate::store::read_record_at(doc, obj)
+}
+
+fn read_project(doc: &automerge::Automerge, obj: &automerge::ObjId) -> Result<Project> {
+    crate::store::read_record_at(doc, obj)
+}
+
+fn read_site(doc: &automerge::Automerge, obj: &automerge::ObjId) -> Result<Site> {
+    crate::store::read_record_at(doc, obj)
+}
+
+fn read_member(doc: &automerge::Automerge, obj: &automerge::ObjId) -> Result<Member> {
+    crate::store::read_record_at(doc, obj)
+}
+
+fn read_item(doc: &automerge::Automerge, obj: &automerge::ObjId) -> Result<ItemStock> {
+    crate::store::read_item_stock_at(doc, obj)
+}
+
+/// The record caches behind a [`ViewModel`], one per kind shown.
+pub struct Views {
+    tasks: RecordCache<Task>,
+    projects: RecordCache<Project>,
+    items: RecordCache<ItemStock>,
+    sites: RecordCache<Site>,
+    members: RecordCache<Member>,
+}
+
+/// Which parts of the view model a refresh rebuilt.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub tasks: bool,
+    pub inventory: bool,
+    pub root: bool,
+}
+
+impl Rebuilt {
+    pub fn any(self) -> bool {
+        self.tasks || self.inventory || self.root
+    }
+}
+
+impl Default for Views {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Views {
+    pub fn new() -> Self {
+        Views {
+            tasks: RecordCache::new(Task::KIND, Task::AREA, read_task),
+            projects: RecordCache::new(Project::KIND, Project::AREA, read_project),
+            items: RecordCache::new(InventoryItem::KIND, InventoryItem::AREA, read_item),
+            sites: RecordCache::new(Site::KIND, Site::AREA, read_site),
+            members: RecordCache::new(Member::KIND, Member::AREA, read_member),
+        }
+    }
+
+    /// Records read again by the last refresh, per kind (tasks, items).
+    pub fn last_reads(&self) -> (usize, usize) {
+        (self.tasks.last_reads, self.items.last_reads)
+    }
+
+    /// Brings `vm` up to date with the store, replacing only the parts whose
+    /// documents changed.
+    pub fn refresh(&mut self, store: &Store, vm: &mut ViewModel) -> Result<Rebuilt> {
+        let mut rebuilt = Rebuilt::default();
+        let tasks_changed = self.tasks.refresh(store)?;
+        let projects_changed = self.projects.refresh(store)?;
+        if tasks_changed || projects_changed {
+            rebuilt.tasks = true;
+            vm.tasks = Arc::new(self.tasks.records());
+            if projects_changed {
+                // Deleted projects drop out of the cache; their names are
+                // still wanted as labels on tasks, so read those few apart.
+                let mut names: BTreeMap<String, String> = self
+                    .projects
+                    .records()
+                    .iter()
+                    .map(|p| (p.id.clone(), p.name.clone()))
+                    .collect();
+                for p in store.list::<Project>(true)? {
+                    names.entry(p.id).or_insert(p.name);
+                }
+                vm.projects = Arc::new(names);
+            }
+        }
+        let root_changed = self.sites.refresh(store)? | self.members.refresh(store)?;
+        if root_changed {
+            rebuilt.root = true;
+            vm.sites = Arc::new(self.sites.records());
+            vm.workspace = store.workspace().ok().map(|w| w.name);
+            vm.me = store.me().ok().map(|m| m.name);
+        }
+        if self.items.refresh(store)? || root_changed {
+            rebuilt.inventory = true;
+            let items = self.items.records();
+            let sites: Vec<&str> = vm.sites.iter().map(|s| s.id.as_str()).collect();
+            vm.low_stock = Arc::new(crate::store::low_stock_in(
+                items.iter().map(|i| &**i),
+                &sites,
+            ));
+            vm.items = Arc::new(items);
+        }
+        if rebuilt.any() {
+            let mut lines = Vec::new();
+            for list in [
+                self.tasks.unreadable(),
+                self.items.unreadable(),
+                self.projects.unreadable(),
+                self.sites.unreadable(),
+            ] {
+                lines.extend(Unreadable::summary(&list));
+            }
+            vm.unreadable = Arc::new(lines);
+        }
+        Ok(rebuilt)
+    }
+}
