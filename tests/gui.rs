@@ -350,3 +350,70 @@ fn an_admin_changes_a_role_and_removes_a_member() {
     );
     assert!(h.query_by_label("Ben Ode").is_none(), "and the device list");
 }
+
+#[test]
+fn a_field_commits_on_enter_and_ctrl_z_undoes_it() {
+    let app = workspace(|s| {
+        s.create(task("Renew the lease", None)).expect("task");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
+    h.get_by_label("Renew the lease").click();
+    h.run();
+    let title = || (egui::accesskit::Role::TextInput, "Title");
+    h.get_by_role_and_label(title().0, title().1).focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(title().0, title().1)
+        .type_text("Renew the office lease");
+    h.run();
+    // Esc while typing puts the old value back and sends nothing.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    let titles = |h: &mut Harness<'_, BureauApp>| -> Vec<String> {
+        let vm = h.state_mut().backend_mut().view();
+        vm.tasks.iter().map(|t| t.title.clone()).collect()
+    };
+    assert_eq!(titles(&mut h), vec!["Renew the lease"]);
+    h.get_by_role_and_label(title().0, title().1).focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(title().0, title().1)
+        .type_text("Renew the office lease");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(titles(&mut h), vec!["Renew the office lease"]);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(titles(&mut h), vec!["Renew the lease"]);
+    h.get_by_label_contains("Undid");
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    h.run();
+    assert_eq!(titles(&mut h), vec!["Renew the office lease"]);
+}
+
+#[test]
+fn a_record_this_version_cannot_read_does_not_empty_the_list() {
+    use automerge::ReadDoc;
+    use automerge::transaction::Transactable;
+    let app = workspace(|s| {
+        s.create(task("Readable", None)).expect("task");
+        let bad = s.create(task("Damaged", None)).expect("task");
+        s.change(Area::Tasks, "by hand", |tx, _| {
+            let (_, tasks) = tx.get(automerge::ROOT, "tasks")?.expect("tasks");
+            let (_, t) = tx.get(&tasks, bad.as_str())?.expect("task");
+            tx.put(&t, "due", 12345)?;
+            Ok(())
+        })
+        .expect("hand edit");
+    });
+    let h = harness(Backend::inline(&app.path), AreaTab::Tasks);
+    h.get_by_label("Readable");
+    h.get_by_label("1 task(s)");
+    h.get_by_label_contains("1 task could not be read");
+}

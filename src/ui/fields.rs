@@ -175,6 +175,8 @@ pub fn text_field(
         buffer = Some(current.to_string());
     }
     if response.has_focus() {
+        let pass = ui.ctx().cumulative_pass_nr();
+        ui.data_mut(|d| d.insert_temp(editing_id(), pass));
         if response.changed() || buffer.is_some() {
             buffer = Some(text.clone());
         }
@@ -189,4 +191,16 @@ pub fn text_field(
         }
     }
     None
+}
+
+fn editing_id() -> egui::Id {
+    egui::Id::unique("bureau field being edited")
+}
+
+/// Whether a field editor had the keyboard in the previous pass: then Esc
+/// and Ctrl+Z belong to it, not to the window (egui drops the focus on Esc
+/// before the frame's widgets run, so asking who has focus is too late).
+pub fn was_editing(ctx: &egui::Context) -> bool {
+    let last: Option<u64> = ctx.data(|d| d.get_temp(editing_id()));
+    last.is_some_and(|pass| pass + 1 >= ctx.cumulative_pass_nr())
 }

@@ -144,7 +144,7 @@ impl BureauApp {
         // Ctrl+Z / Ctrl+Shift+Z undo and redo this device's changes. While a
         // text box has focus, Esc and Ctrl+Z belong to it (Esc reverts the
         // field being typed in; Ctrl+Z undoes typing).
-        let typing = ui.ctx().memory(|m| m.focused()).is_some();
+        let typing = ui.ctx().memory(|m| m.focused()).is_some() || fields::was_editing(ui.ctx());
         let (new, find, escape, palette, undo, redo) = ui.input_mut(|i| {
             let redo = !typing
                 && i.consume_key(

@@ -10,13 +10,15 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::model::schema::{Described, FieldKind, FieldSpec};
 
+/// A field key and whether descending.
+pub type Sort = Option<(&'static str, bool)>;
+
 /// Sort and the cached row order of one table.
 #[derive(Default)]
 pub struct TableState {
-    /// Field key and descending.
-    pub sort: Option<(&'static str, bool)>,
-    /// (identity of the rows, sort) the cached order was computed for.
-    cached_for: Option<(usize, usize, Option<(&'static str, bool)>)>,
+    pub sort: Sort,
+    /// (identity of the rows, their number, sort) of the cached order.
+    cached_for: Option<(usize, usize, Sort)>,
     order: Vec<usize>,
 }
 

@@ -1,0 +1,222 @@
+//! The real app path: two threaded backends, each owning a real node on
+//! loopback, edited as people would. Nothing here sleeps: tests wait on the
+//! backends' published view models (`wait_until`), with a timeout only as a
+//! guard against a hang.
+
+#![cfg(feature = "gui")]
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bureau::model::*;
+use bureau::ops::Op;
+use bureau::sync::{NetOptions, Node};
+use bureau::ui::backend::{Backend, ViewModel};
+use bureau::ui::{AreaTab, BureauApp, Prefs};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+struct Team {
+    _dir: tempfile::TempDir,
+    ana: PathBuf,
+    ben: PathBuf,
+    task: String,
+}
+
+/// Ana's workspace with one task, and Ben who joined it (both stopped).
+fn team() -> Team {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ana, ben) = (dir.path().join("ana"), dir.path().join("ben"));
+    let rt = common::runtime();
+    let store = rt
+        .block_on(bureau::sync::node::create_workspace(
+            &ana,
+            "Acme Office",
+            "Ana Ruiz",
+        ))
+        .expect("workspace");
+    let task = common::net::add_task(&store, "Order toner");
+    rt.block_on(store.close());
+    let a = rt
+        .block_on(Node::start(&ana, "test", &NetOptions::loopback()))
+        .expect("node a");
+    let ticket = a.invite(Role::Member, WAIT).expect("invite");
+    let b = rt
+        .block_on(Node::join(
+            &ben,
+            &ticket,
+            "Ben Ode",
+            &NetOptions::loopback(),
+        ))
+        .expect("join");
+    rt.block_on(b.shutdown());
+    rt.block_on(a.shutdown());
+    Team {
+        _dir: dir,
+        ana,
+        ben,
+        task,
+    }
+}
+
+fn threaded(path: &std::path::Path) -> Backend {
+    Backend::threaded(path.to_path_buf(), NetOptions::loopback(), || {})
+}
+
+fn task<'a>(vm: &'a ViewModel, id: &str) -> Option<&'a Task> {
+    vm.task(id)
+}
+
+#[test]
+fn two_people_edit_different_fields_of_one_task_and_both_win() {
+    let team = team();
+    let mut ana = threaded(&team.ana);
+    let mut ben = threaded(&team.ben);
+    for app in [&mut ana, &mut ben] {
+        app.wait_until(WAIT, |vm| task(vm, &team.task).is_some())
+            .expect("both see the task");
+    }
+    ana.send(Op::set(
+        "tasks",
+        &team.task,
+        "title",
+        "Order toner (HP 305)",
+    ));
+    ben.send(Op::set("tasks", &team.task, "status", "in-progress"));
+    ben.send(Op::AddComment {
+        task: team.task.clone(),
+        text: "asked the vendor".into(),
+    });
+    for app in [&mut ana, &mut ben] {
+        let vm = app
+            .wait_until(WAIT, |vm| {
+                task(vm, &team.task).is_some_and(|t| {
+                    t.title == "Order toner (HP 305)"
+                        && t.status == TaskStatus::InProgress
+                        && t.comments.len() == 1
+                })
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "all three edits survive on both: {:?}",
+                    app.view().task(&team.task)
+                )
+            });
+        assert!(
+            app.take_notices()
+                .iter()
+                .all(|n| !matches!(n, bureau::ui::backend::Notice::Error(_)))
+        );
+        drop(vm);
+    }
+}
+
+fn harness(backend: Backend) -> Harness<'static, BureauApp> {
+    let prefs = Prefs {
+        area: AreaTab::Tasks,
+        dark_mode: Some(false),
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_ui_state(
+            |ui, app: &mut BureauApp| app.show(ui),
+            BureauApp::new(backend, prefs),
+        );
+    h.run();
+    h
+}
+
+#[test]
+fn a_comment_arriving_while_my_details_are_open_survives_my_title_edit() {
+    let team = team();
+    let mut ben = threaded(&team.ben);
+    let mut ana = harness(threaded(&team.ana));
+    ana.state_mut()
+        .backend_mut()
+        .wait_until(WAIT, |vm| task(vm, &team.task).is_some())
+        .expect("ana sees the task");
+    ana.run();
+    ana.get_by_label("Order toner").click();
+    ana.run();
+    // Ana's details panel is open; Ben comments meanwhile.
+    ben.wait_until(WAIT, |vm| task(vm, &team.task).is_some())
+        .expect("ben sees the task");
+    ben.send(Op::AddComment {
+        task: team.task.clone(),
+        text: "the HP one, please".into(),
+    });
+    ana.state_mut()
+        .backend_mut()
+        .wait_until(WAIT, |vm| {
+            task(vm, &team.task).is_some_and(|t| t.comments.len() == 1)
+        })
+        .expect("the comment arrives");
+    ana.run();
+    ana.get_by_label_contains("the HP one, please");
+    // Ana retitles the task in the open panel: the field commits on Enter.
+    ana.get_by_role_and_label(egui::accesskit::Role::TextInput, "Title")
+        .focus();
+    ana.run();
+    ana.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    ana.run();
+    ana.get_by_role_and_label(egui::accesskit::Role::TextInput, "Title")
+        .type_text("Order HP 305 toner");
+    ana.run();
+    ana.key_press(egui::Key::Enter);
+    ana.run();
+    for backend in [ana.state_mut().backend_mut(), &mut ben] {
+        backend
+            .wait_until(WAIT, |vm| {
+                task(vm, &team.task)
+                    .is_some_and(|t| t.title == "Order HP 305 toner" && t.comments.len() == 1)
+            })
+            .expect("the title and the comment both survive");
+    }
+}
+
+#[test]
+fn every_click_is_applied_exactly_once_while_remote_changes_pour_in() {
+    let team = team();
+    let mut ana = threaded(&team.ana);
+    let mut ben = threaded(&team.ben);
+    for app in [&mut ana, &mut ben] {
+        app.wait_until(WAIT, |vm| task(vm, &team.task).is_some())
+            .expect("both see the task");
+    }
+    // Ben makes 200 changes; Ana clicks 50 times while they arrive.
+    for i in 0..200 {
+        ben.send(Op::Create {
+            kind: "tasks".into(),
+            fields: vec![("title".into(), format!("remote {i}"))],
+        });
+        if i % 4 == 0 {
+            ana.send(Op::Create {
+                kind: "tasks".into(),
+                fields: vec![("title".into(), format!("click {}", i / 4))],
+            });
+        }
+    }
+    ana.wait_applied(WAIT).expect("ana applied every click");
+    for app in [&mut ana, &mut ben] {
+        let vm = app
+            .wait_until(WAIT, |vm| vm.tasks.len() == 251)
+            .unwrap_or_else(|| panic!("251 tasks, got {}", app.view().tasks.len()));
+        for i in 0..50 {
+            let title = format!("click {i}");
+            let n = vm.tasks.iter().filter(|t| t.title == title).count();
+            assert_eq!(n, 1, "{title} applied exactly once");
+        }
+        assert_eq!(
+            vm.tasks
+                .iter()
+                .filter(|t| t.title.starts_with("remote "))
+                .count(),
+            200
+        );
+    }
+}
