@@ -4,6 +4,7 @@
 //! Layout: areas on the left, the area's table or board in the centre, the
 //! selected record on the right, sync status at the bottom.
 
+mod areas;
 pub mod backend;
 pub mod bench;
 mod board;
@@ -35,24 +36,6 @@ pub enum AreaTab {
     Tasks,
     Inventory,
     Team,
-}
-
-impl AreaTab {
-    const ALL: [AreaTab; 4] = [
-        AreaTab::Dashboard,
-        AreaTab::Tasks,
-        AreaTab::Inventory,
-        AreaTab::Team,
-    ];
-
-    fn label(self) -> &'static str {
-        match self {
-            AreaTab::Dashboard => "Dashboard",
-            AreaTab::Tasks => "Tasks",
-            AreaTab::Inventory => "Inventory",
-            AreaTab::Team => "Team & Sync",
-        }
-    }
 }
 
 /// UI state that survives restarts (eframe persistence; never records).
@@ -171,9 +154,9 @@ impl BureauApp {
             self.screens.palette.just_opened = true;
         }
         if new {
-            match self.prefs.area {
-                AreaTab::Inventory => self.screens.inventory.adding = true,
-                _ => {
+            match areas::entry(self.prefs.area).new_record {
+                Some(start) => start(&mut self.screens),
+                None => {
                     self.prefs.area = AreaTab::Tasks;
                     self.screens.tasks.focus_quick_add = true;
                 }
@@ -225,57 +208,35 @@ impl BureauApp {
         });
         egui::Panel::left("areas").resizable(false).show(ui, |ui| {
             ui.add_space(8.0);
-            for area in AreaTab::ALL {
-                let label = match area {
-                    AreaTab::Dashboard => {
-                        let slipping = vm.overdue().count() + vm.blocked().count();
-                        if slipping > 0 {
-                            format!("{} ({slipping})", area.label())
-                        } else {
-                            area.label().to_string()
-                        }
-                    }
-                    _ => area.label().to_string(),
+            for area in &areas::AREAS {
+                let slipping: usize = match area.tab {
+                    AreaTab::Dashboard => vm.overdue().count() + vm.blocked().count(),
+                    _ => 0,
+                };
+                let label = if slipping > 0 {
+                    format!("{} ({slipping})", area.label)
+                } else {
+                    area.label.to_string()
                 };
                 if ui
-                    .selectable_label(self.prefs.area == area, label)
+                    .selectable_label(self.prefs.area == area.tab, label)
                     .clicked()
                 {
-                    self.prefs.area = area;
+                    self.prefs.area = area.tab;
                 }
             }
         });
-        match palette::show(ui.ctx(), &mut self.screens.palette, vm) {
-            Some(palette::Jump::Area(area)) => self.prefs.area = area,
-            Some(palette::Jump::Task(id)) => {
-                self.prefs.area = AreaTab::Tasks;
-                self.screens.tasks.filter = tasks::Filter::All;
-                self.screens.tasks.search.clear();
-                self.screens.tasks.selected = Some(id);
-            }
-            Some(palette::Jump::Item(id)) => {
-                self.prefs.area = AreaTab::Inventory;
-                self.screens.inventory.search = vm
-                    .items
-                    .iter()
-                    .find(|i| i.item.id == id)
-                    .map(|i| i.item.name.clone())
-                    .unwrap_or_default();
-            }
-            None => {}
+        if let Some(jump) = palette::show(ui.ctx(), &mut self.screens.palette, vm) {
+            self.go(jump, vm);
         }
         match self.prefs.area {
             AreaTab::Dashboard => {
-                egui::CentralPanel::default().show(ui, |ui| match dashboard::show(ui, vm) {
-                    Some(dashboard::DashboardJump::Tasks(filter)) => {
-                        self.prefs.area = AreaTab::Tasks;
-                        self.screens.tasks.filter = filter;
-                    }
-                    Some(dashboard::DashboardJump::Inventory) => {
-                        self.prefs.area = AreaTab::Inventory;
-                    }
-                    None => {}
-                });
+                let jump = egui::CentralPanel::default()
+                    .show(ui, |ui| dashboard::show(ui, vm))
+                    .inner;
+                if let Some(jump) = jump {
+                    self.go(jump, vm);
+                }
             }
             AreaTab::Tasks => tasks::show(ui, &mut self.screens.tasks, vm, commands),
             AreaTab::Inventory => inventory::show(ui, &mut self.screens.inventory, vm, commands),
@@ -283,6 +244,32 @@ impl BureauApp {
                 egui::CentralPanel::default().show(ui, |ui| {
                     team::show(ui, &mut self.screens.team, vm, &mut self.prefs, commands)
                 });
+            }
+        }
+    }
+
+    /// Follows a dashboard card or palette choice.
+    fn go(&mut self, jump: areas::Jump, vm: &ViewModel) {
+        match jump {
+            areas::Jump::Area(area) => self.prefs.area = area,
+            areas::Jump::Tasks(filter) => {
+                self.prefs.area = AreaTab::Tasks;
+                self.screens.tasks.filter = filter;
+            }
+            areas::Jump::Task(id) => {
+                self.prefs.area = AreaTab::Tasks;
+                self.screens.tasks.filter = tasks::Filter::All;
+                self.screens.tasks.search.clear();
+                self.screens.tasks.selected = Some(id);
+            }
+            areas::Jump::Item(id) => {
+                self.prefs.area = AreaTab::Inventory;
+                self.screens.inventory.search = vm
+                    .items
+                    .iter()
+                    .find(|i| i.item.id == id)
+                    .map(|i| i.item.name.clone())
+                    .unwrap_or_default();
             }
         }
     }

@@ -1,6 +1,6 @@
 //! Ctrl+K: jump to any area or record by typing part of its name.
 
-use super::AreaTab;
+use super::areas::{AREAS, Jump};
 use super::backend::ViewModel;
 
 #[derive(Default)]
@@ -8,13 +8,6 @@ pub struct PaletteState {
     pub open: bool,
     pub query: String,
     pub just_opened: bool,
-}
-
-/// Where a palette choice takes you.
-pub enum Jump {
-    Area(AreaTab),
-    Task(String),
-    Item(String),
 }
 
 pub fn show(ctx: &egui::Context, state: &mut PaletteState, vm: &ViewModel) -> Option<Jump> {
@@ -42,30 +35,14 @@ pub fn show(ctx: &egui::Context, state: &mut PaletteState, vm: &ViewModel) -> Op
             }
             let query = state.query.trim().to_lowercase();
             let mut results: Vec<(String, Jump)> = Vec::new();
-            for area in AreaTab::ALL {
-                if query.is_empty() || area.label().to_lowercase().contains(&query) {
-                    results.push((format!("Area: {}", area.label()), Jump::Area(area)));
+            for area in &AREAS {
+                if query.is_empty() || area.label.to_lowercase().contains(&query) {
+                    results.push((format!("Area: {}", area.label), Jump::Area(area.tab)));
                 }
             }
             if !query.is_empty() {
-                for t in vm
-                    .tasks
-                    .iter()
-                    .filter(|t| t.title.to_lowercase().contains(&query))
-                    .take(8)
-                {
-                    results.push((format!("Task: {}", t.title), Jump::Task(t.id.clone())));
-                }
-                for i in vm
-                    .items
-                    .iter()
-                    .filter(|i| i.item.name.to_lowercase().contains(&query))
-                    .take(5)
-                {
-                    results.push((
-                        format!("Item: {}", i.item.name),
-                        Jump::Item(i.item.id.clone()),
-                    ));
+                for area in &AREAS {
+                    results.extend((area.find)(vm, &query));
                 }
             }
             let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
