@@ -9,10 +9,7 @@
 //! - [`fixture`] and [`bench`]: generated offices and the store benchmark.
 
 pub mod bench;
-pub mod bench_all;
-pub mod bench_sync;
 pub mod cli;
-pub mod fixture;
 pub mod model;
 pub mod ops;
 pub mod store;

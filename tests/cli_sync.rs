@@ -242,9 +242,9 @@ fn nodes_killed_mid_sync_restart_and_converge() {
         ))
         .expect("workspace");
     let today = bureau::model::Date::new(2026, 11, 22).expect("date");
-    bureau::fixture::build_office(
+    bureau::bench::fixture::build_office(
         &store,
-        bureau::fixture::OfficeSize::LARGE.scaled(0.02),
+        bureau::bench::fixture::OfficeSize::LARGE.scaled(0.02),
         3,
         today,
         |_, _| {},

@@ -13,8 +13,6 @@ mod workspace;
 
 use output::note;
 
-pub use workspace::human_bytes;
-
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};

@@ -106,7 +106,7 @@ pub fn status(store: &Store) -> Result<()> {
     say!("data dir:   {}", store.data_dir().display());
     say!(
         "storage:    {} in {} documents",
-        human_bytes(store.storage().size_on_disk()),
+        crate::model::human_bytes(store.storage().size_on_disk()),
         store.documents()?.len()
     );
     let quarantined = store.quarantined();
@@ -125,14 +125,6 @@ pub fn status(store: &Store) -> Result<()> {
     Ok(())
 }
 
-pub fn human_bytes(n: u64) -> String {
-    match n {
-        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
-        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
-        n => format!("{n} B"),
-    }
-}
-
 pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
     if args.target == "all" {
         anyhow::ensure!(
@@ -141,7 +133,7 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
         );
         let edits = args.edits.clamp(10, 10_000);
         let report =
-            crate::bench_all::run(runtime, args.scale, edits, args.dir.as_deref(), |dir| {
+            crate::bench::all::run(runtime, args.scale, edits, args.dir.as_deref(), |dir| {
                 ui_figures(dir, edits)
             })?;
         super::output::write_out(&report);
@@ -165,12 +157,12 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
         let dir = args.dir.as_deref().context(
             "`bureau bench ui` needs --dir DIR (e.g. a data directory made by `bench store --dir`)",
         )?;
-        let report = crate::ui::bench::run(dir, args.edits.clamp(10, 10_000));
+        let report = crate::bench::ui::run(dir, args.edits.clamp(10, 10_000));
         say!("{report}");
         return Ok(());
     }
     if args.target == "sync" {
-        let report = crate::bench_sync::run(runtime, args.scale, args.edits, args.dir.as_deref())?;
+        let report = crate::bench::sync::run(runtime, args.scale, args.edits, args.dir.as_deref())?;
         say!("{report}");
         return Ok(());
     }
@@ -194,10 +186,12 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
 }
 
 #[cfg(feature = "gui")]
-fn ui_figures(dir: &Path, frames: usize) -> Option<(crate::bench_all::UiFigures, String)> {
-    let report = crate::ui::bench::run(dir, frames);
-    let figures = crate::bench_all::UiFigures {
-        first_frame: report.first_view + report.first_frame,
+fn ui_figures(dir: &Path, frames: usize) -> Option<(crate::bench::all::UiFigures, String)> {
+    let report = crate::bench::ui::run(dir, frames);
+    let figures = crate::bench::all::UiFigures {
+        first_frame: report.first_frame,
+        edit_p50_p95: report.edit,
+        remote_p50_p95: report.remote,
         tasks_p50_p95: report.tasks,
         dashboard_p50_p95: report.dashboard,
     };
@@ -205,7 +199,7 @@ fn ui_figures(dir: &Path, frames: usize) -> Option<(crate::bench_all::UiFigures,
 }
 
 #[cfg(not(feature = "gui"))]
-fn ui_figures(_dir: &Path, _frames: usize) -> Option<(crate::bench_all::UiFigures, String)> {
+fn ui_figures(_dir: &Path, _frames: usize) -> Option<(crate::bench::all::UiFigures, String)> {
     None
 }
 
@@ -221,8 +215,8 @@ pub fn demo(runtime: &tokio::runtime::Runtime, data_dir: &Path, scale: f64) -> R
         "Ana Ruiz",
     ))?;
     let today = crate::model::Date(chrono::Local::now().date_naive());
-    let size = crate::fixture::OfficeSize::LARGE.scaled(scale);
-    crate::fixture::build_office(&store, size, 2026, today, |done, total| {
+    let size = crate::bench::fixture::OfficeSize::LARGE.scaled(scale);
+    crate::bench::fixture::build_office(&store, size, 2026, today, |done, total| {
         super::output::write_err(&format!("\rfilling the demo office: {done}/{total}   "));
     })?;
     runtime.block_on(store.close());

@@ -28,5 +28,5 @@ pub use purchasing::{
 };
 pub use record::{Area, Audit, Record, ValidationError, new_id, require_text};
 pub use tasks::{ChecklistItem, Comment, Priority, Project, Recurrence, Task, TaskStatus};
-pub use values::{Date, Money, Stamp};
+pub use values::{Date, Money, Stamp, human_bytes};
 pub use workspace::{Device, Member, Role, SCHEMA_VERSION, Site, Workspace};

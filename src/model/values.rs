@@ -239,6 +239,15 @@ pub fn is_currency_code(code: &str) -> bool {
     code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase())
 }
 
+/// A size for people: "1.5 MiB", "12.0 KiB", "300 B".
+pub fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}
+
 /// Declares an enum stored as a short lowercase string in Automerge and JSON,
 /// parsed from the same string on the command line.
 ///

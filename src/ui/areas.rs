@@ -67,10 +67,7 @@ pub const AREAS: [AreaEntry; 4] = [
 ];
 
 pub fn entry(tab: AreaTab) -> &'static AreaEntry {
-    AREAS
-        .iter()
-        .find(|a| a.tab == tab)
-        .unwrap_or(&AREAS[0])
+    AREAS.iter().find(|a| a.tab == tab).unwrap_or(&AREAS[0])
 }
 
 /// Every area's cards, in registry order.

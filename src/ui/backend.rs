@@ -319,6 +319,8 @@ impl Engine {
 struct Shared {
     latest: Mutex<Arc<ViewModel>>,
     notices: Mutex<Vec<Notice>>,
+    /// The open store (benchmarks apply "remote" changes to it).
+    store: Mutex<Option<Arc<Store>>>,
     /// Signalled after every publish (for [`Backend::wait_until`]).
     published: Condvar,
 }
@@ -394,16 +396,18 @@ impl Backend {
                     lock(&shared2.notices).push(Notice::Error(e));
                 }
                 shared2.publish(engine.view());
+                *lock(&shared2.store) = engine.store.clone();
                 wake();
-                let mut watcher = engine
-                    .node
-                    .clone()
-                    .map(|node| spawn_refresher(&runtime, node, tx2.clone()));
+                let mut watcher = engine.store.clone().map(|store| {
+                    spawn_refresher(&runtime, store, engine.node.clone(), tx2.clone())
+                });
                 run_loop(&mut engine, &rx, &shared2, &wake, |engine| {
                     if watcher.is_none()
-                        && let Some(node) = engine.node.clone()
+                        && let Some(store) = engine.store.clone()
                     {
-                        watcher = Some(spawn_refresher(&runtime, node, tx2.clone()));
+                        *lock(&shared2.store) = Some(store.clone());
+                        let node = engine.node.clone();
+                        watcher = Some(spawn_refresher(&runtime, store, node, tx2.clone()));
                     }
                 });
                 if let Some(w) = watcher {
@@ -447,6 +451,7 @@ impl Backend {
             lock(&shared.notices).push(Notice::Error(e));
         }
         shared.publish(engine.view());
+        *lock(&shared.store) = engine.store.clone();
         Backend {
             mode: Mode::Inline {
                 engine: Box::new(engine),
@@ -543,6 +548,12 @@ impl Backend {
         Ok(peers)
     }
 
+    /// The open store, for benchmarks that change documents behind the
+    /// backend's back (as a peer's changes arrive). Never for the UI.
+    pub fn store(&self) -> Option<Arc<Store>> {
+        lock(&self.shared.store).clone()
+    }
+
     pub fn take_notices(&self) -> Vec<Notice> {
         std::mem::take(&mut *lock(&self.shared.notices))
     }
@@ -598,23 +609,33 @@ fn run_loop(
     }
 }
 
-/// Forwards remote document changes and peer connection changes to the
-/// backend loop (each a coalesced refresh).
+/// Forwards document changes made outside the backend (a peer's, through
+/// sync) and peer connection changes to the backend loop (each a coalesced
+/// refresh).
 fn spawn_refresher(
     runtime: &tokio::runtime::Runtime,
-    node: Arc<Node>,
+    store: Arc<Store>,
+    node: Option<Arc<Node>>,
     tx: Sender<Command>,
 ) -> tokio::task::JoinHandle<()> {
     use futures::StreamExt;
-    let docs = node.store().documents().unwrap_or_default();
-    let (_, peers) = node.store().repo().connected_peers();
+    let docs = store.documents().unwrap_or_default();
+    let peers = match node {
+        Some(node) => node
+            .store()
+            .repo()
+            .connected_peers()
+            .1
+            .map(|_| Command::PeersChanged)
+            .boxed(),
+        None => futures::stream::pending().boxed(),
+    };
     runtime.spawn(async move {
         let changes = futures::stream::select_all(
             docs.iter()
                 .map(|d| d.changes().map(|_| Command::Refresh).boxed()),
         );
-        let mut events =
-            futures::stream::select(changes, peers.map(|_| Command::PeersChanged).boxed());
+        let mut events = futures::stream::select(changes, peers);
         while let Some(command) = events.next().await {
             if tx.send(command).is_err() {
                 break;

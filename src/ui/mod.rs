@@ -6,7 +6,6 @@
 
 mod areas;
 pub mod backend;
-pub mod bench;
 mod board;
 mod dashboard;
 mod fields;

@@ -9,9 +9,15 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::fixture::{OfficeSize, build_office};
+pub mod all;
+pub mod fixture;
+pub mod sync;
+#[cfg(feature = "gui")]
+pub mod ui;
+
 use crate::model::{Date, InventoryItem, Site, Task};
 use crate::store::{Layout, Store};
+use fixture::{OfficeSize, build_office};
 
 /// The measured figures.
 #[derive(Debug)]
@@ -63,7 +69,7 @@ impl fmt::Display for StoreReport {
         writeln!(
             f,
             "| size on disk after close | {} |",
-            crate::cli::human_bytes(self.disk_bytes)
+            crate::model::human_bytes(self.disk_bytes)
         )?;
         match &self.cold {
             Some(cold) => write!(f, "{cold}")?,

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use automerge::sync::SyncDoc;
 use futures::StreamExt;
 
-use crate::fixture::{OfficeSize, build_office};
+use super::fixture::{OfficeSize, build_office};
 use crate::model::{Area, Date, Role, Task};
 use crate::sync::framing::{BYTES_RECEIVED, BYTES_SENT};
 use crate::sync::{NetOptions, Node, node};
