@@ -4,9 +4,9 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use super::output::{note, opt, print_json, say, table};
-use super::records::assignments;
+use super::records::{ChangeCommand, run_change};
 use super::resolve_id;
-use crate::model::{InventoryItem, Record, Site};
+use crate::model::{InventoryItem, Site};
 use crate::ops::{FieldInput, Op, Session};
 use crate::store::Store;
 
@@ -24,16 +24,9 @@ pub enum ItemCommand {
     },
     /// Show an item's stock levels and movement history.
     Show { id: String },
-    /// Change an item's fields: KEY=VALUE ... (name, unit, reorder_at, sku, category).
-    Set {
-        id: String,
-        #[arg(value_name = "KEY=VALUE", required = true)]
-        fields: Vec<String>,
-    },
-    /// Move an item to the trash.
-    Delete { id: String },
-    /// Bring an item back from the trash.
-    Restore { id: String },
+    /// set (KEY=VALUE: name, unit, reorder_at, sku, category), delete, restore.
+    #[command(flatten)]
+    Change(ChangeCommand),
 }
 
 #[derive(Debug, Args)]
@@ -90,34 +83,11 @@ pub enum StockCommand {
 }
 
 pub fn run_item(store: &Store, session: &mut Session, command: ItemCommand) -> Result<()> {
-    let kind = || InventoryItem::KIND.to_string();
     match command {
         ItemCommand::Add(args) => add(store, session, args),
         ItemCommand::List { json, low } => list(store, json, low),
         ItemCommand::Show { id } => show(store, &id),
-        ItemCommand::Set { id, fields } => {
-            let id = resolve_id::<InventoryItem>(store, &id)?;
-            let fields = assignments::<InventoryItem>(&fields)?;
-            session.apply(
-                store,
-                Op::Edit {
-                    kind: kind(),
-                    id,
-                    fields,
-                },
-            )?;
-            Ok(())
-        }
-        ItemCommand::Delete { id } => {
-            let id = resolve_id::<InventoryItem>(store, &id)?;
-            session.apply(store, Op::Delete { kind: kind(), id })?;
-            Ok(())
-        }
-        ItemCommand::Restore { id } => {
-            let id = resolve_id::<InventoryItem>(store, &id)?;
-            session.apply(store, Op::Restore { kind: kind(), id })?;
-            Ok(())
-        }
+        ItemCommand::Change(change) => run_change::<InventoryItem>(store, session, change),
     }
 }
 

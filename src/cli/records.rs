@@ -33,6 +33,14 @@ pub enum RecordCommand {
         #[arg(long)]
         json: bool,
     },
+    #[command(flatten)]
+    Change(ChangeCommand),
+}
+
+/// The commands that change one existing record, shared by every kind's
+/// command group.
+#[derive(Debug, Subcommand)]
+pub enum ChangeCommand {
     /// Change fields: KEY=VALUE ... (other fields are not touched).
     Set {
         id: String,
@@ -108,40 +116,34 @@ pub fn run<R: Described>(
                 say!("conflict in {}: {}", c.field, values.join(" vs "));
             }
         }
-        RecordCommand::Set { id, fields } => {
-            let id = resolve_id::<R>(store, &id)?;
-            let fields = assignments::<R>(&fields)?;
-            let outcome = session.apply(
-                store,
-                Op::Edit {
-                    kind: R::KIND.into(),
-                    id,
-                    fields,
-                },
-            )?;
-            super::report_outcome(&outcome)?;
-        }
-        RecordCommand::Delete { id } => {
-            let id = resolve_id::<R>(store, &id)?;
-            session.apply(
-                store,
-                Op::Delete {
-                    kind: R::KIND.into(),
-                    id,
-                },
-            )?;
-        }
-        RecordCommand::Restore { id } => {
-            let id = resolve_id::<R>(store, &id)?;
-            session.apply(
-                store,
-                Op::Restore {
-                    kind: R::KIND.into(),
-                    id,
-                },
-            )?;
-        }
+        RecordCommand::Change(change) => run_change::<R>(store, session, change)?,
     }
+    Ok(())
+}
+
+/// `set`, `delete` and `restore` for a kind.
+pub fn run_change<R: Described>(
+    store: &Store,
+    session: &mut Session,
+    command: ChangeCommand,
+) -> Result<()> {
+    let kind = R::KIND.to_string();
+    let op = match command {
+        ChangeCommand::Set { id, fields } => Op::Edit {
+            kind,
+            id: resolve_id::<R>(store, &id)?,
+            fields: assignments::<R>(&fields)?,
+        },
+        ChangeCommand::Delete { id } => Op::Delete {
+            kind,
+            id: resolve_id::<R>(store, &id)?,
+        },
+        ChangeCommand::Restore { id } => Op::Restore {
+            kind,
+            id: resolve_id::<R>(store, &id)?,
+        },
+    };
+    super::report_outcome(&session.apply(store, op)?)?;
     Ok(())
 }
 

@@ -230,39 +230,34 @@ impl Session {
     /// change). Refused, changing nothing, if someone else changed one of
     /// those fields since.
     pub fn undo(&mut self, store: &Store) -> Result<Outcome> {
-        self.ensure_can_write()?;
-        let action = self
-            .journal
-            .done
-            .last()
-            .cloned()
-            .ok_or_else(|| StoreError::Rejected("nothing to undo".into()))?;
-        let inverse = undo::revert(store, &action)?;
-        self.journal.done.pop();
-        self.journal.undone.push(inverse);
-        self.journal.save(&journal_path(store))?;
-        Ok(Outcome {
-            created: None,
-            message: Some(format!("Undid: {}", action.label)),
-        })
+        self.revert_last(store, true)
     }
 
-    /// Re-applies the last undone action.
+    /// Re-applies the last undone action (the same rule as undo).
     pub fn redo(&mut self, store: &Store) -> Result<Outcome> {
+        self.revert_last(store, false)
+    }
+
+    /// Reverts the newest action of the undo (or redo) stack and moves its
+    /// inverse to the other stack.
+    fn revert_last(&mut self, store: &Store, undo: bool) -> Result<Outcome> {
         self.ensure_can_write()?;
-        let action = self
-            .journal
-            .undone
-            .last()
-            .cloned()
-            .ok_or_else(|| StoreError::Rejected("nothing to redo".into()))?;
+        let journal = &mut self.journal;
+        let (from, to, verb) = if undo {
+            (&mut journal.done, &mut journal.undone, "Undid")
+        } else {
+            (&mut journal.undone, &mut journal.done, "Redid")
+        };
+        let action = from.last().cloned().ok_or_else(|| {
+            StoreError::Rejected(format!("nothing to {}", if undo { "undo" } else { "redo" }))
+        })?;
         let inverse = undo::revert(store, &action)?;
-        self.journal.undone.pop();
-        self.journal.done.push(inverse);
+        from.pop();
+        to.push(inverse);
         self.journal.save(&journal_path(store))?;
         Ok(Outcome {
             created: None,
-            message: Some(format!("Redid: {}", action.label)),
+            message: Some(format!("{verb}: {}", action.label)),
         })
     }
 

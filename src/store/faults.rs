@@ -8,8 +8,13 @@
 //! stays broken, such as a full disk). A failed write first writes half its
 //! bytes, like a torn write. Stores opened normally carry no plan; the only
 //! cost is one `Option` check per operation.
+//!
+//! Plans exist only with the `test-support` feature (the test suite turns
+//! it on); in the app and the CLI `FaultPlan` has no values at all, so no
+//! store can be made to fail on purpose.
 
 use std::io;
+#[cfg(feature = "test-support")]
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The disk operations a plan can fail.
@@ -25,7 +30,20 @@ pub enum FaultOp {
     Delete,
 }
 
+/// Without `test-support` there are no plans.
+#[cfg(not(feature = "test-support"))]
+#[derive(Debug)]
+pub enum FaultPlan {}
+
+#[cfg(not(feature = "test-support"))]
+impl FaultPlan {
+    pub(crate) fn check(&self, _op: FaultOp) -> io::Result<()> {
+        match *self {}
+    }
+}
+
 /// Which operations fail. Shared between the test and the storage.
+#[cfg(feature = "test-support")]
 #[derive(Debug)]
 pub struct FaultPlan {
     only: Option<FaultOp>,
@@ -35,6 +53,7 @@ pub struct FaultPlan {
     failed: AtomicU64,
 }
 
+#[cfg(feature = "test-support")]
 impl FaultPlan {
     /// Fails only the `n`th (1-based) matching operation.
     pub fn fail_nth(n: u64, only: Option<FaultOp>) -> FaultPlan {
@@ -90,7 +109,7 @@ impl FaultPlan {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "test-support"))]
 mod tests {
     use super::*;
 

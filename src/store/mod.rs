@@ -22,6 +22,7 @@ mod layout;
 mod membership_log;
 mod queries;
 pub(crate) mod records;
+#[cfg(feature = "test-support")]
 mod replica;
 mod stock;
 pub mod storage;
@@ -46,6 +47,7 @@ pub use layout::{ALL_KINDS, Layout};
 pub use membership_log::{DeviceAddresses, StoredEntry};
 pub use queries::{LowStock, Renewal, low_stock_in};
 pub use records::{Listing, Unreadable};
+#[cfg(feature = "test-support")]
 pub use replica::SyncSession;
 pub use stock::{ItemStock, StockChange};
 pub use storage::{DurableStorage, Quarantined};
@@ -261,6 +263,7 @@ impl Store {
 
     /// Opens the workspace with disk operations failing as `faults` says:
     /// for fault-injection tests.
+    #[cfg(feature = "test-support")]
     pub async fn open_with_faults(data_dir: &Path, faults: Arc<FaultPlan>) -> Result<Store> {
         let lock = DataDirLock::acquire(data_dir, "fault test")?;
         let device = DeviceConfig::load(data_dir)?

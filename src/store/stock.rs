@@ -68,6 +68,17 @@ fn item_obj<D: ReadDoc>(doc: &D, item_id: &str) -> Result<automerge::ObjId> {
     }
 }
 
+/// The item's map, refusing an item in the trash (its stock is frozen).
+fn live_item_obj<D: ReadDoc>(doc: &D, item_id: &str) -> Result<automerge::ObjId> {
+    let obj = item_obj(doc, item_id)?;
+    if super::records::is_deleted(doc, &obj) {
+        return Err(StoreError::Rejected(format!(
+            "item {item_id} is in the trash; restore it first"
+        )));
+    }
+    Ok(obj)
+}
+
 fn not_found(item_id: &str) -> StoreError {
     StoreError::NotFound {
         kind: singular(InventoryItem::KIND),
@@ -195,12 +206,7 @@ impl Store {
             InventoryItem::AREA,
             &format!("{action} {item_id}"),
             |tx, audit| {
-                let obj = item_obj(&*tx, item_id)?;
-                if super::records::is_deleted(&*tx, &obj) {
-                    return Err(StoreError::Rejected(format!(
-                        "item {item_id} is in the trash; restore it first"
-                    )));
-                }
+                let obj = live_item_obj(&*tx, item_id)?;
                 let before = read_on_hand(&*tx, &obj).get(site_id).copied().unwrap_or(0);
                 let (kind, delta, counted) = plan(before)?;
                 increment(tx, &obj, site_id, delta)?;
@@ -232,12 +238,7 @@ impl Store {
             InventoryItem::AREA,
             &format!("transfer stock {item_id}"),
             |tx, audit| {
-                let obj = item_obj(&*tx, item_id)?;
-                if super::records::is_deleted(&*tx, &obj) {
-                    return Err(StoreError::Rejected(format!(
-                        "item {item_id} is in the trash; restore it first"
-                    )));
-                }
+                let obj = live_item_obj(&*tx, item_id)?;
                 increment(tx, &obj, from, -qty)?;
                 increment(tx, &obj, to, qty)?;
                 let out = format!("to {}", to_site.name);

@@ -234,7 +234,8 @@ impl Engine {
 
     /// When peer status is next due (for the backend loop's wait).
     fn peers_due_in(&self) -> Option<Duration> {
-        if !self.peers_wanted {
+        // Without membership (a workspace from before sync) there are no peers.
+        if !self.peers_wanted || self.access.is_none() {
             return None;
         }
         if !self.throttle_peers {

@@ -183,8 +183,31 @@ impl Views {
     /// documents changed.
     pub fn refresh(&mut self, store: &Store, vm: &mut ViewModel) -> Result<Rebuilt> {
         let mut rebuilt = Rebuilt::default();
-        let tasks_changed = self.tasks.refresh(store)?;
-        let projects_changed = self.projects.refresh(store)?;
+        // The first refresh loads the documents and reads every record:
+        // the tasks on one core, everything else on the other.
+        let (tasks_changed, projects_changed, items_changed, root_changed) =
+            std::thread::scope(|scope| -> Result<_> {
+                let (tasks, projects) = (&mut self.tasks, &mut self.projects);
+                let first = !tasks.is_loaded();
+                let mut task_side = move || -> Result<(bool, bool)> {
+                    Ok((tasks.refresh(store)?, projects.refresh(store)?))
+                };
+                let (task_side, pending) = if first {
+                    (None, Some(scope.spawn(task_side)))
+                } else {
+                    (Some(task_side()?), None)
+                };
+                let root = self.sites.refresh(store)? | self.members.refresh(store)?;
+                let items = self.items.refresh(store)?;
+                let (t, p) = match (task_side, pending) {
+                    (Some(done), _) => done,
+                    (None, Some(handle)) => handle.join().map_err(|_| {
+                        crate::store::StoreError::Corrupt("reading the tasks failed".into())
+                    })??,
+                    (None, None) => (false, false),
+                };
+                Ok((t, p, items, root))
+            })?;
         if tasks_changed || projects_changed {
             rebuilt.tasks = true;
             vm.tasks = Arc::new(self.tasks.records());
@@ -203,14 +226,13 @@ impl Views {
                 vm.projects = Arc::new(names);
             }
         }
-        let root_changed = self.sites.refresh(store)? | self.members.refresh(store)?;
         if root_changed {
             rebuilt.root = true;
             vm.sites = Arc::new(self.sites.records());
             vm.workspace = store.workspace().ok().map(|w| w.name);
             vm.me = store.me().ok().map(|m| m.name);
         }
-        if self.items.refresh(store)? || root_changed {
+        if items_changed || root_changed {
             rebuilt.inventory = true;
             let items = self.items.records();
             let sites: Vec<&str> = vm.sites.iter().map(|s| s.id.as_str()).collect();
