@@ -44,6 +44,9 @@ pub struct FieldSpec {
     pub required: bool,
     /// Shown as a column in the record table.
     pub column: bool,
+    /// Left out of the generic details form: the area's screen shows it
+    /// where it belongs (a task's blocked reason, next to its status).
+    pub own_place: bool,
 }
 
 /// What parsing relative input needs to know.
@@ -84,7 +87,7 @@ pub trait Described: Record + Default {
         Self::fields().iter().find(|f| f.key == key).ok_or_else(|| {
             let known: Vec<&str> = Self::fields().iter().map(|f| f.key).collect();
             ValidationError::new(
-                "field",
+                "field name",
                 format!(
                     "a {} has no field {key:?}; use one of {}",
                     Self::LABEL,
@@ -219,6 +222,7 @@ macro_rules! describe {
                         kind: $kind,
                         required: $crate::model::schema::describe!(@flag required $($flag)*),
                         column: $crate::model::schema::describe!(@flag column $($flag)*),
+                        own_place: $crate::model::schema::describe!(@flag own_place $($flag)*),
                     },
                 )*];
                 FIELDS
@@ -262,6 +266,7 @@ macro_rules! describe {
     (@flag $want:ident) => { false };
     (@flag required required $($rest:ident)*) => { true };
     (@flag column column $($rest:ident)*) => { true };
+    (@flag own_place own_place $($rest:ident)*) => { true };
     (@flag $want:ident $other:ident $($rest:ident)*) => {
         $crate::model::schema::describe!(@flag $want $($rest)*)
     };

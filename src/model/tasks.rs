@@ -201,7 +201,7 @@ super::schema::describe! {
     fields {
         title: "Title", Text, required, column;
         status: "Status", Choice(TaskStatus::NAMES), column;
-        blocked_reason: "Blocked because", Text;
+        blocked_reason: "Blocked because", Text, own_place;
         owner: "Owner", Person, column;
         priority: "Priority", Choice(Priority::NAMES), column;
         due: "Due", Date, column;

@@ -279,7 +279,12 @@ pub(super) fn edit_record<R: Described>(
         record.validate()?;
         let changes = changes_between(&before, &record);
         let name = record.name().to_string();
-        let fields: Vec<String> = changes.iter().map(|c| c.key.clone()).collect();
+        // Name what the person changed, in their words (not derived fields).
+        let fields: Vec<String> = changes
+            .iter()
+            .filter_map(|c| R::spec(&c.key).ok())
+            .map(|spec| spec.label.to_lowercase())
+            .collect();
         write_edit(tx, &obj, &before, record, audit)?;
         if !changes.is_empty() {
             steps.push(Step::Fields {

@@ -39,7 +39,7 @@ pub fn details_form<R: Described>(
         .spacing([8.0, 6.0])
         .show(ui, |ui| {
             for spec in R::fields() {
-                if spec.kind == FieldKind::LongText {
+                if spec.kind == FieldKind::LongText || spec.own_place {
                     continue;
                 }
                 let label = ui.label(spec.label);
@@ -49,7 +49,10 @@ pub fn details_form<R: Described>(
                 ui.end_row();
             }
         });
-    for spec in R::fields().iter().filter(|s| s.kind == FieldKind::LongText) {
+    for spec in R::fields()
+        .iter()
+        .filter(|s| s.kind == FieldKind::LongText && !s.own_place)
+    {
         let label = ui.label(spec.label);
         field_editor::<R>(ui, record, spec, label.id, cx, errors, commands);
     }

@@ -341,7 +341,7 @@ fn details(
     };
     details_form(ui, current, &cx, &mut state.errors, commands);
     ui.separator();
-    status_moves(ui, state, current, commands);
+    status_moves(ui, state, current, &cx, commands);
     ui.separator();
     checklist(ui, state, current, commands);
     ui.separator();
@@ -353,12 +353,18 @@ fn status_moves(
     ui: &mut egui::Ui,
     state: &mut TasksState,
     task: &Task,
+    cx: &FormContext<'_>,
     commands: &mut Vec<Command>,
 ) {
     if let (TaskStatus::Blocked, Some(reason)) = (task.status, &task.blocked_reason) {
         ui.label(format!("Blocked: {reason}"));
         if let Some(since) = task.blocked_since {
             ui.small(format!("since {since}"));
+        }
+        // The reason can be corrected while the task stays blocked.
+        let label = ui.label("Blocked because");
+        if let Ok(spec) = Task::spec("blocked_reason") {
+            super::fields::field_editor(ui, task, spec, label.id, cx, &mut state.errors, commands);
         }
     }
     if task.status != TaskStatus::Blocked {
