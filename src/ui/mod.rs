@@ -8,6 +8,7 @@ mod areas;
 pub mod backend;
 mod board;
 mod dashboard;
+mod engine;
 mod fields;
 mod inventory;
 mod palette;

@@ -1,0 +1,308 @@
+//! The backend's engine: owns the store (and the node, when syncing),
+//! applies each [`Command`] through the operations layer, and keeps the
+//! [`ViewModel`] current through incremental views. Runs on the backend
+//! thread ([`super::backend`]), never on the UI thread.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::view_model::{Command, Notice, ViewModel};
+use crate::model::Date;
+use crate::ops::Session;
+use crate::store::Store;
+use crate::sync::access::Access;
+use crate::sync::{NetOptions, Node, Ticket, node};
+use crate::views::Views;
+
+/// Peer status reads every document and `peers.json`: at most this often.
+const PEER_STATUS_EVERY: Duration = Duration::from_millis(250);
+
+/// Applies commands to the store/node and keeps the view model current.
+pub struct Engine {
+    pub(super) data_dir: PathBuf,
+    pub(super) net: NetOptions,
+    pub(super) runtime: tokio::runtime::Handle,
+    pub(super) store: Option<Arc<Store>>,
+    pub(super) node: Option<Arc<Node>>,
+    pub(super) session: Option<Session>,
+    pub(super) access: Option<Access>,
+    pub(super) device: Option<String>,
+    pub(super) networked: bool,
+    pub(super) views: Views,
+    pub(super) vm: ViewModel,
+    pub(super) movements_of: Option<String>,
+    /// Peer status wanted, and when it was last computed.
+    pub(super) peers_wanted: bool,
+    pub(super) peers_at: Option<Instant>,
+    /// Rate-limit peer status (the threaded app); inline backends compute
+    /// it whenever it is wanted, so tests never depend on time passing.
+    pub(super) throttle_peers: bool,
+}
+
+impl Engine {
+    pub(super) fn new(
+        data_dir: &Path,
+        net: NetOptions,
+        runtime: tokio::runtime::Handle,
+        networked: bool,
+    ) -> Engine {
+        Engine {
+            data_dir: data_dir.to_path_buf(),
+            net,
+            runtime,
+            store: None,
+            node: None,
+            session: None,
+            access: None,
+            device: None,
+            networked,
+            views: Views::new(),
+            vm: ViewModel {
+                data_dir: data_dir.to_path_buf(),
+                ..Default::default()
+            },
+            movements_of: None,
+            peers_wanted: true,
+            peers_at: None,
+            throttle_peers: false,
+        }
+    }
+
+    /// Opens the workspace if the data directory has one.
+    pub(super) fn open_existing(&mut self) -> Result<(), String> {
+        if !self.data_dir.join("device.json").exists() {
+            return Ok(());
+        }
+        self.open()
+    }
+
+    fn open(&mut self) -> Result<(), String> {
+        let store = if self.networked {
+            let node = self
+                .runtime
+                .block_on(Node::start(&self.data_dir, "bureau (app)", &self.net))
+                .map_err(|e| e.to_string())?;
+            let store = node.store().clone();
+            self.node = Some(node);
+            store
+        } else {
+            let store = self
+                .runtime
+                .block_on(Store::open(&self.data_dir, "bureau (app)"))
+                .map_err(|e| e.to_string())?;
+            Arc::new(store)
+        };
+        self.attach(store)
+    }
+
+    /// Starts working on an open store: session, membership, fresh views.
+    fn attach(&mut self, store: Arc<Store>) -> Result<(), String> {
+        let err = |e: crate::store::StoreError| e.to_string();
+        self.access = match &self.node {
+            Some(node) => Some(node.access().clone()),
+            None => node::offline_access(&store).ok(),
+        };
+        self.device = crate::sync::identity::load_or_create(store.data_dir())
+            .ok()
+            .map(|k| k.public().to_string());
+        self.session = Some(Session::open_with(&store, self.access.as_ref()).map_err(err)?);
+        self.views = Views::new();
+        self.peers_wanted = true;
+        self.store = Some(store);
+        Ok(())
+    }
+
+    fn store(&self) -> Result<&Arc<Store>, String> {
+        self.store
+            .as_ref()
+            .ok_or_else(|| "no workspace is open".to_string())
+    }
+
+    /// Applies one command; returns what to tell the user.
+    pub fn handle(&mut self, command: Command) -> Option<Notice> {
+        match self.apply(command) {
+            Ok(note) => note.map(Notice::Info),
+            Err(e) => Some(Notice::Error(e)),
+        }
+    }
+
+    fn apply(&mut self, command: Command) -> Result<Option<String>, String> {
+        let err = |e: crate::store::StoreError| e.to_string();
+        match command {
+            Command::CreateWorkspace { workspace, name } => {
+                let store = self
+                    .runtime
+                    .block_on(node::create_workspace(&self.data_dir, &workspace, &name))
+                    .map_err(err)?;
+                self.runtime.block_on(store.close());
+                self.open()?;
+                Ok(Some(format!("Created {workspace}")))
+            }
+            Command::Join { ticket, name } => {
+                let ticket = Ticket::decode(&ticket)?;
+                let node = self
+                    .runtime
+                    .block_on(Node::join(&self.data_dir, &ticket, &name, &self.net))
+                    .map_err(err)?;
+                let _ = self
+                    .runtime
+                    .block_on(node.wait_in_sync(Duration::from_secs(30)));
+                let store = node.store().clone();
+                self.node = Some(node);
+                self.attach(store)?;
+                Ok(Some(format!("Joined {}", ticket.workspace_name)))
+            }
+            Command::Op(op) => {
+                let store = self.store()?.clone();
+                let session = self.session.as_mut().ok_or("no workspace is open")?;
+                let outcome = session.apply(&store, op).map_err(err)?;
+                self.peers_wanted = true;
+                Ok(outcome.message)
+            }
+            Command::Undo | Command::Redo => {
+                let store = self.store()?.clone();
+                let session = self.session.as_mut().ok_or("no workspace is open")?;
+                let outcome = if matches!(command, Command::Undo) {
+                    session.undo(&store)
+                } else {
+                    session.redo(&store)
+                }
+                .map_err(err)?;
+                Ok(outcome.message)
+            }
+            Command::Invite { role, hours } => {
+                let node = self
+                    .node
+                    .as_ref()
+                    .ok_or("invites need sync, which is off in this window")?;
+                let ticket = node
+                    .invite(role, Duration::from_secs(hours * 3600))
+                    .map_err(err)?;
+                self.vm.last_ticket = Some(ticket.encode());
+                Ok(None)
+            }
+            Command::ShowMovements { item } => {
+                self.movements_of = item;
+                Ok(None)
+            }
+            Command::SetMemberRole { member_id, role } => {
+                self.change_membership(crate::sync::membership::Action::SetRole {
+                    member_id,
+                    role,
+                })?;
+                self.peers_wanted = true;
+                Ok(Some("Role changed".into()))
+            }
+            Command::RemoveMember { member_id } => {
+                self.change_membership(crate::sync::membership::Action::Remove { member_id })?;
+                self.peers_wanted = true;
+                Ok(Some(
+                    "Member removed; every peer refuses their devices from now on".into(),
+                ))
+            }
+            Command::Refresh => Ok(None),
+            Command::PeersChanged => {
+                self.peers_wanted = true;
+                Ok(None)
+            }
+        }
+    }
+
+    fn change_membership(&self, action: crate::sync::membership::Action) -> Result<(), String> {
+        let store = self.store()?;
+        let key =
+            crate::sync::identity::load_or_create(store.data_dir()).map_err(|e| e.to_string())?;
+        let access = self
+            .access
+            .clone()
+            .ok_or("this workspace has no membership (it predates sync)")?;
+        node::change_membership(store, &key, &access, action).map_err(|e| e.to_string())?;
+        if self.node.is_none() {
+            access.refresh(store).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// When peer status is next due (for the backend loop's wait).
+    pub(super) fn peers_due_in(&self) -> Option<Duration> {
+        // Without membership (a workspace from before sync) there are no peers.
+        if !self.peers_wanted || self.access.is_none() {
+            return None;
+        }
+        if !self.throttle_peers {
+            return Some(Duration::ZERO);
+        }
+        Some(self.peers_at.map_or(Duration::ZERO, |at| {
+            PEER_STATUS_EVERY.saturating_sub(at.elapsed())
+        }))
+    }
+
+    /// Brings the view model up to date and returns it. Only the parts
+    /// whose documents changed are rebuilt; peer status at most every
+    /// [`PEER_STATUS_EVERY`].
+    pub fn view(&mut self) -> ViewModel {
+        self.vm.version += 1;
+        self.vm.today = Date(chrono::Local::now().date_naive());
+        self.vm.online = self.node.is_some();
+        let Some(store) = self.store.clone() else {
+            return self.vm.clone();
+        };
+        if let Err(e) = self.views.refresh(&store, &mut self.vm) {
+            tracing::warn!("refreshing the views: {e}");
+        }
+        self.vm.undo_label = self
+            .session
+            .as_ref()
+            .and_then(|s| s.undo_label().map(str::to_string));
+        if let Some(access) = &self.access {
+            let membership = access.current();
+            self.vm.my_role = self.device.as_deref().and_then(|d| access.role_of(d));
+            let members: Vec<_> = membership
+                .members
+                .values()
+                .filter(|m| !m.removed)
+                .cloned()
+                .collect();
+            if *self.vm.members != members {
+                self.vm.members = Arc::new(members);
+            }
+            if self.peers_due_in() == Some(Duration::ZERO) {
+                let me = self.device.clone().unwrap_or_default();
+                let peers = match &self.node {
+                    Some(node) => node.peer_status(),
+                    None => node::peer_status(&store, access, &me, None),
+                };
+                self.vm.peers = Arc::new(peers.unwrap_or_default());
+                self.peers_wanted = false;
+                self.peers_at = Some(Instant::now());
+            }
+        }
+        match &self.movements_of {
+            Some(item) => {
+                let mut moves = store.movements(item).unwrap_or_default();
+                moves.reverse();
+                self.vm.movements = Some((item.clone(), Arc::new(moves)));
+            }
+            None => self.vm.movements = None,
+        }
+        self.vm.clone()
+    }
+
+    /// Records read again by the last view refresh (tasks, items).
+    pub fn last_reads(&self) -> (usize, usize) {
+        self.views.last_reads()
+    }
+
+    pub(super) fn shutdown(&mut self) {
+        self.session = None;
+        if let Some(node) = self.node.take() {
+            self.store = None;
+            self.runtime.block_on(node.shutdown());
+        } else if let Some(store) = self.store.take()
+            && let Ok(store) = Arc::try_unwrap(store)
+        {
+            self.runtime.block_on(store.close());
+        }
+    }
+}
