@@ -159,14 +159,7 @@ fn a_comment_arriving_while_my_details_are_open_survives_my_title_edit() {
     ana.run();
     ana.get_by_label_contains("the HP one, please");
     // Ana retitles the task in the open panel: the field commits on Enter.
-    ana.get_by_role_and_label(egui::accesskit::Role::TextInput, "Title")
-        .focus();
-    ana.run();
-    ana.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    ana.run();
-    ana.get_by_role_and_label(egui::accesskit::Role::TextInput, "Title")
-        .type_text("Order HP 305 toner");
-    ana.run();
+    common::app::retype(&mut ana, "Title", "Order HP 305 toner");
     ana.key_press(egui::Key::Enter);
     ana.run();
     for backend in [ana.state_mut().backend_mut(), &mut ben] {

@@ -302,14 +302,7 @@ fn comments_checklists_and_stock_history() {
     h.get_by_label("History: Toner");
     h.get_by_label_contains("adjust -2  printer room");
     // Edit the item from its panel: the field commits on Enter.
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Reorder at")
-        .focus();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Reorder at")
-        .type_text("4");
-    h.run();
+    common::app::retype(&mut h, "Reorder at", "4");
     h.key_press(egui::Key::Enter);
     h.run();
     h.get_by_label("3 LOW");
@@ -359,14 +352,7 @@ fn a_field_commits_on_enter_and_ctrl_z_undoes_it() {
     let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
     h.get_by_label("Renew the lease").click();
     h.run();
-    let title = || (egui::accesskit::Role::TextInput, "Title");
-    h.get_by_role_and_label(title().0, title().1).focus();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_role_and_label(title().0, title().1)
-        .type_text("Renew the office lease");
-    h.run();
+    common::app::retype(&mut h, "Title", "Renew the office lease");
     // Esc while typing puts the old value back and sends nothing.
     h.key_press(egui::Key::Escape);
     h.run();
@@ -375,13 +361,7 @@ fn a_field_commits_on_enter_and_ctrl_z_undoes_it() {
         vm.tasks.iter().map(|t| t.title.clone()).collect()
     };
     assert_eq!(titles(&mut h), vec!["Renew the lease"]);
-    h.get_by_role_and_label(title().0, title().1).focus();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_role_and_label(title().0, title().1)
-        .type_text("Renew the office lease");
-    h.run();
+    common::app::retype(&mut h, "Title", "Renew the office lease");
     h.key_press(egui::Key::Enter);
     h.run();
     assert_eq!(titles(&mut h), vec!["Renew the office lease"]);

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use bureau::store::{Layout, Store};
 
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod net;
 
 pub fn runtime() -> tokio::runtime::Runtime {
