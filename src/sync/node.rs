@@ -549,13 +549,20 @@ impl Node {
         if let Some(loader) = loader {
             let _ = loader.await;
         }
-        for task in self
+        let tasks: Vec<_> = self
             .tasks
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .drain(..)
-        {
+            .collect();
+        for task in &tasks {
             task.abort();
+        }
+        // An aborted task is dropped (with the node and store it holds) only
+        // when the runtime next polls it: wait for that, or the store could
+        // outlive this shutdown and keep the data directory locked.
+        for task in tasks {
+            let _ = task.await;
         }
         for (_, d) in self
             .dialers
@@ -568,17 +575,31 @@ impl Node {
         self.connections.close_all();
         let _ = self.router.shutdown().await;
         self.endpoint.close().await;
-        match Arc::try_unwrap(self) {
-            Ok(node) => {
-                if let Ok(store) = Arc::try_unwrap(node.store) {
-                    store.close().await;
-                }
-            }
-            Err(_) => {
-                tracing::warn!("node still in use at shutdown; storage is flushed per edit anyway")
-            }
+        // Blocking work the tasks started (recording peer status, refreshing
+        // membership) holds the node until it finishes; wait for it, so the
+        // store is closed and the data directory unlocked when this returns.
+        let Some(node) = last_reference(self).await else {
+            tracing::warn!("node still in use at shutdown; storage is flushed per edit anyway");
+            return;
+        };
+        match last_reference(node.store).await {
+            Some(store) => store.close().await,
+            None => tracing::warn!("store still in use at shutdown; it closes when released"),
         }
     }
+}
+
+/// Takes the value out of `shared` once every other reference is gone,
+/// waiting up to two seconds for short-lived holders to finish.
+async fn last_reference<T>(mut shared: Arc<T>) -> Option<T> {
+    for _ in 0..200 {
+        match Arc::try_unwrap(shared) {
+            Ok(value) => return Some(value),
+            Err(still_shared) => shared = still_shared,
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    Arc::try_unwrap(shared).ok()
 }
 
 pub use super::workspace::{
