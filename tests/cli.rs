@@ -609,3 +609,53 @@ fn one_operations_layer_behind_every_command() {
         .contains("different site")
     );
 }
+
+#[test]
+fn sites_and_projects_by_name_and_the_trash() {
+    let cli = Cli::new();
+    cli.init();
+    let hq = cli.ok(&["site", "add", "HQ"]).trim().to_string();
+    // Names are unique ignoring case and surrounding spaces.
+    assert!(
+        cli.fails(&["site", "add", " hq "])
+            .contains("already exists")
+    );
+    cli.ok(&["site", "add", "Annex"]);
+    cli.ok(&["site", "rename", "annex", "Storeroom"]);
+    let sites = cli.json(&["site", "list", "--json"]);
+    let names: Vec<&str> = sites
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["HQ", "Storeroom"]);
+    assert!(
+        cli.fails(&["site", "rename", "Storeroom", "hq"])
+            .contains("already exists")
+    );
+
+    cli.ok(&["project", "add", "Office move", "due=2027-01-15"]);
+    cli.ok(&["project", "archive", "office move"]);
+    assert_eq!(
+        cli.json(&["project", "list", "--json"])[0]["archived"],
+        true
+    );
+
+    // Deleting moves to the Trash, with who and when; restore brings it back.
+    let t = cli.ok(&["task", "add", "Order chairs"]).trim().to_string();
+    cli.ok(&["task", "delete", &t]);
+    cli.ok(&["site", "delete", &hq]);
+    let trash = cli.json(&["trash", "--json"]);
+    let entries = trash.as_array().expect("array");
+    assert_eq!(entries.len(), 2);
+    assert!(entries.iter().all(|e| e["deleted_by"] == "Ana Ruiz"));
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["name"] == "Order chairs" && e["label"] == "task")
+    );
+    cli.ok(&["task", "restore", &t]);
+    cli.ok(&["site", "restore", "HQ"]);
+    assert!(cli.ok(&["trash"]).is_empty());
+}

@@ -337,6 +337,14 @@ fn an_admin_changes_a_role_and_removes_a_member() {
     assert_eq!(ben.role, Role::Viewer, "Ben is now a viewer");
     h.get_by_label("Remove Ben Ode").click();
     h.run();
+    // Removing asks first and says what happens.
+    h.get_by_label_contains("Every peer stops syncing with their devices");
+    assert!(
+        h.state_mut().backend_mut().view().members.len() == 2,
+        "not yet"
+    );
+    h.get_by_label("Yes, remove ben ode").click();
+    h.run();
     assert!(
         h.query_by_label("Remove Ben Ode").is_none(),
         "removed members leave the list"
@@ -396,4 +404,35 @@ fn a_record_this_version_cannot_read_does_not_empty_the_list() {
     h.get_by_label("Readable");
     h.get_by_label("1 task(s)");
     h.get_by_label_contains("1 task could not be read");
+}
+
+#[test]
+fn delete_asks_first_and_the_trash_gives_it_back() {
+    let app = workspace(|s| {
+        s.create(task("Order chairs", None)).expect("task");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
+    h.get_by_label("Order chairs").click();
+    h.run();
+    h.get_by_label("Delete").click();
+    h.run();
+    h.get_by_label_contains("you can restore it from Trash");
+    h.get_by_label("Cancel").click();
+    h.run();
+    h.get_by_label("1 task(s)");
+    h.get_by_label("Delete").click();
+    h.run();
+    h.get_by_label("Yes, delete").click();
+    h.run();
+    h.get_by_label("0 task(s)");
+    h.get_by_label("Trash").click();
+    h.run();
+    h.get_by_label("Order chairs");
+    h.get_by_label_contains("by Ana Ruiz");
+    h.get_by_label("Restore").click();
+    h.run();
+    h.get_by_label("The trash is empty.");
+    h.get_by_label("Tasks").click();
+    h.run();
+    h.get_by_label("1 task(s)");
 }

@@ -64,12 +64,18 @@ pub enum Command {
     /// Stock changes: adjust by a quantity, record a count, move between sites.
     #[command(subcommand)]
     Stock(inventory::StockCommand),
-    /// Projects that group tasks: add, list, show, set, delete, restore.
+    /// Projects that group tasks: add, list, show, set, rename, archive, delete, restore.
     #[command(subcommand)]
-    Project(records::RecordCommand),
-    /// Sites (offices, storerooms): add, list, show, set, delete, restore.
+    Project(records::ProjectCommand),
+    /// Sites (offices, storerooms): add, list, show, set, rename, delete, restore.
     #[command(subcommand)]
     Site(records::RecordCommand),
+    /// Deleted tasks, projects, items and sites, with who deleted them and
+    /// when (restore with `bureau <kind> restore ID`).
+    Trash {
+        #[arg(long)]
+        json: bool,
+    },
     /// Undo this device's last change (refused if someone changed it since).
     Undo,
     /// Redo the last change undone.
@@ -192,6 +198,7 @@ fn command_name(command: &Command) -> String {
         Command::Stock(_) => "stock",
         Command::Project(_) => "project",
         Command::Site(_) => "site",
+        Command::Trash { .. } => "trash",
         Command::Undo => "undo",
         Command::Redo => "redo",
         Command::Export(_) => "export",
@@ -237,8 +244,9 @@ fn dispatch_store(
         Command::Task(cmd) => tasks::run(store, session, cmd),
         Command::Item(cmd) => inventory::run_item(store, session, cmd),
         Command::Stock(cmd) => inventory::run_stock(store, session, cmd),
-        Command::Project(cmd) => records::run::<crate::model::Project>(store, session, cmd),
+        Command::Project(cmd) => records::run_project(store, session, cmd),
         Command::Site(cmd) => records::run::<crate::model::Site>(store, session, cmd),
+        Command::Trash { json } => workspace::trash(store, json),
         Command::Undo => report_outcome(&session.undo(store)?),
         Command::Redo => report_outcome(&session.redo(store)?),
         Command::Export(args) => workspace::export(store, args),

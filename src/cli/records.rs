@@ -1,8 +1,11 @@
 //! Record commands derived from a kind's description
 //! ([`crate::model::schema::Described`]): `add`, `list`, `show`, `set`,
-//! `delete`, `restore`, each with `--json` where it prints. Fields are typed
-//! as `KEY=VALUE` (`due=fri`, `owner="Ben Ode"`); the keys are the kind's
-//! field names. Every change goes through the operations layer.
+//! `rename`, `delete`, `restore`, each with `--json` where it prints. Fields
+//! are typed as `KEY=VALUE` (`due=fri`, `owner="Ben Ode"`); the keys are the
+//! kind's field names, and a first argument without `=` is the name
+//! (`bureau site add Annex`). Records are named by id, id prefix or (for
+//! kinds with unique names) name. Every change goes through the operations
+//! layer.
 
 use anyhow::Result;
 use clap::Subcommand;
@@ -15,9 +18,9 @@ use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
 pub enum RecordCommand {
-    /// Add a record from KEY=VALUE fields; prints the new id alone.
+    /// Add a record: NAME, then any KEY=VALUE fields; prints the new id alone.
     Add {
-        #[arg(value_name = "KEY=VALUE", required = true)]
+        #[arg(value_name = "NAME|KEY=VALUE", required = true)]
         fields: Vec<String>,
     },
     /// List records (add --all for deleted ones too).
@@ -47,6 +50,8 @@ pub enum ChangeCommand {
         #[arg(value_name = "KEY=VALUE", required = true)]
         fields: Vec<String>,
     },
+    /// Give a record a new name.
+    Rename { id: String, new_name: String },
     /// Move a record to the trash.
     Delete { id: String },
     /// Bring a record back from the trash.
@@ -73,7 +78,12 @@ pub fn run<R: Described>(
     command: RecordCommand,
 ) -> Result<()> {
     match command {
-        RecordCommand::Add { fields } => {
+        RecordCommand::Add { mut fields } => {
+            if let Some(first) = fields.first_mut()
+                && !first.contains('=')
+            {
+                *first = format!("{}={first}", R::NAME_FIELD);
+            }
             let fields = assignments::<R>(&fields)?;
             let outcome = session.apply(
                 store,
@@ -93,7 +103,7 @@ pub fn run<R: Described>(
             print_table(&listing.records);
         }
         RecordCommand::Show { id, json } => {
-            let id = resolve_id::<R>(store, &id)?;
+            let id = resolve::<R>(store, &id)?;
             let record = store.require::<R>(&id)?;
             let conflicts = store.conflicts::<R>(&id)?;
             if json {
@@ -131,20 +141,58 @@ pub fn run_change<R: Described>(
     let op = match command {
         ChangeCommand::Set { id, fields } => Op::Edit {
             kind,
-            id: resolve_id::<R>(store, &id)?,
+            id: resolve::<R>(store, &id)?,
             fields: assignments::<R>(&fields)?,
+        },
+        ChangeCommand::Rename { id, new_name } => Op::Edit {
+            kind,
+            id: resolve::<R>(store, &id)?,
+            fields: vec![(R::NAME_FIELD.to_string(), new_name)],
         },
         ChangeCommand::Delete { id } => Op::Delete {
             kind,
-            id: resolve_id::<R>(store, &id)?,
+            id: resolve::<R>(store, &id)?,
         },
         ChangeCommand::Restore { id } => Op::Restore {
             kind,
-            id: resolve_id::<R>(store, &id)?,
+            id: resolve::<R>(store, &id)?,
         },
     };
     super::report_outcome(&session.apply(store, op)?)?;
     Ok(())
+}
+
+/// A record named on the command line: its id, a unique id prefix, or (for
+/// kinds with unique names) its name. An ambiguous name is refused with the
+/// candidates and their ids.
+pub fn resolve<R: Described>(store: &Store, given: &str) -> Result<String> {
+    if let Ok(id) = resolve_id::<R>(store, given) {
+        return Ok(id);
+    }
+    if R::UNIQUE_NAME {
+        let matches: Vec<R> = store
+            .list::<R>(true)?
+            .into_iter()
+            .filter(|r| crate::model::schema::same_name(r.name(), given))
+            .collect();
+        match matches.as_slice() {
+            [one] => return Ok(one.id().to_string()),
+            [] => {}
+            many => {
+                let candidates: Vec<String> = many
+                    .iter()
+                    .map(|r| format!("{} ({})", r.name(), r.id()))
+                    .collect();
+                anyhow::bail!(
+                    "{} {}s are named {given:?}: {}; give the id",
+                    many.len(),
+                    R::LABEL,
+                    candidates.join(", ")
+                );
+            }
+        }
+    }
+    resolve_id::<R>(store, given)
 }
 
 /// The kind's column fields as a table, id first.
@@ -168,4 +216,27 @@ fn print_table<R: Described>(records: &[R]) {
     } else {
         say!("{out}");
     }
+}
+
+/// `bureau project ...`: the record commands plus archiving.
+#[derive(Debug, Subcommand)]
+pub enum ProjectCommand {
+    #[command(flatten)]
+    Record(RecordCommand),
+    /// Archive a project (it leaves the pickers; its tasks keep it).
+    Archive { id: String },
+    /// Bring an archived project back.
+    Unarchive { id: String },
+}
+
+pub fn run_project(store: &Store, session: &mut Session, command: ProjectCommand) -> Result<()> {
+    use crate::model::{Project, Record};
+    let (id, archived) = match command {
+        ProjectCommand::Record(cmd) => return run::<Project>(store, session, cmd),
+        ProjectCommand::Archive { id } => (id, "yes"),
+        ProjectCommand::Unarchive { id } => (id, "no"),
+    };
+    let id = resolve::<Project>(store, &id)?;
+    session.apply(store, Op::set(Project::KIND, &id, "archived", archived))?;
+    Ok(())
 }

@@ -98,6 +98,31 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// `bureau trash`: what was deleted, by whom and when.
+pub fn trash(store: &Store, json: bool) -> Result<()> {
+    let entries = crate::views::trash::trash(store)?;
+    if json {
+        return super::output::print_json(&entries);
+    }
+    if entries.is_empty() {
+        super::output::note!("the trash is empty");
+        return Ok(());
+    }
+    let mut out = super::output::table(&["KIND", "ID", "NAME", "DELETED", "BY"]);
+    for e in &entries {
+        out.add_row(vec![
+            e.label.to_string(),
+            e.id.clone(),
+            e.name.clone(),
+            e.deleted_at.to_string(),
+            e.deleted_by.clone(),
+        ]);
+    }
+    say!("{out}");
+    super::output::note!("restore with `bureau <kind> restore ID`");
+    Ok(())
+}
+
 pub fn status(store: &Store) -> Result<()> {
     let ws = store.workspace()?;
     let me = store.me()?;

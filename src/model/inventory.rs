@@ -70,6 +70,7 @@ record! {
 
 super::schema::describe! {
     InventoryItem, label: "item", title: "Inventory", name: name,
+    unique_name: true,
     fields {
         name: "Name", Text, required, column;
         unit: "Unit", Text, required, column;

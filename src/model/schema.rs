@@ -30,6 +30,8 @@ pub enum FieldKind {
     List,
     /// The id of another record, typed by its name.
     Reference(&'static str),
+    /// Yes or no.
+    Flag,
 }
 
 /// One editable field of a record kind.
@@ -61,6 +63,11 @@ pub trait Described: Record + Default {
     const LABEL: &'static str;
     /// "Tasks", "Inventory": the area's title.
     const TITLE: &'static str;
+    /// The field holding the record's name (`title`, `name`).
+    const NAME_FIELD: &'static str;
+    /// Names are unique in the workspace, ignoring case and surrounding
+    /// spaces (sites, projects, items): commands find records by name.
+    const UNIQUE_NAME: bool;
 
     /// The fields people edit, in form order.
     fn fields() -> &'static [FieldSpec];
@@ -152,6 +159,27 @@ impl FieldText for Date {
     }
 }
 
+impl FieldText for bool {
+    fn to_text(&self) -> String {
+        if *self { "yes" } else { "no" }.to_string()
+    }
+    fn from_text(text: &str, spec: &FieldSpec, _: &FieldContext) -> Result<Self, ValidationError> {
+        match text.trim().to_lowercase().as_str() {
+            "yes" | "y" | "true" | "on" | "1" => Ok(true),
+            "no" | "n" | "false" | "off" | "0" | "" => Ok(false),
+            other => Err(ValidationError::new(
+                spec.key,
+                format!("{other:?} is not yes or no"),
+            )),
+        }
+    }
+}
+
+/// How names are compared for uniqueness: trimmed, any case.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
 impl FieldText for Vec<String> {
     fn to_text(&self) -> String {
         self.join(", ")
@@ -206,12 +234,15 @@ pub(crate) use choice_text;
 macro_rules! describe {
     (
         $ty:ty, label: $label:literal, title: $title:literal, name: $name:ident,
+        $( unique_name: $unique:literal, )?
         fields { $( $field:ident : $label_f:literal, $kind:expr $(, $flag:ident)* ; )* }
         $( after_edit($this:ident, $before:ident, $at:ident) $after:block )?
     ) => {
         impl $crate::model::schema::Described for $ty {
             const LABEL: &'static str = $label;
             const TITLE: &'static str = $title;
+            const NAME_FIELD: &'static str = stringify!($name);
+            const UNIQUE_NAME: bool = $crate::model::schema::describe!(@or_false $($unique)?);
 
             fn fields() -> &'static [$crate::model::schema::FieldSpec] {
                 use $crate::model::schema::FieldKind::*;
@@ -263,6 +294,8 @@ macro_rules! describe {
             )?
         }
     };
+    (@or_false) => { false };
+    (@or_false $value:literal) => { $value };
     (@flag $want:ident) => { false };
     (@flag required required $($rest:ident)*) => { true };
     (@flag column column $($rest:ident)*) => { true };

@@ -230,10 +230,12 @@ super::schema::describe! {
 
 super::schema::describe! {
     Project, label: "project", title: "Projects", name: name,
+    unique_name: true,
     fields {
         name: "Name", Text, required, column;
         owner: "Owner", Person, column;
         due: "Due", Date, column;
+        archived: "Archived", Flag, column;
         description: "Description", LongText;
     }
 }

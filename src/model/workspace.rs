@@ -96,6 +96,7 @@ super::field_write::nested_fields!(Device {
 
 super::schema::describe! {
     Site, label: "site", title: "Sites", name: name,
+    unique_name: true,
     fields {
         name: "Name", Text, required, column;
         address: "Address", Text, column;

@@ -7,7 +7,7 @@ use serde_json::Value as J;
 use super::journal::{Action, FieldChange, Step};
 use super::kinds::with_kind;
 use super::{Op, Outcome};
-use crate::model::schema::{Described, FieldContext, FieldKind};
+use crate::model::schema::{Described, FieldContext, FieldKind, same_name};
 use crate::model::{
     Audit, ChecklistItem, Comment, InventoryItem, Project, Record, Site, Task, new_id,
 };
@@ -277,6 +277,9 @@ pub(super) fn edit_record<R: Described>(
             None
         };
         record.validate()?;
+        if record.name() != before.name() {
+            check_unique_name(tx, &record)?;
+        }
         let changes = changes_between(&before, &record);
         let name = record.name().to_string();
         // Name what the person changed, in their words (not derived fields).
@@ -312,6 +315,31 @@ pub(super) fn edit_record<R: Described>(
         };
         Ok((outcome, Action { label, steps }))
     })
+}
+
+/// Refuses a name another live record of the kind already has (for kinds
+/// found by name: sites, projects, items).
+fn check_unique_name<R: Described>(tx: &Transaction<'_>, record: &R) -> Result<()> {
+    if !R::UNIQUE_NAME {
+        return Ok(());
+    }
+    let taken = read_all::<R, _>(tx, false)
+        .records
+        .into_iter()
+        .find(|other| other.id() != record.id() && same_name(other.name(), record.name()));
+    match taken {
+        Some(other) => Err(crate::model::ValidationError::new(
+            "name",
+            format!(
+                "a {} named {:?} already exists (id {}); pick another name",
+                R::LABEL,
+                other.name(),
+                other.id()
+            ),
+        )
+        .into()),
+        None => Ok(()),
+    }
 }
 
 /// Sets typed fields of one record.
@@ -397,6 +425,7 @@ fn create<R: Described>(
             record.set_field_text(key, &text, cx)?;
         }
         record.validate()?;
+        check_unique_name(tx, &record)?;
         let map = kind_map_mut(tx, R::KIND)?;
         if automerge::ReadDoc::get(&*tx, &map, id.as_str())?.is_some() {
             return Err(StoreError::Rejected(format!(
@@ -456,6 +485,20 @@ fn create_item(
         item.set_field_text(key, text, cx)?;
     }
     item.validate()?;
+    let taken = store
+        .list::<InventoryItem>(false)?
+        .into_iter()
+        .find(|other| other.id != id && same_name(&other.name, &item.name));
+    if let Some(other) = taken {
+        return Err(crate::model::ValidationError::new(
+            "name",
+            format!(
+                "an item named {:?} already exists (id {}); pick another name",
+                other.name, other.id
+            ),
+        )
+        .into());
+    }
     if qty < 0 {
         return Err(crate::model::ValidationError::new("quantity", "must be 0 or more").into());
     }

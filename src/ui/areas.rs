@@ -35,7 +35,7 @@ pub struct AreaEntry {
     pub cards: fn(&ViewModel) -> Vec<Card>,
 }
 
-pub const AREAS: [AreaEntry; 4] = [
+pub const AREAS: [AreaEntry; 5] = [
     AreaEntry {
         tab: AreaTab::Dashboard,
         label: "Dashboard",
@@ -56,6 +56,13 @@ pub const AREAS: [AreaEntry; 4] = [
         new_record: Some(|s| s.inventory.adding = true),
         find: find_items,
         cards: inventory_cards,
+    },
+    AreaEntry {
+        tab: AreaTab::Trash,
+        label: "Trash",
+        new_record: None,
+        find: |_, _| Vec::new(),
+        cards: |_| Vec::new(),
     },
     AreaEntry {
         tab: AreaTab::Team,

@@ -32,6 +32,8 @@ pub struct Engine {
     pub(super) views: Views,
     pub(super) vm: ViewModel,
     pub(super) movements_of: Option<String>,
+    /// The Trash area is open: keep `vm.trash` current.
+    pub(super) trash_open: bool,
     /// Peer status wanted, and when it was last computed.
     pub(super) peers_wanted: bool,
     pub(super) peers_at: Option<Instant>,
@@ -63,6 +65,7 @@ impl Engine {
                 ..Default::default()
             },
             movements_of: None,
+            trash_open: false,
             peers_wanted: true,
             peers_at: None,
             throttle_peers: false,
@@ -186,6 +189,13 @@ impl Engine {
                 self.movements_of = item;
                 Ok(None)
             }
+            Command::ShowTrash { open } => {
+                self.trash_open = open;
+                if !open {
+                    self.vm.trash = None;
+                }
+                Ok(None)
+            }
             Command::SetMemberRole { member_id, role } => {
                 self.change_membership(crate::sync::membership::Action::SetRole {
                     member_id,
@@ -248,8 +258,18 @@ impl Engine {
         let Some(store) = self.store.clone() else {
             return self.vm.clone();
         };
-        if let Err(e) = self.views.refresh(&store, &mut self.vm) {
-            tracing::warn!("refreshing the views: {e}");
+        let rebuilt = match self.views.refresh(&store, &mut self.vm) {
+            Ok(rebuilt) => rebuilt,
+            Err(e) => {
+                tracing::warn!("refreshing the views: {e}");
+                crate::views::Rebuilt::default()
+            }
+        };
+        if self.trash_open && (rebuilt.any() || self.vm.trash.is_none()) {
+            match crate::views::trash::trash(&store) {
+                Ok(entries) => self.vm.trash = Some(Arc::new(entries)),
+                Err(e) => tracing::warn!("reading the trash: {e}"),
+            }
         }
         self.vm.undo_label = self
             .session

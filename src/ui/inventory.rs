@@ -20,6 +20,7 @@ pub struct InventoryState {
     pub new_reorder: String,
     pub new_qty: String,
     pub errors: FieldErrors,
+    pub confirm: super::confirm::Pending,
 }
 
 pub fn show(
@@ -327,7 +328,14 @@ fn edit_item(
         references: &references,
     };
     details_form(ui, &stock.item, &cx, &mut state.errors, commands);
-    if ui.button("Delete item").clicked() {
+    let question = format!(
+        "Move “{}” to the Trash? Its stock and history stay with it; you can restore it from Trash.",
+        stock.item.name
+    );
+    if state
+        .confirm
+        .button(ui, &stock.item.id, "Delete item", &question)
+    {
         commands.push(Command::Op(Op::Delete {
             kind: InventoryItem::KIND.into(),
             id: stock.item.id.clone(),

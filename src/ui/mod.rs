@@ -7,6 +7,7 @@
 mod areas;
 pub mod backend;
 mod board;
+mod confirm;
 mod dashboard;
 mod engine;
 mod fields;
@@ -16,6 +17,7 @@ mod record_table;
 mod setup;
 mod tasks;
 mod team;
+mod trash;
 mod view_model;
 
 use std::path::PathBuf;
@@ -36,6 +38,7 @@ pub enum AreaTab {
     Tasks,
     Inventory,
     Team,
+    Trash,
 }
 
 /// UI state that survives restarts (eframe persistence; never records).
@@ -65,6 +68,8 @@ pub struct BureauApp {
     pub prefs: Prefs,
     screens: Screens,
     toasts: Vec<(Notice, f64)>,
+    /// The area drawn last frame (to tell the backend what it must load).
+    shown_area: Option<AreaTab>,
 }
 
 impl BureauApp {
@@ -75,6 +80,7 @@ impl BureauApp {
             prefs,
             screens: Screens::default(),
             toasts: Vec::new(),
+            shown_area: None,
         }
     }
 
@@ -229,6 +235,15 @@ impl BureauApp {
         if let Some(jump) = palette::show(ui.ctx(), &mut self.screens.palette, vm) {
             self.go(jump, vm);
         }
+        // Areas whose data is loaded only while shown.
+        if self.shown_area != Some(self.prefs.area) {
+            if self.prefs.area == AreaTab::Trash {
+                commands.push(Command::ShowTrash { open: true });
+            } else if self.shown_area == Some(AreaTab::Trash) {
+                commands.push(Command::ShowTrash { open: false });
+            }
+            self.shown_area = Some(self.prefs.area);
+        }
         match self.prefs.area {
             AreaTab::Dashboard => {
                 let jump = egui::CentralPanel::default()
@@ -240,6 +255,9 @@ impl BureauApp {
             }
             AreaTab::Tasks => tasks::show(ui, &mut self.screens.tasks, vm, commands),
             AreaTab::Inventory => inventory::show(ui, &mut self.screens.inventory, vm, commands),
+            AreaTab::Trash => {
+                egui::CentralPanel::default().show(ui, |ui| trash::show(ui, vm, commands));
+            }
             AreaTab::Team => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     team::show(ui, &mut self.screens.team, vm, &mut self.prefs, commands)

@@ -38,6 +38,7 @@ pub struct TasksState {
     pub new_check: String,
     pub project: Option<String>,
     pub errors: FieldErrors,
+    pub confirm: super::confirm::Pending,
     /// The filtered rows, and what they were computed from.
     rows: Arc<Vec<Arc<Task>>>,
     rows_for: Option<(usize, Filter, String, Option<String>, u64)>,
@@ -61,6 +62,7 @@ impl Default for TasksState {
             new_check: String::new(),
             project: None,
             errors: FieldErrors::default(),
+            confirm: Default::default(),
             rows: Arc::default(),
             rows_for: None,
         }
@@ -319,14 +321,18 @@ fn details(
         if ui.button("Close").clicked() {
             state.selected = None;
         }
-        if ui.button("Delete").clicked() {
-            commands.push(Command::Op(Op::Delete {
-                kind: Task::KIND.into(),
-                id: id.to_string(),
-            }));
-            state.selected = None;
-        }
     });
+    let question = format!(
+        "Move “{}” to the Trash? Everyone's copy moves there; you can restore it from Trash.",
+        current.title
+    );
+    if state.confirm.button(ui, id, "Delete", &question) {
+        commands.push(Command::Op(Op::Delete {
+            kind: Task::KIND.into(),
+            id: id.to_string(),
+        }));
+        state.selected = None;
+    }
     let references: BTreeMap<&'static str, Vec<(String, String)>> = [(
         "projects",
         vm.projects

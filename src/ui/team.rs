@@ -7,6 +7,7 @@ use crate::model::Role;
 pub struct TeamState {
     pub role: Role,
     pub hours: u64,
+    pub confirm: super::confirm::Pending,
 }
 
 impl Default for TeamState {
@@ -14,6 +15,7 @@ impl Default for TeamState {
         TeamState {
             role: Role::Member,
             hours: 24,
+            confirm: Default::default(),
         }
     }
 }
@@ -49,7 +51,14 @@ pub fn show(
                     ui.label(m.role.as_str());
                 }
                 ui.label(m.devices.iter().map(|d| d.chars().take(10).collect::<String>()).collect::<Vec<_>>().join(", "));
-                if admin && !is_me && ui.button(format!("Remove {}", m.name)).clicked() {
+                let question = format!(
+                    "Remove {}? Every peer stops syncing with their devices; what they already have stays with them.",
+                    m.name
+                );
+                if admin
+                    && !is_me
+                    && state.confirm.button(ui, &m.member_id, &format!("Remove {}", m.name), &question)
+                {
                     commands.push(Command::RemoveMember { member_id: m.member_id.clone() });
                 }
                 ui.end_row();

@@ -33,6 +33,10 @@ pub enum Command {
     ShowMovements {
         item: Option<String>,
     },
+    /// The Trash area opened or closed (its list is loaded while open).
+    ShowTrash {
+        open: bool,
+    },
     SetMemberRole {
         member_id: String,
         role: Role,

@@ -9,6 +9,7 @@
 //! No egui here: the UI reads these, the backend builds them.
 
 pub mod cache;
+pub mod trash;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -42,6 +43,8 @@ pub struct ViewModel {
     pub unreadable: Arc<Vec<String>>,
     pub online: bool,
     pub last_ticket: Option<String>,
+    /// The Trash, loaded while the Trash area is open.
+    pub trash: Option<Arc<Vec<trash::TrashEntry>>>,
     /// Movement history of the item shown in Inventory, newest first.
     pub movements: Option<(String, Arc<Vec<crate::model::StockMovement>>)>,
     /// What Ctrl+Z would undo on this device.

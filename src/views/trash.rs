@@ -1,0 +1,64 @@
+//! The Trash: every deleted record of the kinds people delete (tasks,
+//! projects, items, sites), with who deleted it and when. Nothing is purged;
+//! restoring is an ordinary `Op::Restore`.
+
+use crate::model::schema::Described;
+use crate::model::{InventoryItem, Member, Project, Site, Stamp, Task};
+use crate::store::{Result, Store};
+
+/// One deleted record.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TrashEntry {
+    /// The kind's map name (`"tasks"`), for `Op::Restore`.
+    pub kind: &'static str,
+    /// "task", "item", …
+    pub label: &'static str,
+    pub id: String,
+    pub name: String,
+    pub deleted_at: Stamp,
+    /// The member who deleted it (their name, or their id if unknown).
+    pub deleted_by: String,
+}
+
+fn deleted<R: Described>(store: &Store, names: &dyn Fn(&str) -> String) -> Result<Vec<TrashEntry>> {
+    Ok(store
+        .list::<R>(true)?
+        .into_iter()
+        .filter_map(|r| {
+            let at = r.deleted_at()?;
+            let by = serde_json::to_value(&r)
+                .ok()
+                .and_then(|v| {
+                    v.get("updated_by")
+                        .and_then(|b| b.as_str())
+                        .map(str::to_string)
+                })
+                .unwrap_or_default();
+            Some(TrashEntry {
+                kind: R::KIND,
+                label: R::LABEL,
+                id: r.id().to_string(),
+                name: r.name().to_string(),
+                deleted_at: at,
+                deleted_by: names(&by),
+            })
+        })
+        .collect())
+}
+
+/// Everything in the Trash, most recently deleted first.
+pub fn trash(store: &Store) -> Result<Vec<TrashEntry>> {
+    let members = store.list::<Member>(true)?;
+    let names = |id: &str| {
+        members
+            .iter()
+            .find(|m| m.id == id)
+            .map_or_else(|| id.to_string(), |m| m.name.clone())
+    };
+    let mut out = deleted::<Task>(store, &names)?;
+    out.extend(deleted::<Project>(store, &names)?);
+    out.extend(deleted::<InventoryItem>(store, &names)?);
+    out.extend(deleted::<Site>(store, &names)?);
+    out.sort_by(|a, b| b.deleted_at.cmp(&a.deleted_at));
+    Ok(out)
+}
