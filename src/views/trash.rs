@@ -59,6 +59,6 @@ pub fn trash(store: &Store) -> Result<Vec<TrashEntry>> {
     out.extend(deleted::<Project>(store, &names)?);
     out.extend(deleted::<InventoryItem>(store, &names)?);
     out.extend(deleted::<Site>(store, &names)?);
-    out.sort_by(|a, b| b.deleted_at.cmp(&a.deleted_at));
+    out.sort_by_key(|e| std::cmp::Reverse(e.deleted_at));
     Ok(out)
 }
