@@ -152,7 +152,7 @@ fn task_lifecycle() {
         "add",
         "Order toner",
         "--owner",
-        "Ben Ode",
+        "ana",
         "--due",
         "2000-12-01",
         "--priority",
@@ -176,7 +176,7 @@ fn task_lifecycle() {
         .iter()
         .find(|t| t["id"] == toner.as_str())
         .expect("toner");
-    assert_eq!(t["owner"], "Ben Ode");
+    assert_eq!(t["owner"], "Ana Ruiz", "\"ana\" is the member Ana Ruiz");
     assert_eq!(t["due"], "2000-12-01");
     assert_eq!(t["priority"], "high");
     assert!(t["project"].is_string());
@@ -189,7 +189,7 @@ fn task_lifecycle() {
         .filter_map(|t| t["id"].as_str())
         .collect();
     assert_eq!(overdue_ids, vec![toner.as_str()]);
-    let by_owner = cli.json(&["task", "list", "--json", "--owner", "ben ode"]);
+    let by_owner = cli.json(&["task", "list", "--json", "--owner", "ana ruiz"]);
     assert_eq!(by_owner.as_array().map(Vec::len), Some(1));
 
     let err = cli.fails(&["task", "set", &toner, "--status", "blocked"]);
@@ -230,6 +230,9 @@ fn task_lifecycle() {
     assert_eq!(t["task"]["status"], "in-progress");
     assert_eq!(t["task"]["due"], "2999-02-01");
     assert_eq!(t["task"]["owner"], "Ana Ruiz");
+    // Owners are members: a name that is no member's is refused, saying who is.
+    let err = cli.fails(&["task", "set", &future, "--owner", "Ben"]);
+    assert!(err.contains("not a member (members: Ana Ruiz)"), "{err}");
 
     cli.ok(&["task", "done", &toner]);
     let open = cli.json(&["task", "list", "--json"]);
@@ -544,7 +547,7 @@ fn one_operations_layer_behind_every_command() {
         "set",
         &id,
         "tags=vans, logistics",
-        "escalate_to=Dan Ito",
+        "escalate_to=ana",
     ]);
     let shown = cli.json(&["task", "show", &id, "--json"]);
     assert_eq!(

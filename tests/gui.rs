@@ -83,11 +83,21 @@ fn quick_add_a_task() {
     let app = workspace(|_| {});
     let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
     type_into(&mut h, "New task", "Order toner");
-    type_into(&mut h, "Assign to", "Ben");
+    // People are picked from the members.
+    h.get_by_label("Assign to").click();
+    h.run();
+    h.get_by_label("Ana Ruiz").click();
+    h.run();
     h.get_by_label("Add task").click();
     h.run();
     h.get_by_label("Order toner");
     h.get_by_label("1 task(s)");
+    h.get_by_label("Mine").click();
+    h.run();
+    h.get_by_label("1 task(s)");
+    h.get_by_label("Unassigned").click();
+    h.run();
+    h.get_by_label("0 task(s)");
 }
 
 #[test]
@@ -435,4 +445,42 @@ fn delete_asks_first_and_the_trash_gives_it_back() {
     h.get_by_label("Tasks").click();
     h.run();
     h.get_by_label("1 task(s)");
+}
+
+#[test]
+fn a_date_is_picked_typed_relatively_or_cleared() {
+    let app = workspace(|s| {
+        s.create(task("Renew the lease", Some("2030-06-01")))
+            .expect("task");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
+    h.get_by_label("Renew the lease").click();
+    h.run();
+    let due = |h: &mut Harness<'_, BureauApp>| {
+        let vm = h.state_mut().backend_mut().view();
+        vm.tasks[0].due.map(|d| d.to_string())
+    };
+    // The calendar opens on the task's month; pick the 15th and save.
+    h.get_all_by_label("Pick").next().expect("picker").click();
+    h.run();
+    h.get_by_label("15").click();
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    assert_eq!(due(&mut h).as_deref(), Some("2030-06-15"));
+    // Typing a full date works; an empty field clears the date.
+    common::app::retype(&mut h, "Due", "2030-07-04");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(due(&mut h).as_deref(), Some("2030-07-04"));
+    common::app::retype(&mut h, "Due", "");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(due(&mut h), None);
+    // Nonsense is refused next to the field, saying what to type.
+    common::app::retype(&mut h, "Due", "someday");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label_contains("is not a date: type YYYY-MM-DD");
+    assert_eq!(due(&mut h), None);
 }

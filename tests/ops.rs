@@ -173,19 +173,22 @@ fn undo_restores_my_edit_but_never_overwrites_someone_else() {
     drop(sa);
     let mut sa = Session::open(&a).expect("session a again");
     let mut sb = Session::open(&b).expect("session b");
-    sa.apply(&a, Op::set("tasks", &id, "owner", "Ana Ruiz"))
-        .expect("owner on a");
+    sa.apply(&a, Op::set("tasks", &id, "description", "call them Monday"))
+        .expect("description on a");
     sync(&a, &b);
-    sb.apply(&b, Op::set("tasks", &id, "owner", "Ben Ode"))
-        .expect("owner on b");
+    sb.apply(
+        &b,
+        Op::set("tasks", &id, "description", "Ben: call them Tuesday"),
+    )
+    .expect("description on b");
     sync(&a, &b);
     let heads = a.heads().expect("heads");
     let err = sa.undo(&a).expect_err("someone changed it since");
     assert!(err.to_string().contains("overwrite"), "{err}");
     assert_eq!(a.heads().expect("heads"), heads, "nothing written");
     assert_eq!(
-        a.require::<Task>(&id).expect("task").owner.as_deref(),
-        Some("Ben Ode")
+        a.require::<Task>(&id).expect("task").description,
+        "Ben: call them Tuesday"
     );
 }
 

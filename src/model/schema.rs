@@ -24,8 +24,10 @@ pub enum FieldKind {
     Date,
     /// One of a fixed set of values.
     Choice(&'static [&'static str]),
-    /// A person's name (a member, or someone not on Bureau).
+    /// A member, by name (a unique start of the name is enough).
     Person,
+    /// Several members, comma-separated.
+    People,
     /// A comma-separated list.
     List,
     /// The id of another record, typed by its name.

@@ -207,7 +207,7 @@ super::schema::describe! {
         due: "Due", Date, column;
         project: "Project", Reference("projects"), column;
         escalate_to: "Escalate to", Person;
-        watchers: "Watchers", List;
+        watchers: "Watchers", People;
         tags: "Tags", List;
         recurrence: "Repeats", Choice(Recurrence::NAMES);
         description: "Description", LongText;

@@ -42,15 +42,17 @@ pub(super) fn spans_documents(op: &Op) -> bool {
 
 pub(super) fn apply(store: &Store, op: &Op, cx: &FieldContext) -> Result<(Outcome, Action)> {
     match op {
-        Op::Create { kind, fields } => {
-            with_kind!(kind.as_str(), R => create::<R>(store, fields, cx))
-        }
+        Op::Create { kind, fields } => with_kind!(kind.as_str(), R => {
+            let fields = people::<R>(store, fields)?;
+            create::<R>(store, &fields, cx)
+        }),
         Op::CreateItem { fields, site, qty } => {
             create_item(store, fields, site.as_deref(), *qty, cx)
         }
-        Op::Edit { kind, id, fields } => {
-            with_kind!(kind.as_str(), R => edit_fields::<R>(store, id, fields, cx))
-        }
+        Op::Edit { kind, id, fields } => with_kind!(kind.as_str(), R => {
+            let fields = people::<R>(store, fields)?;
+            edit_fields::<R>(store, id, &fields, cx)
+        }),
         Op::AddComment { task, text } => {
             let text = text.trim().to_string();
             let author = store.me()?.name;
@@ -315,6 +317,71 @@ pub(super) fn edit_record<R: Described>(
         };
         Ok((outcome, Action { label, steps }))
     })
+}
+
+/// Person fields name members: each typed name becomes the member's exact
+/// name (any case, or a unique start of it: "ben" is "Ben Ode"); a name that
+/// is no member's is refused with the members to choose from.
+fn people<R: Described>(
+    store: &Store,
+    fields: &[super::FieldInput],
+) -> Result<Vec<super::FieldInput>> {
+    let is_person = |key: &str| {
+        R::spec(key).is_ok_and(|s| matches!(s.kind, FieldKind::Person | FieldKind::People))
+    };
+    if !fields.iter().any(|(k, _)| is_person(k)) {
+        return Ok(fields.to_vec());
+    }
+    let members: Vec<String> = store
+        .list::<crate::model::Member>(false)?
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    fields
+        .iter()
+        .map(|(key, text)| {
+            if !is_person(key) {
+                return Ok((key.clone(), text.clone()));
+            }
+            let names: Result<Vec<String>> = text
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case("none"))
+                .map(|n| member_named(&members, n, key))
+                .collect();
+            Ok((key.clone(), names?.join(", ")))
+        })
+        .collect()
+}
+
+/// The member called `typed`, exactly (any case) or by a unique start of
+/// their name or of one of its words.
+pub(super) fn member_named(members: &[String], typed: &str, field: &str) -> Result<String> {
+    if let Some(exact) = members.iter().find(|m| same_name(m, typed)) {
+        return Ok(exact.clone());
+    }
+    let wanted = typed.trim().to_lowercase();
+    let starts: Vec<&String> = members
+        .iter()
+        .filter(|m| {
+            let m = m.to_lowercase();
+            m.starts_with(&wanted) || m.split_whitespace().any(|w| w.starts_with(&wanted))
+        })
+        .collect();
+    match starts.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(StoreError::Rejected(format!(
+            "{field}: {typed:?} is not a member (members: {}); invite them first with `bureau invite`",
+            members.join(", ")
+        ))),
+        many => Err(StoreError::Rejected(format!(
+            "{field}: {typed:?} could be {}; type more of the name",
+            many.iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ))),
+    }
 }
 
 /// Refuses a name another live record of the kind already has (for kinds

@@ -20,6 +20,8 @@ use super::backend::Command;
 pub struct FormContext<'a> {
     pub today: crate::model::Date,
     pub references: &'a BTreeMap<&'static str, Vec<(String, String)>>,
+    /// Members' names, for person fields.
+    pub people: &'a [String],
 }
 
 /// Field mistakes shown under their fields, keyed by (record id, field).
@@ -139,6 +141,48 @@ pub fn field_editor<R: Described>(
                 send(text, errors);
             }
         }
+        FieldKind::Person => {
+            let mut picked = None;
+            let shown = if current.is_empty() {
+                "—"
+            } else {
+                current.as_str()
+            };
+            egui::ComboBox::from_id_salt((record.id(), spec.key))
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    if ui
+                        .selectable_label(current.is_empty(), "— nobody")
+                        .clicked()
+                    {
+                        picked = Some(String::new());
+                    }
+                    for name in cx.people {
+                        if ui.selectable_label(current == *name, name).clicked() {
+                            picked = Some(name.clone());
+                        }
+                    }
+                    ui.separator();
+                    ui.weak("Someone else? Invite them in Team & Sync.");
+                })
+                .response
+                .labelled_by(label);
+            if !current.is_empty() && !cx.people.contains(&current) {
+                ui.weak("not a member");
+            }
+            if let Some(text) = picked.filter(|t| *t != current) {
+                send(text, errors);
+            }
+        }
+        FieldKind::Date => {
+            ui.horizontal(|ui| {
+                let picked = date_picker(ui, (record.id(), spec.key), &current, cx.today);
+                let typed = text_field(ui, (record.id(), spec.key), &current, false, label);
+                if let Some(text) = typed.or_else(|| picked.map(|d| d.to_string())) {
+                    send(text, errors);
+                }
+            });
+        }
         _ => {
             let multiline = spec.kind == FieldKind::LongText;
             if let Some(text) = text_field(ui, (record.id(), spec.key), &current, multiline, label)
@@ -206,4 +250,42 @@ fn editing_id() -> egui::Id {
 pub fn was_editing(ctx: &egui::Context) -> bool {
     let last: Option<u64> = ctx.data(|d| d.get_temp(editing_id()));
     last.is_some_and(|pass| pass + 1 >= ctx.cumulative_pass_nr())
+}
+
+/// A calendar button ("Pick") beside a date field: returns the day picked.
+/// The field itself still takes typing (`2026-12-01`, `fri`, `+3d`, empty
+/// to clear).
+pub fn date_picker(
+    ui: &mut egui::Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    current: &str,
+    today: crate::model::Date,
+) -> Option<crate::model::Date> {
+    use chrono::Datelike;
+    let shown = current.parse::<crate::model::Date>().unwrap_or(today);
+    let mut day = jiff::civil::Date::new(
+        i16::try_from(shown.0.year()).unwrap_or(2026),
+        i8::try_from(shown.0.month()).unwrap_or(1),
+        i8::try_from(shown.0.day()).unwrap_or(1),
+    )
+    .ok()?;
+    let salt = format!("date picker {id_salt:?}");
+    let response = ui.add(
+        egui_extras::DatePickerButton::new(&mut day)
+            .id_salt(&salt)
+            .format("Pick")
+            .show_icon(false)
+            .calendar_week(false)
+            // Its year/month/day combo boxes have no accessible names;
+            // the arrows and the calendar do the same job.
+            .combo_boxes(false),
+    );
+    if !response.changed() {
+        return None;
+    }
+    crate::model::Date::new(
+        i32::from(day.year()),
+        u32::try_from(day.month()).ok()?,
+        u32::try_from(day.day()).ok()?,
+    )
 }

@@ -326,6 +326,7 @@ fn edit_item(
     let cx = FormContext {
         today: vm.today,
         references: &references,
+        people: &[],
     };
     details_form(ui, &stock.item, &cx, &mut state.errors, commands);
     let question = format!(

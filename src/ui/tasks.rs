@@ -20,6 +20,7 @@ pub enum Filter {
     Overdue,
     Blocked,
     ThisWeek,
+    Unassigned,
 }
 
 pub struct TasksState {
@@ -83,6 +84,7 @@ pub(super) fn filter_matches(state: &TasksState, vm: &ViewModel, t: &Task) -> bo
         Filter::ThisWeek => t
             .due
             .is_some_and(|d| d >= vm.today && d <= vm.today.add_days(7)),
+        Filter::Unassigned => t.owner.is_none(),
     };
     let search = state.search.trim().to_lowercase();
     let project_ok = state.project.is_none() || t.project == state.project;
@@ -171,6 +173,7 @@ fn filter_bar(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel) {
             (Filter::Overdue, "Overdue"),
             (Filter::Blocked, "Blocked"),
             (Filter::ThisWeek, "Due this week"),
+            (Filter::Unassigned, "Unassigned"),
         ] {
             if ui.selectable_label(state.filter == filter, label).clicked() {
                 state.filter = filter;
@@ -219,7 +222,20 @@ fn quick_add(
             title.request_focus();
         }
         let label = ui.label("Assign to");
-        ui.add(egui::TextEdit::singleline(&mut state.quick_owner).desired_width(100.0))
+        let shown = if state.quick_owner.is_empty() {
+            "nobody"
+        } else {
+            state.quick_owner.as_str()
+        };
+        egui::ComboBox::from_id_salt("quick add owner")
+            .selected_text(shown.to_string())
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.quick_owner, String::new(), "nobody");
+                for m in vm.members.iter() {
+                    ui.selectable_value(&mut state.quick_owner, m.name.clone(), &m.name);
+                }
+            })
+            .response
             .labelled_by(label.id);
         let label = ui.label("Due date");
         ui.add(
@@ -341,9 +357,11 @@ fn details(
             .collect(),
     )]
     .into();
+    let people: Vec<String> = vm.members.iter().map(|m| m.name.clone()).collect();
     let cx = FormContext {
         today: vm.today,
         references: &references,
+        people: &people,
     };
     details_form(ui, current, &cx, &mut state.errors, commands);
     ui.separator();
