@@ -484,3 +484,38 @@ fn a_date_is_picked_typed_relatively_or_cleared() {
     h.get_by_label_contains("is not a date: type YYYY-MM-DD");
     assert_eq!(due(&mut h), None);
 }
+
+#[test]
+fn dropping_a_card_on_blocked_asks_why() {
+    let app = workspace(|s| {
+        s.create(task("Fix the door", None)).expect("task");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
+    h.get_by_label("Board").click();
+    h.run();
+    let from = h.get_by_label("Fix the door").rect().center();
+    let to = h.get_by_label("Blocked (0)").rect().center() + egui::vec2(0.0, 40.0);
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    for step in 1..=10 {
+        h.hover_at(from + (to - from) * (step as f32 / 10.0));
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+    // A focused dialog asks for the reason; typing goes straight into it.
+    h.get_by_label("Why is “Fix the door” blocked?");
+    h.get_by_label("Blocked reason")
+        .type_text("waiting for the locksmith");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Blocked (1)");
+    let vm = h.state_mut().backend_mut().view();
+    assert_eq!(
+        vm.tasks[0].blocked_reason.as_deref(),
+        Some("waiting for the locksmith")
+    );
+}

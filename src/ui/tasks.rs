@@ -25,6 +25,8 @@ pub enum Filter {
 
 pub struct TasksState {
     pub board: bool,
+    pub board_show_done: bool,
+    pub blocking: super::board::Blocking,
     pub filter: Filter,
     pub search: String,
     pub table: TableState,
@@ -49,6 +51,8 @@ impl Default for TasksState {
     fn default() -> Self {
         TasksState {
             board: false,
+            board_show_done: false,
+            blocking: Default::default(),
             filter: Filter::All,
             search: String::new(),
             table: TableState::sorted_by("due"),
