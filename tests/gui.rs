@@ -519,3 +519,35 @@ fn dropping_a_card_on_blocked_asks_why() {
         Some("waiting for the locksmith")
     );
 }
+
+#[test]
+fn dashboard_rows_open_their_records_and_the_badge_counts_each_task_once() {
+    let app = workspace(|s| {
+        let mut late = task("Pay the cleaners", Some("2000-01-10"));
+        late.set_status(
+            TaskStatus::Blocked,
+            Some("invoice missing".into()),
+            Stamp::now(),
+        );
+        s.create(late).expect("task");
+        s.create(task("Plan the party", Some("2999-12-01")))
+            .expect("task");
+        common::add_paper(s, 0);
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Dashboard);
+    // Overdue and blocked, but one task: the badge says 1.
+    h.get_by_label("Dashboard (1)");
+    h.get_by_label("Overdue tasks: 1");
+    h.get_by_label("Blocked tasks: 1");
+    h.get_by_label_contains("Pay the cleaners — invoice missing")
+        .click();
+    h.run();
+    h.get_by_label("Mark done");
+    h.get_by_label("Blocked: invoice missing");
+    h.get_by_label_contains("Dashboard").click();
+    h.run();
+    h.get_by_label("Open low stock").click();
+    h.run();
+    assert!(h.state_mut().backend_mut().view().low_stock.len() == 1);
+    h.get_by_label("Paper");
+}

@@ -146,8 +146,15 @@ impl Stamp {
         self.0.timestamp_millis()
     }
 
+    /// The UTC calendar day (stable on every device).
     pub fn date(self) -> Date {
         Date(self.0.date_naive())
+    }
+
+    /// The calendar day in this device's time zone ("blocked 3 days",
+    /// compared with a local today).
+    pub fn local_date(self) -> Date {
+        Date(self.0.with_timezone(&chrono::Local).date_naive())
     }
 }
 

@@ -13,12 +13,17 @@ pub enum Jump {
     Tasks(Filter),
     Task(String),
     Item(String),
+    /// Inventory showing only what is low.
+    LowStock,
 }
 
 /// A dashboard card: "what is slipping" in one area.
 pub struct Card {
     pub title: String,
-    pub lines: Vec<String>,
+    /// Up to eight rows, each opening its record.
+    pub lines: Vec<(String, Jump)>,
+    /// How many more than the rows shown.
+    pub more: usize,
     /// The button under the card ("Open overdue tasks") and where it goes.
     pub open: (&'static str, Jump),
 }
@@ -105,6 +110,14 @@ fn find_items(vm: &ViewModel, query: &str) -> Vec<(String, Jump)> {
         .collect()
 }
 
+/// The first eight of `rows` as card lines, and how many are left.
+fn lines<T>(rows: &[T], line: impl Fn(&T) -> (String, Jump)) -> (Vec<(String, Jump)>, usize) {
+    (
+        rows.iter().take(8).map(line).collect(),
+        rows.len().saturating_sub(8),
+    )
+}
+
 fn task_cards(vm: &ViewModel) -> Vec<Card> {
     let mut overdue: Vec<_> = vm.overdue().collect();
     overdue.sort_by_key(|t| t.due);
@@ -112,77 +125,80 @@ fn task_cards(vm: &ViewModel) -> Vec<Card> {
     blocked.sort_by_key(|t| t.blocked_since);
     let mut week: Vec<_> = vm.due_this_week().collect();
     week.sort_by_key(|t| t.due);
+    let open = |t: &crate::model::Task| Jump::Task(t.id.clone());
+    let (overdue_lines, overdue_more) = lines(&overdue, |t| {
+        let days = t.due.map(|d| d.days_until(vm.today).max(0)).unwrap_or(0);
+        let owner = t.owner.as_deref().unwrap_or("no owner");
+        (
+            format!("{} — {days} day(s) late, {owner}", t.title),
+            open(t),
+        )
+    });
+    let (blocked_lines, blocked_more) = lines(&blocked, |t| {
+        let days = t
+            .blocked_since
+            .map(|s| s.local_date().days_until(vm.today).max(0))
+            .unwrap_or(0);
+        let reason = t.blocked_reason.as_deref().unwrap_or("no reason given");
+        (
+            format!("{} — {reason} (blocked {days} day(s))", t.title),
+            open(t),
+        )
+    });
+    let (week_lines, week_more) = lines(&week, |t| {
+        let due = t.due.map(|d| d.to_string()).unwrap_or_default();
+        (format!("{} — due {due}", t.title), open(t))
+    });
     vec![
         Card {
             title: format!("Overdue tasks: {}", overdue.len()),
-            lines: overdue
-                .iter()
-                .take(8)
-                .map(|t| {
-                    let days = t.due.map(|d| d.days_until(vm.today).max(0)).unwrap_or(0);
-                    format!(
-                        "{} — {} day(s) late, {}",
-                        t.title,
-                        days,
-                        t.owner.as_deref().unwrap_or("no owner")
-                    )
-                })
-                .collect(),
+            lines: overdue_lines,
+            more: overdue_more,
             open: ("Open overdue tasks", Jump::Tasks(Filter::Overdue)),
         },
         Card {
             title: format!("Blocked tasks: {}", blocked.len()),
-            lines: blocked
-                .iter()
-                .take(8)
-                .map(|t| {
-                    let days = t
-                        .blocked_since
-                        .map(|s| s.date().days_until(vm.today).max(0))
-                        .unwrap_or(0);
-                    format!(
-                        "{} — {} (blocked {} day(s))",
-                        t.title,
-                        t.blocked_reason.as_deref().unwrap_or("no reason given"),
-                        days
-                    )
-                })
-                .collect(),
+            lines: blocked_lines,
+            more: blocked_more,
             open: ("Open blocked tasks", Jump::Tasks(Filter::Blocked)),
         },
         Card {
             title: format!("Due this week: {}", week.len()),
-            lines: week
-                .iter()
-                .take(8)
-                .map(|t| {
-                    let due = t.due.map(|d| d.to_string()).unwrap_or_default();
-                    format!("{} — due {due}", t.title)
-                })
-                .collect(),
+            lines: week_lines,
+            more: week_more,
             open: ("Open tasks due this week", Jump::Tasks(Filter::ThisWeek)),
         },
     ]
 }
 
 fn inventory_cards(vm: &ViewModel) -> Vec<Card> {
+    let (lines, more) = lines(&vm.low_stock, |l| {
+        (
+            format!(
+                "{} at {}: {} {} (reorder at {})",
+                l.item.name,
+                vm.site_name(&l.site_id),
+                l.on_hand,
+                l.item.unit,
+                l.threshold
+            ),
+            Jump::Item(l.item.id.clone()),
+        )
+    });
     vec![Card {
         title: format!("Low stock: {}", vm.low_stock.len()),
-        lines: vm
-            .low_stock
-            .iter()
-            .take(8)
-            .map(|l| {
-                format!(
-                    "{} at {}: {} {} (reorder at {})",
-                    l.item.name,
-                    vm.site_name(&l.site_id),
-                    l.on_hand,
-                    l.item.unit,
-                    l.threshold
-                )
-            })
-            .collect(),
-        open: ("Open inventory", Jump::Area(AreaTab::Inventory)),
+        lines,
+        more,
+        open: ("Open low stock", Jump::LowStock),
     }]
+}
+
+/// Tasks the dashboard counts as slipping (overdue or blocked, each once).
+pub fn slipping(vm: &ViewModel) -> usize {
+    vm.tasks
+        .iter()
+        .filter(|t| {
+            t.is_overdue(vm.today) || (t.is_open() && t.status == crate::model::TaskStatus::Blocked)
+        })
+        .count()
 }

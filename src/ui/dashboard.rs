@@ -17,8 +17,21 @@ pub fn show(ui: &mut egui::Ui, vm: &ViewModel) -> Option<Jump> {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
                     ui.set_width(ui.available_width());
                     ui.strong(&card.title);
-                    for line in &card.lines {
-                        ui.label(line);
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                    for (line, open) in &card.lines {
+                        let row = ui
+                            .add(egui::Button::new(line).frame(false))
+                            .on_hover_text("Open");
+                        if row.clicked() {
+                            jump = Some(open.clone());
+                        }
+                    }
+                    if card.more > 0
+                        && ui
+                            .add(egui::Button::new(format!("+{} more", card.more)).frame(false))
+                            .clicked()
+                    {
+                        jump = Some(card.open.1.clone());
                     }
                 });
                 if ui.button(card.open.0).clicked() {

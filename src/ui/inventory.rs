@@ -21,6 +21,8 @@ pub struct InventoryState {
     pub new_qty: String,
     pub errors: FieldErrors,
     pub confirm: super::confirm::Pending,
+    /// Show only items low at the chosen site.
+    pub low_only: bool,
 }
 
 pub fn show(
@@ -78,16 +80,20 @@ pub fn show(
                 .as_deref()
                 .map(|s| vm.site_name(s).to_string())
                 .unwrap_or_else(|| "no sites yet".into());
-            egui::ComboBox::from_label("Site")
+            let label = ui.label("Site");
+            egui::ComboBox::from_id_salt("inventory site")
                 .selected_text(current)
                 .show_ui(ui, |ui| {
                     for site in vm.sites.iter() {
                         ui.selectable_value(&mut state.site, Some(site.id.clone()), &site.name);
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             let label = ui.label("Search");
             ui.add(egui::TextEdit::singleline(&mut state.search))
                 .labelled_by(label.id);
+            ui.checkbox(&mut state.low_only, "Low stock only");
             if ui.button("Add item (Ctrl+N)").clicked() {
                 state.adding = true;
             }
@@ -100,11 +106,17 @@ pub fn show(
         }
         ui.separator();
         let search = state.search.trim().to_lowercase();
-        let items: Vec<_> = vm
-            .items
-            .iter()
-            .filter(|i| search.is_empty() || i.item.name.to_lowercase().contains(&search))
-            .collect();
+        let items: Vec<_> =
+            vm.items
+                .iter()
+                .filter(|i| search.is_empty() || i.item.name.to_lowercase().contains(&search))
+                .filter(|i| {
+                    !state.low_only
+                        || vm.low_stock.iter().any(|l| {
+                            l.item.id == i.item.id && Some(&l.site_id) == state.site.as_ref()
+                        })
+                })
+                .collect();
         let Some(site) = state.site.clone() else {
             ui.label("Add an item with a site to start tracking stock.");
             return;

@@ -216,7 +216,7 @@ impl BureauApp {
             ui.add_space(8.0);
             for area in &areas::AREAS {
                 let slipping: usize = match area.tab {
-                    AreaTab::Dashboard => vm.overdue().count() + vm.blocked().count(),
+                    AreaTab::Dashboard => areas::slipping(vm),
                     _ => 0,
                 };
                 let label = if slipping > 0 {
@@ -224,10 +224,13 @@ impl BureauApp {
                 } else {
                     area.label.to_string()
                 };
-                if ui
-                    .selectable_label(self.prefs.area == area.tab, label)
-                    .clicked()
-                {
+                let mut entry = ui.selectable_label(self.prefs.area == area.tab, label);
+                if slipping > 0 {
+                    entry = entry.on_hover_text(format!(
+                        "{slipping} task(s) overdue or blocked (each counted once)"
+                    ));
+                }
+                if entry.clicked() {
                     self.prefs.area = area.tab;
                 }
             }
@@ -279,6 +282,10 @@ impl BureauApp {
                 self.screens.tasks.filter = tasks::Filter::All;
                 self.screens.tasks.search.clear();
                 self.screens.tasks.selected = Some(id);
+            }
+            areas::Jump::LowStock => {
+                self.prefs.area = AreaTab::Inventory;
+                self.screens.inventory.low_only = true;
             }
             areas::Jump::Item(id) => {
                 self.prefs.area = AreaTab::Inventory;

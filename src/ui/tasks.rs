@@ -189,14 +189,17 @@ fn filter_bar(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel) {
             .as_ref()
             .and_then(|p| vm.projects.get(p))
             .map_or("Any project", |s| s.as_str());
-        egui::ComboBox::from_label("Project")
+        let label = ui.label("Project");
+        egui::ComboBox::from_id_salt("project filter")
             .selected_text(project)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut state.project, None, "Any project");
                 for (id, name) in vm.projects.iter() {
                     ui.selectable_value(&mut state.project, Some(id.clone()), name);
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         let label = ui.label("Search");
         let search = ui.add(
             egui::TextEdit::singleline(&mut state.search).hint_text("title, owner, tag (Ctrl+F)"),

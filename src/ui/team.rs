@@ -89,16 +89,26 @@ pub fn show(
             ui.label("Only admins can invite.");
         } else {
             ui.horizontal(|ui| {
-                egui::ComboBox::from_label("Role").selected_text(state.role.as_str()).show_ui(ui, |ui| {
-                    for r in Role::ALL {
-                        ui.selectable_value(&mut state.role, *r, r.as_str());
-                    }
-                });
-                egui::ComboBox::from_label("Valid for").selected_text(format!("{} h", state.hours)).show_ui(ui, |ui| {
-                    for h in [1u64, 24, 72, 168] {
-                        ui.selectable_value(&mut state.hours, h, format!("{h} h"));
-                    }
-                });
+                let label = ui.label("Role");
+                egui::ComboBox::from_id_salt("invite role")
+                    .selected_text(state.role.as_str())
+                    .show_ui(ui, |ui| {
+                        for r in Role::ALL {
+                            ui.selectable_value(&mut state.role, *r, r.as_str());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                let label = ui.label("Valid for");
+                egui::ComboBox::from_id_salt("invite hours")
+                    .selected_text(format!("{} h", state.hours))
+                    .show_ui(ui, |ui| {
+                        for h in [1u64, 24, 72, 168] {
+                            ui.selectable_value(&mut state.hours, h, format!("{h} h"));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
                 if ui.button("Create invite").clicked() {
                     commands.push(Command::Invite { role: state.role, hours: state.hours });
                 }
