@@ -163,18 +163,72 @@ fn adjust_and_count_stock_and_see_low_stock() {
     h.get_by_label("−").click();
     h.run();
     h.get_by_label("10 LOW");
-    h.get_by_label("Count").click();
+    // The count dialog names the item and the site; Enter records it.
+    h.get_by_label("Count…").click();
     h.run();
-    h.get_by_label("Counted").focus();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_label("Counted").type_text("25");
-    h.run();
-    h.get_by_label("Record count").click();
+    h.get_by_label("Count Paper at HQ");
+    common::app::retype(&mut h, "Counted", "twelve");
+    h.get_by_label("type a whole number, e.g. 12");
+    common::app::retype(&mut h, "Counted", "25");
+    h.key_press(egui::Key::Enter);
     h.run();
     h.get_by_label("25");
     assert!(h.query_by_label_contains("LOW").is_none());
+    // Adjust by a number with a reason from the list.
+    h.get_by_label("Adjust…").click();
+    h.run();
+    common::app::retype(&mut h, "Change by", "-30");
+    h.get_by_label("damaged").click();
+    h.run();
+    // Going below zero asks first.
+    h.get_by_label_contains("below zero");
+    h.get_by_label("Adjust").click();
+    h.run();
+    h.get_by_label("Yes, go below zero").click();
+    h.run();
+    h.get_by_label("-5 LOW");
+    let vm = h.state_mut().backend_mut().view();
+    let item = vm.items[0].item.id.clone();
+    drop(vm);
+    h.state_mut()
+        .backend_mut()
+        .send(bureau::ui::backend::Command::ShowMovements { item: Some(item) });
+    h.run();
+    h.get_by_label_contains("adjust -30  damaged  — Ana Ruiz");
+}
+
+#[test]
+fn stock_moves_to_another_site_from_its_row() {
+    let app = workspace(|s| {
+        let hq = s.ensure_site("HQ").expect("site");
+        s.ensure_site("Annex").expect("site");
+        let item = InventoryItem {
+            id: new_id(),
+            name: "Toner".into(),
+            unit: "each".into(),
+            ..Default::default()
+        };
+        s.create_item(item, Some((&hq, 8))).expect("item");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Inventory);
+    h.get_by_label("Move…").click();
+    h.run();
+    h.get_by_label("Move Toner from HQ");
+    common::app::retype(&mut h, "Quantity to move", "3");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let vm = h.state_mut().backend_mut().view();
+    let on_hand = &vm.items[0].on_hand;
+    let site = |name: &str| {
+        vm.sites
+            .iter()
+            .find(|s| s.name == name)
+            .expect("site")
+            .id
+            .clone()
+    };
+    assert_eq!(on_hand[&site("HQ")], 5);
+    assert_eq!(on_hand[&site("Annex")], 3);
 }
 
 #[test]

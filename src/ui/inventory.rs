@@ -5,6 +5,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::backend::{Command, ViewModel};
 use super::fields::{FieldErrors, FormContext, details_form};
+use super::stock_dialog::{StockAction, StockDialog};
 use crate::model::{InventoryItem, Record};
 use crate::ops::Op;
 
@@ -12,8 +13,8 @@ use crate::ops::Op;
 pub struct InventoryState {
     pub site: Option<String>,
     pub search: String,
-    pub counting: Option<String>,
-    pub counted: String,
+    /// The open count / adjust / move dialog.
+    pub dialog: Option<StockDialog>,
     pub adding: bool,
     pub new_name: String,
     pub new_unit: String,
@@ -54,8 +55,13 @@ pub fn show(
                             .counted
                             .map(|c| format!(" (counted {c})"))
                             .unwrap_or_default();
+                        let who = vm
+                            .members
+                            .iter()
+                            .find(|p| p.member_id == m.created_by)
+                            .map_or("someone", |p| p.name.as_str());
                         ui.label(format!(
-                            "{}  {}  {} {:+}{counted}  {}",
+                            "{}  {}  {} {:+}{counted}  {}  — {who}",
                             m.created_at,
                             vm.site_name(&m.site),
                             m.kind,
@@ -101,8 +107,10 @@ pub fn show(
         if state.adding {
             add_form(ui, state, vm, commands);
         }
-        if let Some(item) = state.counting.clone() {
-            count_dialog(ui, state, vm, &item, commands);
+        if let Some(dialog) = state.dialog.as_mut()
+            && !super::stock_dialog::show(ui.ctx(), dialog, vm, commands)
+        {
+            state.dialog = None;
         }
         ui.separator();
         let search = state.search.trim().to_lowercase();
@@ -128,7 +136,7 @@ pub fn show(
             .column(Column::auto().at_least(60.0))
             .column(Column::auto().at_least(80.0))
             .column(Column::auto().at_least(80.0))
-            .column(Column::auto().at_least(170.0))
+            .column(Column::auto().at_least(280.0))
             .header(22.0, |mut row| {
                 for h in ["Item", "Unit", "On hand", "Reorder at", ""] {
                     row.col(|ui| {
@@ -170,86 +178,58 @@ pub fn show(
                     });
                     row.col(|ui| {
                         ui.horizontal(|ui| {
-                            if ui
-                                .button("−")
-                                .on_hover_text(format!("Take one {} out", stock.item.unit))
-                                .clicked()
-                            {
-                                commands.push(Command::Op(Op::AdjustStock {
-                                    item: stock.item.id.clone(),
-                                    site: site.clone(),
-                                    by: -1,
-                                    reason: Some("taken".into()),
-                                }));
+                            let below_zero = on_hand <= 0;
+                            let take = ui.button("−").on_hover_text(if below_zero {
+                                "Nothing on hand: opens Adjust to confirm going below zero"
+                            } else {
+                                "Take one out"
+                            });
+                            if take.clicked() {
+                                if below_zero {
+                                    let mut d = StockDialog::new(
+                                        &stock.item.id,
+                                        &site,
+                                        StockAction::Adjust,
+                                        on_hand,
+                                    );
+                                    d.quantity = "-1".into();
+                                    state.dialog = Some(d);
+                                } else {
+                                    commands.push(Command::Op(Op::AdjustStock {
+                                        item: stock.item.id.clone(),
+                                        site: site.clone(),
+                                        by: -1,
+                                        reason: Some("used".into()),
+                                    }));
+                                }
                             }
-                            if ui
-                                .button("+")
-                                .on_hover_text(format!("Put one {} in", stock.item.unit))
-                                .clicked()
-                            {
+                            if ui.button("+").on_hover_text("Put one in").clicked() {
                                 commands.push(Command::Op(Op::AdjustStock {
                                     item: stock.item.id.clone(),
                                     site: site.clone(),
                                     by: 1,
-                                    reason: Some("added".into()),
+                                    reason: Some("received".into()),
                                 }));
                             }
-                            if ui
-                                .button("Count")
-                                .on_hover_text(format!("Record a count of {}", stock.item.name))
-                                .clicked()
-                            {
-                                state.counting = Some(stock.item.id.clone());
-                                state.counted = on_hand.to_string();
+                            for (label, action) in [
+                                ("Adjust…", StockAction::Adjust),
+                                ("Count…", StockAction::Count),
+                                ("Move…", StockAction::Move),
+                            ] {
+                                if ui.button(label).clicked() {
+                                    state.dialog = Some(StockDialog::new(
+                                        &stock.item.id,
+                                        &site,
+                                        action,
+                                        on_hand,
+                                    ));
+                                }
                             }
                         });
                     });
                 });
             });
     });
-}
-
-fn count_dialog(
-    ui: &mut egui::Ui,
-    state: &mut InventoryState,
-    vm: &ViewModel,
-    item: &str,
-    commands: &mut Vec<Command>,
-) {
-    let name = vm
-        .items
-        .iter()
-        .find(|i| i.item.id == item)
-        .map(|i| i.item.name.clone())
-        .unwrap_or_default();
-    let mut open = true;
-    egui::Window::new(format!("Count {name}"))
-        .collapsible(false)
-        .open(&mut open)
-        .show(ui.ctx(), |ui| {
-            let label = ui.label("Counted");
-            ui.add(egui::TextEdit::singleline(&mut state.counted))
-                .labelled_by(label.id);
-            let value = state.counted.trim().parse::<i64>().ok().filter(|v| *v >= 0);
-            if value.is_none() {
-                ui.small("Enter the number you counted (0 or more).");
-            }
-            if ui
-                .add_enabled(value.is_some(), egui::Button::new("Record count"))
-                .clicked()
-                && let (Some(counted), Some(site)) = (value, state.site.clone())
-            {
-                commands.push(Command::Op(Op::CountStock {
-                    item: item.to_string(),
-                    site,
-                    counted,
-                }));
-                state.counting = None;
-            }
-        });
-    if !open {
-        state.counting = None;
-    }
 }
 
 fn add_form(

@@ -15,6 +15,7 @@ mod inventory;
 mod palette;
 mod record_table;
 mod setup;
+mod stock_dialog;
 mod tasks;
 mod team;
 mod trash;
@@ -175,7 +176,7 @@ impl BureauApp {
         if escape {
             self.screens.palette.open = false;
             self.screens.tasks.selected = None;
-            self.screens.inventory.counting = None;
+            self.screens.inventory.dialog = None;
             self.screens.inventory.adding = false;
         }
 
