@@ -605,3 +605,22 @@ fn dashboard_rows_open_their_records_and_the_badge_counts_each_task_once() {
     assert!(h.state_mut().backend_mut().view().low_stock.len() == 1);
     h.get_by_label("Paper");
 }
+
+#[test]
+fn a_new_task_hidden_by_the_filter_says_so_and_show_opens_it() {
+    let app = workspace(|_| {});
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
+    h.get_by_label("Overdue").click();
+    h.run();
+    type_into(&mut h, "New task", "Book the venue");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Created task “Book the venue”");
+    h.get_by_label("The current filter hides it.");
+    h.get_by_label("0 task(s)");
+    h.get_by_label("Show").click();
+    h.run();
+    // The filter is cleared and the task's details are open.
+    h.get_by_label("1 task(s)");
+    h.get_by_label("Mark done");
+}

@@ -9,11 +9,19 @@ use std::time::{Duration, Instant};
 
 use super::view_model::{Command, Notice, ViewModel};
 use crate::model::Date;
+use crate::ops::Op;
 use crate::ops::Session;
 use crate::store::Store;
 use crate::sync::access::Access;
 use crate::sync::{NetOptions, Node, Ticket, node};
 use crate::views::Views;
+
+/// What applying a command has to say.
+enum Reply {
+    Said(String),
+    /// The id of a record the command created.
+    Created(String),
+}
 
 /// Peer status reads every document and `peers.json`: at most this often.
 const PEER_STATUS_EVERY: Duration = Duration::from_millis(250);
@@ -124,13 +132,53 @@ impl Engine {
 
     /// Applies one command; returns what to tell the user.
     pub fn handle(&mut self, command: Command) -> Option<Notice> {
+        let created = match &command {
+            Command::Op(Op::Create { kind, fields }) => Some((kind.clone(), fields.clone())),
+            Command::Op(Op::CreateItem { fields, .. }) => Some(("items".into(), fields.clone())),
+            _ => None,
+        };
         match self.apply(command) {
-            Ok(note) => note.map(Notice::Info),
+            Ok(Some(Reply::Created(id))) => {
+                let (kind, fields) = created?;
+                let name = fields
+                    .iter()
+                    .find(|(k, _)| k == "title" || k == "name")
+                    .map(|(_, v)| v.trim().to_string())
+                    .unwrap_or_default();
+                let label = kind.trim_end_matches('s');
+                Some(Notice::Created {
+                    text: format!("Created {label} “{name}”"),
+                    kind,
+                    id,
+                })
+            }
+            Ok(Some(Reply::Said(note))) => Some(Notice::Info(note)),
+            Ok(None) => None,
             Err(e) => Some(Notice::Error(e)),
         }
     }
 
-    fn apply(&mut self, command: Command) -> Result<Option<String>, String> {
+    fn apply(&mut self, command: Command) -> Result<Option<Reply>, String> {
+        self.apply_said(command)
+    }
+
+    fn apply_said(&mut self, command: Command) -> Result<Option<Reply>, String> {
+        if let Command::Op(op) = command {
+            let store = self.store()?.clone();
+            let session = self.session.as_mut().ok_or("no workspace is open")?;
+            let creates = matches!(op, Op::Create { .. } | Op::CreateItem { .. });
+            let outcome = session.apply(&store, op).map_err(|e| e.to_string())?;
+            self.peers_wanted = true;
+            return Ok(match (creates, outcome.created, outcome.message) {
+                (true, Some(id), _) => Some(Reply::Created(id)),
+                (_, _, Some(message)) => Some(Reply::Said(message)),
+                _ => None,
+            });
+        }
+        Ok(self.apply_other(command)?.map(Reply::Said))
+    }
+
+    fn apply_other(&mut self, command: Command) -> Result<Option<String>, String> {
         let err = |e: crate::store::StoreError| e.to_string();
         match command {
             Command::CreateWorkspace { workspace, name } => {
@@ -156,13 +204,7 @@ impl Engine {
                 self.attach(store)?;
                 Ok(Some(format!("Joined {}", ticket.workspace_name)))
             }
-            Command::Op(op) => {
-                let store = self.store()?.clone();
-                let session = self.session.as_mut().ok_or("no workspace is open")?;
-                let outcome = session.apply(&store, op).map_err(err)?;
-                self.peers_wanted = true;
-                Ok(outcome.message)
-            }
+            Command::Op(_) => Ok(None),
             Command::Undo | Command::Redo => {
                 let store = self.store()?.clone();
                 let session = self.session.as_mut().ok_or("no workspace is open")?;

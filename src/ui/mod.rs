@@ -123,7 +123,7 @@ impl BureauApp {
         } else {
             self.shell(ui, &vm, &mut commands);
         }
-        self.show_toasts(ui);
+        self.show_toasts(ui, &vm);
         for command in commands {
             self.backend.send(command);
         }
@@ -300,16 +300,19 @@ impl BureauApp {
         }
     }
 
-    fn show_toasts(&mut self, ui: &mut egui::Ui) {
+    fn show_toasts(&mut self, ui: &mut egui::Ui, vm: &ViewModel) {
         if self.toasts.is_empty() {
             return;
         }
+        let mut jump = None;
         egui::Area::new(egui::Id::unique("bureau toasts"))
             .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -40.0))
             .show(ui.ctx(), |ui| {
                 for (notice, _) in &self.toasts {
                     let (text, color) = match notice {
-                        Notice::Info(t) => (t.as_str(), egui::Color32::from_rgb(60, 120, 200)),
+                        Notice::Info(t) | Notice::Created { text: t, .. } => {
+                            (t.as_str(), egui::Color32::from_rgb(60, 120, 200))
+                        }
                         Notice::Error(t) => (t.as_str(), ERROR_COLOR),
                     };
                     egui::Frame::popup(ui.style())
@@ -317,9 +320,28 @@ impl BureauApp {
                         .show(ui, |ui| {
                             ui.set_max_width(360.0);
                             ui.label(text);
+                            if let Notice::Created { kind, id, .. } = notice {
+                                let hidden = kind == "tasks"
+                                    && self.prefs.area == AreaTab::Tasks
+                                    && vm.task(id).is_some_and(|t| {
+                                        !tasks::filter_matches(&self.screens.tasks, vm, t)
+                                    });
+                                if hidden {
+                                    ui.colored_label(WARN_COLOR, "The current filter hides it.");
+                                }
+                                if ui.button("Show").clicked() {
+                                    jump = Some(match kind.as_str() {
+                                        "items" => areas::Jump::Item(id.clone()),
+                                        _ => areas::Jump::Task(id.clone()),
+                                    });
+                                }
+                            }
                         });
                 }
             });
+        if let Some(jump) = jump {
+            self.go(jump, vm);
+        }
         ui.ctx()
             .request_repaint_after(std::time::Duration::from_millis(500));
     }

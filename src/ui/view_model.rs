@@ -62,4 +62,10 @@ impl From<Op> for Command {
 pub enum Notice {
     Info(String),
     Error(String),
+    /// A record was created: the toast offers "Show".
+    Created {
+        text: String,
+        kind: String,
+        id: String,
+    },
 }
