@@ -624,3 +624,51 @@ fn a_new_task_hidden_by_the_filter_says_so_and_show_opens_it() {
     h.get_by_label("1 task(s)");
     h.get_by_label("Mark done");
 }
+
+#[test]
+fn the_palette_ranks_fuzzily_moves_with_arrows_and_runs_actions() {
+    let app = workspace(|s| {
+        s.create(task("Order printer toner cartridges", None))
+            .expect("task");
+        s.create(task("Toner", None)).expect("task");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Dashboard);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run();
+    h.get_by_label("Go to area or record").type_text("toner");
+    h.run();
+    // The exact name ranks first and is highlighted; ↓ moves to the next.
+    let first = h.get_by_label("Task: Toner").rect().top();
+    let second = h
+        .get_by_label("Task: Order printer toner cartridges")
+        .rect()
+        .top();
+    assert!(first < second, "the closer match comes first");
+    h.key_press(egui::Key::ArrowDown);
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Mark done");
+    let vm = h.state_mut().backend_mut().view();
+    let picked = vm
+        .tasks
+        .iter()
+        .find(|t| t.title.starts_with("Order"))
+        .expect("task")
+        .id
+        .clone();
+    drop(vm);
+    assert_eq!(h.state().screens_selected_task(), Some(picked));
+    // Actions as well as places: "new task" focuses quick add.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run();
+    h.get_by_label("Go to area or record").type_text("new task");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("New task").type_text("Buy milk");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Created task “Buy milk”");
+}

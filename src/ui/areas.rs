@@ -34,8 +34,8 @@ pub struct AreaEntry {
     pub label: &'static str,
     /// What Ctrl+N does in this area (`None`: a new task).
     pub new_record: Option<fn(&mut Screens)>,
-    /// Records matching a palette query (already lowercased, not empty).
-    pub find: fn(&ViewModel, &str) -> Vec<(String, Jump)>,
+    /// This area's records as palette entries ("Task: Order toner").
+    pub records: fn(&ViewModel) -> Vec<(String, Jump)>,
     /// This area's dashboard cards.
     pub cards: fn(&ViewModel) -> Vec<Card>,
 }
@@ -45,35 +45,35 @@ pub const AREAS: [AreaEntry; 5] = [
         tab: AreaTab::Dashboard,
         label: "Dashboard",
         new_record: None,
-        find: |_, _| Vec::new(),
+        records: |_| Vec::new(),
         cards: |_| Vec::new(),
     },
     AreaEntry {
         tab: AreaTab::Tasks,
         label: "Tasks",
         new_record: Some(|s| s.tasks.focus_quick_add = true),
-        find: find_tasks,
+        records: task_entries,
         cards: task_cards,
     },
     AreaEntry {
         tab: AreaTab::Inventory,
         label: "Inventory",
         new_record: Some(|s| s.inventory.adding = true),
-        find: find_items,
+        records: item_entries,
         cards: inventory_cards,
     },
     AreaEntry {
         tab: AreaTab::Trash,
         label: "Trash",
         new_record: None,
-        find: |_, _| Vec::new(),
+        records: |_| Vec::new(),
         cards: |_| Vec::new(),
     },
     AreaEntry {
         tab: AreaTab::Team,
         label: "Team & Sync",
         new_record: None,
-        find: |_, _| Vec::new(),
+        records: |_| Vec::new(),
         cards: |_| Vec::new(),
     },
 ];
@@ -87,20 +87,16 @@ pub fn all_cards(vm: &ViewModel) -> Vec<Card> {
     AREAS.iter().flat_map(|a| (a.cards)(vm)).collect()
 }
 
-fn find_tasks(vm: &ViewModel, query: &str) -> Vec<(String, Jump)> {
+fn task_entries(vm: &ViewModel) -> Vec<(String, Jump)> {
     vm.tasks
         .iter()
-        .filter(|t| t.title.to_lowercase().contains(query))
-        .take(8)
         .map(|t| (format!("Task: {}", t.title), Jump::Task(t.id.clone())))
         .collect()
 }
 
-fn find_items(vm: &ViewModel, query: &str) -> Vec<(String, Jump)> {
+fn item_entries(vm: &ViewModel) -> Vec<(String, Jump)> {
     vm.items
         .iter()
-        .filter(|i| i.item.name.to_lowercase().contains(query))
-        .take(5)
         .map(|i| {
             (
                 format!("Item: {}", i.item.name),

@@ -85,6 +85,11 @@ impl BureauApp {
         }
     }
 
+    /// The task whose details are open (tests).
+    pub fn screens_selected_task(&self) -> Option<String> {
+        self.screens.tasks.selected.clone()
+    }
+
     pub fn backend_mut(&mut self) -> &mut Backend {
         &mut self.backend
     }
@@ -236,8 +241,16 @@ impl BureauApp {
                 }
             }
         });
-        if let Some(jump) = palette::show(ui.ctx(), &mut self.screens.palette, vm) {
-            self.go(jump, vm);
+        match palette::show(ui.ctx(), &mut self.screens.palette, vm) {
+            Some(palette::Pick::Go(jump)) => self.go(jump, vm),
+            Some(palette::Pick::New(area)) => {
+                self.prefs.area = area;
+                if let Some(start) = areas::entry(area).new_record {
+                    start(&mut self.screens);
+                }
+            }
+            Some(palette::Pick::Send(command)) => commands.push(command),
+            None => {}
         }
         // Areas whose data is loaded only while shown.
         if self.shown_area != Some(self.prefs.area) {
