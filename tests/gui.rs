@@ -672,3 +672,24 @@ fn the_palette_ranks_fuzzily_moves_with_arrows_and_runs_actions() {
     h.run();
     h.get_by_label("Created task “Buy milk”");
 }
+
+#[test]
+fn adding_an_item_says_what_to_type_and_enter_adds_it() {
+    let app = workspace(|s| {
+        s.ensure_site("HQ").expect("site");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Inventory);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    h.run();
+    h.get_by_label_contains("To add it, type the item's name");
+    common::app::retype(&mut h, "Item name", "Staples");
+    common::app::retype(&mut h, "Unit", "box");
+    common::app::retype(&mut h, "Reorder at", "twelve");
+    h.get_by_label_contains("reorder at: type a whole number");
+    common::app::retype(&mut h, "Reorder at", "12");
+    common::app::retype(&mut h, "Quantity here", "30");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Staples");
+    h.get_by_label("Created item “Staples”");
+}

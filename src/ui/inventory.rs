@@ -239,49 +239,81 @@ fn add_form(
     commands: &mut Vec<Command>,
 ) {
     ui.group(|ui| {
-        ui.horizontal(|ui| {
-            let label = ui.label("Item name");
-            ui.add(egui::TextEdit::singleline(&mut state.new_name))
-                .labelled_by(label.id);
-            let label = ui.label("Unit");
-            ui.add(
-                egui::TextEdit::singleline(&mut state.new_unit)
-                    .hint_text("box")
-                    .desired_width(60.0),
-            )
-            .labelled_by(label.id);
-            let label = ui.label("Reorder at");
-            ui.add(egui::TextEdit::singleline(&mut state.new_reorder).desired_width(50.0))
-                .labelled_by(label.id);
-            let label = ui.label("Quantity here");
-            ui.add(egui::TextEdit::singleline(&mut state.new_qty).desired_width(50.0))
-                .labelled_by(label.id);
+        let mut enter = false;
+        ui.horizontal_wrapped(|ui| {
+            let fields = [
+                (
+                    "Item name",
+                    &mut state.new_name,
+                    "e.g. printer paper",
+                    160.0,
+                ),
+                ("Unit", &mut state.new_unit, "box, pack, each", 90.0),
+                ("Reorder at", &mut state.new_reorder, "number", 60.0),
+                ("Quantity here", &mut state.new_qty, "0", 60.0),
+            ];
+            for (label, text, hint, width) in fields {
+                let label = ui.label(label);
+                let edit = ui
+                    .add(
+                        egui::TextEdit::singleline(text)
+                            .hint_text(hint)
+                            .desired_width(width),
+                    )
+                    .labelled_by(label.id);
+                enter |= edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            }
         });
-        let reorder = state
-            .new_reorder
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|v| *v >= 0);
-        let qty = if state.new_qty.trim().is_empty() {
-            Some(0)
-        } else {
-            state.new_qty.trim().parse::<i64>().ok().filter(|v| *v >= 0)
+        let whole = |text: &str, empty: Option<i64>| -> Result<i64, ()> {
+            match text.trim() {
+                "" => empty.ok_or(()),
+                t => t.parse::<i64>().ok().filter(|v| *v >= 0).ok_or(()),
+            }
         };
+        let reorder = whole(&state.new_reorder, None);
+        let qty = whole(&state.new_qty, Some(0));
+        let mut missing = Vec::new();
+        if state.new_name.trim().is_empty() {
+            missing.push("the item's name");
+        }
+        if state.new_unit.trim().is_empty() {
+            missing.push("how it is counted (box, pack, each)");
+        }
+        if state.new_reorder.trim().is_empty() {
+            missing.push("the level to reorder at");
+        }
+        let mut problems = Vec::new();
+        if reorder.is_err() && !state.new_reorder.trim().is_empty() {
+            problems.push(format!(
+                "reorder at: type a whole number, 0 or more (not {:?})",
+                state.new_reorder.trim()
+            ));
+        }
+        if qty.is_err() {
+            problems.push(format!(
+                "quantity: type a whole number, 0 or more (not {:?})",
+                state.new_qty.trim()
+            ));
+        }
+        for problem in &problems {
+            ui.colored_label(super::ERROR_COLOR, problem);
+        }
+        if !missing.is_empty() {
+            ui.weak(format!("To add it, type {}.", missing.join(", ")));
+        }
         let site_name = state
             .site
             .as_deref()
             .map(|s| vm.site_name(s).to_string())
             .unwrap_or_else(|| "HQ".into());
         ui.horizontal(|ui| {
-            let ready = !state.new_name.trim().is_empty()
-                && !state.new_unit.trim().is_empty()
-                && reorder.is_some()
-                && qty.is_some();
-            if ui
+            let ready = problems.is_empty() && missing.is_empty();
+            let add = ui
                 .add_enabled(ready, egui::Button::new(format!("Add at {site_name}")))
-                .clicked()
-                && let (Some(reorder_at), Some(qty)) = (reorder, qty)
+                .clicked();
+            if (add || enter)
+                && let (Ok(reorder_at), Ok(qty)) = (reorder, qty)
+                && ready
             {
                 commands.push(Command::Op(Op::CreateItem {
                     fields: vec![

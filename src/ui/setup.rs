@@ -31,15 +31,34 @@ pub fn show(
         ui.group(|ui| {
             ui.heading("Start a new workspace");
             let label = ui.label("Workspace name");
-            ui.add(egui::TextEdit::singleline(&mut state.workspace).hint_text("Acme Office"))
-                .labelled_by(label.id);
+            ui.add(
+                egui::TextEdit::singleline(&mut state.workspace)
+                    .hint_text("your office or team, e.g. “Acme Office”"),
+            )
+            .labelled_by(label.id);
             let label = ui.label("Your name");
-            ui.add(egui::TextEdit::singleline(&mut state.name).hint_text("Ana Ruiz"))
+            let name = ui
+                .add(
+                    egui::TextEdit::singleline(&mut state.name).hint_text("as your team knows you"),
+                )
                 .labelled_by(label.id);
-            let ready = !state.workspace.trim().is_empty() && !state.name.trim().is_empty();
-            if ui
+            let missing: Vec<&str> = [
+                (state.workspace.trim().is_empty(), "a workspace name"),
+                (state.name.trim().is_empty(), "your name"),
+            ]
+            .into_iter()
+            .filter_map(|(empty, what)| empty.then_some(what))
+            .collect();
+            let ready = missing.is_empty();
+            if !ready {
+                ui.weak(format!("Type {} to create it.", missing.join(" and ")));
+            }
+            let enter = name.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui
                 .add_enabled(ready, egui::Button::new("Create workspace"))
                 .clicked()
+                || enter)
+                && ready
             {
                 commands.push(Command::CreateWorkspace {
                     workspace: state.workspace.trim().to_string(),
@@ -62,6 +81,14 @@ pub fn show(
                 .labelled_by(label.id);
             let ready =
                 state.ticket.trim().starts_with("bureau1") && !state.join_name.trim().is_empty();
+            if !state.ticket.trim().is_empty() && !state.ticket.trim().starts_with("bureau1") {
+                ui.colored_label(
+                    super::ERROR_COLOR,
+                    "A ticket starts with “bureau1”: paste the whole text you were sent.",
+                );
+            } else if !ready {
+                ui.weak("Paste the ticket you were sent and type your name to join.");
+            }
             if ui
                 .add_enabled(ready, egui::Button::new("Join workspace"))
                 .clicked()
