@@ -123,6 +123,8 @@ fn harness(backend: Backend) -> Harness<'static, BureauApp> {
     };
     let mut h = Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))
+        // Frames 1/60 s apart, as on screen (toasts stay for seconds).
+        .with_step_dt(1.0 / 60.0)
         .build_ui_state(
             |ui, app: &mut BureauApp| app.show(ui),
             BureauApp::new(backend, prefs),

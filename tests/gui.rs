@@ -41,6 +41,8 @@ fn harness(backend: Backend, area: AreaTab) -> Harness<'static, BureauApp> {
     };
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))
+        // Frames 1/60 s apart, as on screen (toasts stay for seconds).
+        .with_step_dt(1.0 / 60.0)
         .build_ui_state(
             |ui, app: &mut BureauApp| app.show(ui),
             BureauApp::new(backend, prefs),
@@ -692,4 +694,60 @@ fn adding_an_item_says_what_to_type_and_enter_adds_it() {
     h.run();
     h.get_by_label("Staples");
     h.get_by_label("Created item “Staples”");
+}
+
+#[test]
+fn sites_and_projects_are_made_renamed_and_archived_in_the_app() {
+    let app = workspace(|_| {});
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Inventory);
+    // The window resizes itself over a few frames as rows come and go:
+    // step through that instead of waiting for it to settle.
+    let settle = |h: &mut Harness<'_, BureauApp>| {
+        h.run_steps(40);
+    };
+    h.get_by_label("Sites…").click();
+    settle(&mut h);
+    h.get_by_label("No sites yet.");
+    type_into(&mut h, "New site", "Basement");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    // A second "basement" is refused: names are unique.
+    h.get_by_label("New site").focus();
+    settle(&mut h);
+    h.get_by_label("New site").type_text(" basement ");
+    settle(&mut h);
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label_contains("already exists");
+    let role = egui::accesskit::Role::TextInput;
+    h.get_by_role_and_label(role, "Name").focus();
+    settle(&mut h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.get_by_role_and_label(role, "Name").type_text("Storeroom");
+    settle(&mut h);
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    let vm = h.state_mut().backend_mut().view();
+    let names: Vec<String> = vm.sites.iter().map(|s| s.name.clone()).collect();
+    assert_eq!(names, vec!["Storeroom"]);
+    drop(vm);
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    assert!(h.query_by_label("New site").is_none(), "Esc closes the window");
+
+    h.get_by_label("Tasks").click();
+    settle(&mut h);
+    h.get_by_label("Projects…").click();
+    settle(&mut h);
+    h.get_by_label("New project").focus();
+    settle(&mut h);
+    h.get_by_label("New project").type_text("Office move");
+    settle(&mut h);
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label("Archived").click();
+    settle(&mut h);
+    let vm = h.state_mut().backend_mut().view();
+    assert!(vm.project_records[0].archived);
 }

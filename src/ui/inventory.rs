@@ -24,6 +24,8 @@ pub struct InventoryState {
     pub confirm: super::confirm::Pending,
     /// Show only items low at the chosen site.
     pub low_only: bool,
+    /// "Sites…" was clicked: the shell opens the sites window.
+    pub manage_sites: bool,
 }
 
 pub fn show(
@@ -100,6 +102,9 @@ pub fn show(
             ui.add(egui::TextEdit::singleline(&mut state.search))
                 .labelled_by(label.id);
             ui.checkbox(&mut state.low_only, "Low stock only");
+            if ui.button("Sites…").clicked() {
+                state.manage_sites = true;
+            }
             if ui.button("Add item (Ctrl+N)").clicked() {
                 state.adding = true;
             }

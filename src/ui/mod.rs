@@ -14,6 +14,7 @@ mod fields;
 mod inventory;
 mod palette;
 mod record_table;
+mod records_window;
 mod setup;
 mod stock_dialog;
 mod tasks;
@@ -25,6 +26,9 @@ use std::path::PathBuf;
 
 use backend::{Backend, Command, Notice, ViewModel};
 use serde::{Deserialize, Serialize};
+
+/// How long a toast stays.
+const TOAST_SECONDS: f64 = 6.0;
 
 /// Text that reports a mistake.
 pub(crate) const ERROR_COLOR: egui::Color32 = egui::Color32::from_rgb(200, 60, 60);
@@ -61,6 +65,8 @@ pub struct Screens {
     pub inventory: inventory::InventoryState,
     pub team: team::TeamState,
     pub palette: palette::PaletteState,
+    pub sites: records_window::RecordsWindow,
+    pub projects: records_window::RecordsWindow,
 }
 
 pub struct BureauApp {
@@ -100,7 +106,7 @@ impl BureauApp {
         for notice in self.backend.take_notices() {
             self.toasts.push((notice, now));
         }
-        self.toasts.retain(|(_, at)| now - *at < 6.0);
+        self.toasts.retain(|(_, at)| now - *at < TOAST_SECONDS);
         if let Some(dark) = self.prefs.dark_mode {
             ui.ctx().set_theme(if dark {
                 egui::Theme::Dark
@@ -182,6 +188,8 @@ impl BureauApp {
             self.screens.palette.open = false;
             self.screens.tasks.selected = None;
             self.screens.inventory.dialog = None;
+            self.screens.sites.open = false;
+            self.screens.projects.open = false;
             self.screens.inventory.adding = false;
         }
 
@@ -252,6 +260,24 @@ impl BureauApp {
             Some(palette::Pick::Send(command)) => commands.push(command),
             None => {}
         }
+        if std::mem::take(&mut self.screens.inventory.manage_sites) {
+            self.screens.sites.open = true;
+        }
+        if std::mem::take(&mut self.screens.tasks.manage_projects) {
+            self.screens.projects.open = true;
+        }
+        records_window::show::<crate::model::Site>(
+            ui.ctx(),
+            &mut self.screens.sites,
+            &vm.sites,
+            commands,
+        );
+        records_window::show::<crate::model::Project>(
+            ui.ctx(),
+            &mut self.screens.projects,
+            &vm.project_records,
+            commands,
+        );
         // Areas whose data is loaded only while shown.
         if self.shown_area != Some(self.prefs.area) {
             if self.prefs.area == AreaTab::Trash {
@@ -319,6 +345,7 @@ impl BureauApp {
         }
         let mut jump = None;
         egui::Area::new(egui::Id::unique("bureau toasts"))
+            .fade_in(false)
             .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -40.0))
             .show(ui.ctx(), |ui| {
                 for (notice, _) in &self.toasts {
@@ -355,8 +382,13 @@ impl BureauApp {
         if let Some(jump) = jump {
             self.go(jump, vm);
         }
-        ui.ctx()
-            .request_repaint_after(std::time::Duration::from_millis(500));
+        // Wake up when the oldest toast is due to go, not before.
+        let now = ui.input(|i| i.time);
+        if let Some(oldest) = self.toasts.iter().map(|(_, at)| *at).reduce(f64::min) {
+            let left = (oldest + TOAST_SECONDS - now).max(0.05);
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(left));
+        }
     }
 }
 

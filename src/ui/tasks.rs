@@ -24,6 +24,8 @@ pub enum Filter {
 }
 
 pub struct TasksState {
+    /// "Projects…" was clicked: the shell opens the projects window.
+    pub manage_projects: bool,
     pub board: bool,
     pub board_show_done: bool,
     pub blocking: super::board::Blocking,
@@ -50,6 +52,7 @@ pub struct TasksState {
 impl Default for TasksState {
     fn default() -> Self {
         TasksState {
+            manage_projects: false,
             board: false,
             board_show_done: false,
             blocking: Default::default(),
@@ -200,6 +203,9 @@ fn filter_bar(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel) {
             })
             .response
             .labelled_by(label.id);
+        if ui.button("Projects…").clicked() {
+            state.manage_projects = true;
+        }
         let label = ui.label("Search");
         let search = ui.add(
             egui::TextEdit::singleline(&mut state.search).hint_text("title, owner, tag (Ctrl+F)"),

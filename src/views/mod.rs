@@ -34,6 +34,8 @@ pub struct ViewModel {
     pub tasks: Arc<Vec<Arc<Task>>>,
     /// Project id -> name (including archived and deleted ones, for labels).
     pub projects: Arc<BTreeMap<String, String>>,
+    /// The live projects themselves (to manage them).
+    pub project_records: Arc<Vec<Arc<Project>>>,
     pub items: Arc<Vec<Arc<ItemStock>>>,
     pub sites: Arc<Vec<Arc<Site>>>,
     pub low_stock: Arc<Vec<LowStock>>,
@@ -215,6 +217,7 @@ impl Views {
             rebuilt.tasks = true;
             vm.tasks = Arc::new(self.tasks.records());
             if projects_changed {
+                vm.project_records = Arc::new(self.projects.records());
                 // Deleted projects drop out of the cache; their names are
                 // still wanted as labels on tasks, so read those few apart.
                 let mut names: BTreeMap<String, String> = self
