@@ -215,3 +215,26 @@ fn every_click_is_applied_exactly_once_while_remote_changes_pour_in() {
         );
     }
 }
+
+#[test]
+fn the_cli_works_while_the_app_is_open() {
+    let team = team();
+    let mut ana = threaded(&team.ana);
+    ana.wait_until(WAIT, |vm| task(vm, &team.task).is_some())
+        .expect("the app is open");
+    // The app holds the data directory; the CLI hands its command to it.
+    let out = assert_cmd::Command::cargo_bin("bureau")
+        .expect("binary")
+        .arg("--data-dir")
+        .arg(&team.ana)
+        .args(["task", "add", "Added from a script"])
+        .env_remove("BUREAU_DATA_DIR")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let id = String::from_utf8(out).expect("utf8").trim().to_string();
+    ana.wait_until(WAIT, |vm| task(vm, &id).is_some())
+        .expect("the window shows what the script added");
+}

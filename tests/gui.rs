@@ -734,7 +734,10 @@ fn sites_and_projects_are_made_renamed_and_archived_in_the_app() {
     drop(vm);
     h.key_press(egui::Key::Escape);
     settle(&mut h);
-    assert!(h.query_by_label("New site").is_none(), "Esc closes the window");
+    assert!(
+        h.query_by_label("New site").is_none(),
+        "Esc closes the window"
+    );
 
     h.get_by_label("Tasks").click();
     settle(&mut h);

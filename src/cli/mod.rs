@@ -13,6 +13,10 @@ mod workspace;
 
 use output::note;
 
+pub use control::remove_socket as remove_control_socket;
+#[cfg(unix)]
+pub use control::serve as serve_control;
+
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};

@@ -42,6 +42,8 @@ pub struct Engine {
     pub(super) movements_of: Option<String>,
     /// The Trash area is open: keep `vm.trash` current.
     pub(super) trash_open: bool,
+    /// Serves commands other `bureau` processes hand over.
+    pub(super) control: Option<tokio::task::JoinHandle<()>>,
     /// Peer status wanted, and when it was last computed.
     pub(super) peers_wanted: bool,
     pub(super) peers_at: Option<Instant>,
@@ -74,6 +76,7 @@ impl Engine {
             },
             movements_of: None,
             trash_open: false,
+            control: None,
             peers_wanted: true,
             peers_at: None,
             throttle_peers: false,
@@ -107,9 +110,20 @@ impl Engine {
         self.attach(store)
     }
 
-    /// Starts working on an open store: session, membership, fresh views.
+    /// Starts working on an open store: session, membership, fresh views;
+    /// with a node, other `bureau` commands on this data directory are
+    /// handed to it (as to `bureau serve`) instead of being locked out.
     fn attach(&mut self, store: Arc<Store>) -> Result<(), String> {
         let err = |e: crate::store::StoreError| e.to_string();
+        #[cfg(unix)]
+        if let Some(node) = &self.node {
+            let serve = crate::cli::serve_control(node.clone(), self.data_dir.clone());
+            self.control = Some(self.runtime.spawn(async move {
+                if let Err(e) = serve.await {
+                    tracing::warn!("commands from other bureau processes are refused: {e}");
+                }
+            }));
+        }
         self.access = match &self.node {
             Some(node) => Some(node.access().clone()),
             None => node::offline_access(&store).ok(),
@@ -358,6 +372,10 @@ impl Engine {
 
     pub(super) fn shutdown(&mut self) {
         self.session = None;
+        if let Some(control) = self.control.take() {
+            control.abort();
+            crate::cli::remove_control_socket(&self.data_dir);
+        }
         if let Some(node) = self.node.take() {
             self.store = None;
             self.runtime.block_on(node.shutdown());
