@@ -104,6 +104,75 @@ const PEOPLE: &[&str] = &[
 ];
 const SITES: &[&str] = &["HQ", "Lisbon", "Berlin", "Warehouse", "Remote hub"];
 
+/// What coordinators actually write on their lists (the demo office and
+/// the L office use these; beyond the list, numbered variants).
+const TASKS: &[&str] = &[
+    "Order toner for the 2nd floor printer",
+    "Renew the cleaning contract",
+    "Book the boardroom for the all-hands",
+    "Set up a laptop for the new designer",
+    "Get badge access for the contractors",
+    "Chase the landlord about the broken AC",
+    "Collect quotes for new office chairs",
+    "Plan the team offsite in March",
+    "Restock the kitchen: coffee, milk, tea",
+    "Reconcile the stationery invoice",
+    "Update the fire-safety SOP",
+    "Schedule the quarterly fire drill",
+    "Renew the parking permits",
+    "Arrange the courier for the Berlin shipment",
+    "Replace the meeting room projector bulb",
+    "Send the weekly report to leadership",
+    "Organise the welcome lunch for new hires",
+    "Check the first-aid kits",
+    "Cancel the unused software licences",
+    "Book the plumber for the 3rd floor kitchen",
+    "Review the visitor sign-in policy",
+    "Order business cards for the sales team",
+    "Test the office network backup",
+    "Renew the building insurance",
+    "Prepare the budget review for finance",
+    "Sort out the post-room shelving",
+    "Buy a birthday card for Grace",
+    "Set up the new printer in Lisbon",
+    "Archive last year's contracts",
+    "Get the window cleaners in",
+];
+
+const ITEMS: &[(&str, &str)] = &[
+    ("Printer paper A4", "ream"),
+    ("Toner HP 305A black", "each"),
+    ("Coffee beans 1 kg", "bag"),
+    ("Milk (oat, 1 l)", "carton"),
+    ("AA batteries", "pack"),
+    ("Sticky notes", "pack"),
+    ("Ballpoint pens, blue", "box"),
+    ("Whiteboard markers", "pack"),
+    ("Paper towels", "roll"),
+    ("Hand soap refill", "bottle"),
+    ("Dishwasher tablets", "box"),
+    ("Envelopes C4", "box"),
+    ("Staples 24/6", "box"),
+    ("Visitor badges", "pack"),
+    ("USB-C chargers", "each"),
+    ("HDMI cables", "each"),
+    ("Bin bags", "roll"),
+    ("Tea bags", "box"),
+    ("Sugar sachets", "box"),
+    ("First-aid refills", "kit"),
+];
+
+const PROJECTS: &[&str] = &[
+    "Office move",
+    "Q1 onboarding",
+    "Kitchen refit",
+    "Security review",
+    "Supplier consolidation",
+    "Lisbon office opening",
+    "Hybrid-work setup",
+    "Fire-safety compliance",
+];
+
 fn words(rng: &mut StdRng, n: usize) -> String {
     (0..n)
         .map(|_| WORDS[rng.random_range(0..WORDS.len())])
@@ -160,19 +229,27 @@ pub fn build_office(
         .collect::<Result<_>>()?;
     let projects: Vec<String> = (0..20)
         .map(|i| {
+            let name = match PROJECTS.get(i) {
+                Some(name) => name.to_string(),
+                None => format!("{} {}", title(&mut rng), i + 1),
+            };
             store.create(Project {
                 id: new_id(),
-                name: format!("{} {}", title(&mut rng), i + 1),
+                name,
                 ..Default::default()
             })
         })
         .collect::<Result<_>>()?;
 
-    for _ in 0..size.tasks {
+    for i in 0..size.tasks {
         let status = TaskStatus::ALL[rng.random_range(0..TaskStatus::ALL.len())];
+        let title = match TASKS.get(i) {
+            Some(t) => t.to_string(),
+            None => format!("{} ({})", TASKS[i % TASKS.len()], i / TASKS.len() + 1),
+        };
         let mut task = Task {
             id: new_id(),
-            title: title(&mut rng),
+            title,
             description: if rng.random_bool(0.3) {
                 words(&mut rng, 20)
             } else {
@@ -201,11 +278,16 @@ pub fn build_office(
     }
 
     for i in 0..size.items {
+        let (name, unit) = ITEMS[i % ITEMS.len()];
+        let name = match i / ITEMS.len() {
+            0 => name.to_string(),
+            n => format!("{name} #{}", n + 1),
+        };
         let item = InventoryItem {
             id: new_id(),
-            name: format!("{} #{}", title(&mut rng), i + 1),
+            name,
             sku: Some(format!("SKU-{:05}", i + 1)),
-            unit: ["box", "pack", "each", "ream"][rng.random_range(0..4)].into(),
+            unit: unit.into(),
             reorder_at: rng.random_range(2..20),
             ..Default::default()
         };
