@@ -754,3 +754,35 @@ fn sites_and_projects_are_made_renamed_and_archived_in_the_app() {
     let vm = h.state_mut().backend_mut().view();
     assert!(vm.project_records[0].archived);
 }
+
+#[test]
+fn inventory_sorts_by_any_column() {
+    let app = workspace(|s| {
+        let hq = s.ensure_site("HQ").expect("site");
+        for (name, qty) in [("Envelopes", 3), ("Batteries", 40), ("Coffee", 12)] {
+            let item = InventoryItem {
+                id: new_id(),
+                name: name.into(),
+                unit: "box".into(),
+                ..Default::default()
+            };
+            s.create_item(item, Some((&hq, qty))).expect("item");
+        }
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Inventory);
+    let order = |h: &Harness<'_, BureauApp>| {
+        let mut rows: Vec<(f32, &str)> = ["Envelopes", "Batteries", "Coffee"]
+            .into_iter()
+            .map(|n| (h.get_by_label(n).rect().top(), n))
+            .collect();
+        rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        rows.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
+    };
+    assert_eq!(order(&h), vec!["Batteries", "Coffee", "Envelopes"]);
+    h.get_by_label("On hand").click();
+    h.run();
+    assert_eq!(order(&h), vec!["Envelopes", "Coffee", "Batteries"]);
+    h.get_by_label("On hand ^").click();
+    h.run();
+    assert_eq!(order(&h), vec!["Batteries", "Coffee", "Envelopes"]);
+}

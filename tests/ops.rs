@@ -313,3 +313,21 @@ fn stock_moves_between_sites_and_undo_takes_it_back() {
     let stock = store.item_stock(&item).expect("stock");
     assert_eq!((stock.on_hand[&hq], stock.on_hand[&annex]), (10, 0));
 }
+
+#[test]
+fn two_offline_sites_with_one_name_are_refused_by_name_not_picked_at_random() {
+    let fx = Fixture::new();
+    let (a, b) = two_replicas(&fx, |_, _| {});
+    let first = a.ensure_site("Basement").expect("site on a");
+    let second = b.ensure_site("basement ").expect("site on b");
+    sync(&a, &b);
+    let err = a.resolve_site("Basement").expect_err("ambiguous");
+    let message = err.to_string();
+    assert!(message.contains("2 sites are named"), "{message}");
+    assert!(
+        message.contains(&first) && message.contains(&second),
+        "{message}"
+    );
+    // By id each one still works.
+    assert_eq!(a.resolve_site(&second).expect("by id"), second);
+}

@@ -192,16 +192,37 @@ impl Store {
     }
 
     /// A live site by name (case-insensitive).
+    /// The live site with this name (any case, surrounding spaces ignored).
+    /// Two sites with one name (made on two offline devices) are refused
+    /// with both ids, never picked at random.
     pub fn site_by_name(&self, name: &str) -> Result<Option<Site>> {
         let wanted = name.trim().to_lowercase();
-        Ok(self
+        let mut found: Vec<Site> = self
             .list::<Site>(false)?
             .into_iter()
-            .find(|s| s.name.to_lowercase() == wanted))
+            .filter(|s| s.name.trim().to_lowercase() == wanted)
+            .collect();
+        match found.len() {
+            0 | 1 => Ok(found.pop()),
+            _ => Err(StoreError::Rejected(format!(
+                "{} sites are named {name:?}: {}; rename one (bureau site rename ID NEW) or give the id",
+                found.len(),
+                found
+                    .iter()
+                    .map(|s| format!("{} ({})", s.name, s.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
     }
 
     /// The site's id, or an error listing the known sites.
     pub fn resolve_site(&self, name: &str) -> Result<String> {
+        if let Some(site) = self.get::<Site>(name.trim())?
+            && site.deleted_at.is_none()
+        {
+            return Ok(site.id);
+        }
         if let Some(site) = self.site_by_name(name)? {
             return Ok(site.id);
         }

@@ -26,6 +26,17 @@ pub struct InventoryState {
     pub low_only: bool,
     /// "Sites…" was clicked: the shell opens the sites window.
     pub manage_sites: bool,
+    /// Sort column and whether descending.
+    pub sort: (Sort, bool),
+}
+
+/// What the inventory table is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Name,
+    OnHand,
+    Reorder,
 }
 
 pub fn show(
@@ -119,7 +130,7 @@ pub fn show(
         }
         ui.separator();
         let search = state.search.trim().to_lowercase();
-        let items: Vec<_> =
+        let mut items: Vec<_> =
             vm.items
                 .iter()
                 .filter(|i| search.is_empty() || i.item.name.to_lowercase().contains(&search))
@@ -134,6 +145,15 @@ pub fn show(
             ui.label("Add an item with a site to start tracking stock.");
             return;
         };
+        let here = |i: &crate::store::ItemStock| i.on_hand.get(&site).copied().unwrap_or(0);
+        match state.sort {
+            (Sort::Name, _) => items.sort_by_key(|i| i.item.name.to_lowercase()),
+            (Sort::OnHand, _) => items.sort_by_key(|i| here(i)),
+            (Sort::Reorder, _) => items.sort_by_key(|i| i.item.reorder_threshold(&site)),
+        }
+        if state.sort.1 {
+            items.reverse();
+        }
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         TableBuilder::new(ui)
             .striped(true)
@@ -143,9 +163,31 @@ pub fn show(
             .column(Column::auto().at_least(80.0))
             .column(Column::auto().at_least(280.0))
             .header(22.0, |mut row| {
-                for h in ["Item", "Unit", "On hand", "Reorder at", ""] {
-                    row.col(|ui| {
-                        ui.strong(h);
+                for (h, sort) in [
+                    ("Item", Some(Sort::Name)),
+                    ("Unit", None),
+                    ("On hand", Some(Sort::OnHand)),
+                    ("Reorder at", Some(Sort::Reorder)),
+                    ("", None),
+                ] {
+                    row.col(|ui| match sort {
+                        Some(sort) => {
+                            let arrow = match state.sort {
+                                (s, false) if s == sort => " ^",
+                                (s, true) if s == sort => " v",
+                                _ => "",
+                            };
+                            if ui.button(format!("{h}{arrow}")).clicked() {
+                                state.sort = if state.sort.0 == sort {
+                                    (sort, !state.sort.1)
+                                } else {
+                                    (sort, false)
+                                };
+                            }
+                        }
+                        None => {
+                            ui.strong(h);
+                        }
                     });
                 }
             })

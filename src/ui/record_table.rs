@@ -68,8 +68,14 @@ pub fn record_table<R: Described>(
         .striped(true)
         .sense(egui::Sense::click())
         .column(Column::remainder().at_least(140.0).clip(true));
-    for _ in 1..columns.len() {
-        table = table.column(Column::auto().at_least(80.0).clip(true));
+    for spec in columns.iter().skip(1) {
+        // Names of things get room; short values size to their content.
+        let column = match spec.kind {
+            FieldKind::Reference(_) | FieldKind::Text => Column::initial(180.0).at_least(90.0),
+            FieldKind::Person | FieldKind::People => Column::initial(130.0).at_least(80.0),
+            _ => Column::auto().at_least(80.0),
+        };
+        table = table.column(column.clip(true).resizable(true));
     }
     table
         .header(24.0, |mut header| {

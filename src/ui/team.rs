@@ -38,7 +38,8 @@ pub fn show(
             ui.end_row();
             for m in vm.members.iter() {
                 ui.label(&m.name);
-                let is_me = vm.me.as_deref() == Some(m.name.as_str());
+                // "You" by member id: two members may share a name.
+                let is_me = vm.my_member_id.as_deref() == Some(m.member_id.as_str());
                 if admin && !is_me {
                     ui.horizontal(|ui| {
                         for r in Role::ALL {

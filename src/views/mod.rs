@@ -28,6 +28,8 @@ pub struct ViewModel {
     /// `None` until a workspace exists (first run).
     pub workspace: Option<String>,
     pub me: Option<String>,
+    /// This device's member id ("you" in member lists).
+    pub my_member_id: Option<String>,
     pub my_role: Option<Role>,
     pub data_dir: PathBuf,
     pub today: Date,
@@ -237,6 +239,7 @@ impl Views {
             vm.sites = Arc::new(self.sites.records());
             vm.workspace = store.workspace().ok().map(|w| w.name);
             vm.me = store.me().ok().map(|m| m.name);
+            vm.my_member_id = Some(store.member_id().to_string());
         }
         if items_changed || root_changed {
             rebuilt.inventory = true;
