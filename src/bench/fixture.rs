@@ -162,6 +162,14 @@ const ITEMS: &[(&str, &str)] = &[
     ("First-aid refills", "kit"),
 ];
 
+const NOTES: &[&str] = &[
+    "Get three quotes before ordering; finance wants them attached to the PO.",
+    "Last time this took two weeks, so start early. Ask reception for the key.",
+    "Vendor contact is in the shared vendors list. Confirm the delivery slot by email.",
+    "Check with the site lead in Lisbon first; they may already have spares.",
+    "Budget line: office supplies. Anything over 500 EUR needs Ana's approval.",
+];
+
 const PROJECTS: &[&str] = &[
     "Office move",
     "Q1 onboarding",
@@ -251,7 +259,7 @@ pub fn build_office(
             id: new_id(),
             title,
             description: if rng.random_bool(0.3) {
-                words(&mut rng, 20)
+                NOTES[rng.random_range(0..NOTES.len())].to_string()
             } else {
                 String::new()
             },

@@ -141,22 +141,42 @@ pub fn show(
     vm: &ViewModel,
     commands: &mut Vec<Command>,
 ) {
-    if let Some(id) = state.selected.clone() {
-        egui::Panel::right("task details")
-            .default_size(360.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    details(ui, state, vm, &id, commands);
-                });
-            });
-    }
-    egui::CentralPanel::default().show(ui, |ui| {
+    // The toolbar spans the whole width, above the details panel, so
+    // opening a task never re-wraps it.
+    egui::Panel::top("tasks toolbar").show(ui, |ui| {
         filter_bar(ui, state, vm);
         quick_add(ui, state, vm, commands);
         for line in vm.unreadable.iter() {
             ui.colored_label(super::WARN_COLOR, line);
         }
-        ui.separator();
+        ui.add_space(2.0);
+    });
+    if let Some(id) = state.selected.clone() {
+        // Below 1200 px the details float over the table instead of
+        // squeezing it.
+        let screen = ui.ctx().content_rect();
+        if screen.width() < 1200.0 {
+            egui::Window::new("Task details")
+                .title_bar(false)
+                .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-8.0, 96.0))
+                .resizable(false)
+                .default_width(360.0)
+                .show(ui.ctx(), |ui| {
+                    egui::ScrollArea::vertical()
+                        .max_height(screen.height() - 150.0)
+                        .show(ui, |ui| details(ui, state, vm, &id, commands));
+                });
+        } else {
+            egui::Panel::right("task details")
+                .default_size(360.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        details(ui, state, vm, &id, commands);
+                    });
+                });
+        }
+    }
+    egui::CentralPanel::default().show(ui, |ui| {
         if state.board {
             super::board::show(ui, state, vm, commands);
         } else {
