@@ -51,6 +51,29 @@ fn harness(backend: Backend, area: AreaTab) -> Harness<'static, BureauApp> {
     harness
 }
 
+/// Drags the board card `card` onto the column headed `column`, as a
+/// mouse would (press, move in steps, release).
+fn drag_card(h: &mut Harness<'_, BureauApp>, card: &str, column: &str) {
+    let from = h.get_by_label(card).rect().center();
+    let to = h.get_by_label(column).rect().center() + egui::vec2(0.0, 40.0);
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    for step in 1..=10 {
+        h.hover_at(from + (to - from) * (step as f32 / 10.0));
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+}
+
+/// Clicks the widget labelled `label` and lets the app settle.
+fn click(harness: &mut Harness<'_, BureauApp>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
 fn type_into(harness: &mut Harness<'_, BureauApp>, label: &str, text: &str) {
     harness.get_by_label(label).focus();
     harness.run();
@@ -74,8 +97,7 @@ fn first_run_creates_a_workspace() {
     h.get_by_label("Welcome to Bureau");
     type_into(&mut h, "Workspace name", "Acme Office");
     type_into(&mut h, "Your name", "Ana Ruiz");
-    h.get_by_label("Create workspace").click();
-    h.run();
+    click(&mut h, "Create workspace");
     h.get_by_label("Bureau — Acme Office");
     h.get_by_label_contains("Ana Ruiz (admin)");
 }
@@ -86,19 +108,14 @@ fn quick_add_a_task() {
     let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
     type_into(&mut h, "New task", "Order toner");
     // People are picked from the members.
-    h.get_by_label("Assign to").click();
-    h.run();
-    h.get_by_label("Ana Ruiz").click();
-    h.run();
-    h.get_by_label("Add task").click();
-    h.run();
+    click(&mut h, "Assign to");
+    click(&mut h, "Ana Ruiz");
+    click(&mut h, "Add task");
     h.get_by_label("Order toner");
     h.get_by_label("1 task(s)");
-    h.get_by_label("Mine").click();
-    h.run();
+    click(&mut h, "Mine");
     h.get_by_label("1 task(s)");
-    h.get_by_label("Unassigned").click();
-    h.run();
+    click(&mut h, "Unassigned");
     h.get_by_label("0 task(s)");
 }
 
@@ -108,20 +125,17 @@ fn block_a_task_with_a_reason_and_find_it_on_the_dashboard() {
         s.create(task("Renew the lease", None)).expect("task");
     });
     let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
-    h.get_by_label("Renew the lease").click();
-    h.run();
+    click(&mut h, "Renew the lease");
     // Blocking needs a reason: the button is disabled until there is one.
     assert!(h.get_by_label("Block").accesskit_node().is_disabled());
     type_into(&mut h, "Blocked reason", "waiting for the landlord");
-    h.get_by_label("Block").click();
-    h.run();
+    click(&mut h, "Block");
     h.get_by_label("Blocked: waiting for the landlord");
     h.get_by_label_contains("Dashboard").click();
     h.run();
     h.get_by_label("Blocked tasks: 1");
     h.get_by_label_contains("waiting for the landlord (blocked 0 day(s))");
-    h.get_by_label("Open blocked tasks").click();
-    h.run();
+    click(&mut h, "Open blocked tasks");
     h.get_by_label("1 task(s)");
 }
 
@@ -135,14 +149,12 @@ fn filter_overdue() {
     });
     let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
     h.get_by_label("2 task(s)");
-    h.get_by_label("Overdue").click();
-    h.run();
+    click(&mut h, "Overdue");
     h.get_by_label("1 task(s)");
     h.get_by_label("Pay the cleaners");
     assert!(h.query_by_label("Plan the party").is_none());
     // Search narrows the list too.
-    h.get_by_label("All open").click();
-    h.run();
+    click(&mut h, "All open");
     type_into(&mut h, "Search", "party");
     h.get_by_label("1 task(s)");
 }
@@ -162,12 +174,10 @@ fn adjust_and_count_stock_and_see_low_stock() {
     });
     let mut h = harness(Backend::inline(&app.path), AreaTab::Inventory);
     h.get_by_label("11");
-    h.get_by_label("−").click();
-    h.run();
+    click(&mut h, "−");
     h.get_by_label("10 LOW");
     // The count dialog names the item and the site; Enter records it.
-    h.get_by_label("Count…").click();
-    h.run();
+    click(&mut h, "Count…");
     h.get_by_label("Count Paper at HQ");
     common::app::retype(&mut h, "Counted", "twelve");
     h.get_by_label("type a whole number, e.g. 12");
@@ -177,17 +187,13 @@ fn adjust_and_count_stock_and_see_low_stock() {
     h.get_by_label("25");
     assert!(h.query_by_label_contains("LOW").is_none());
     // Adjust by a number with a reason from the list.
-    h.get_by_label("Adjust…").click();
-    h.run();
+    click(&mut h, "Adjust…");
     common::app::retype(&mut h, "Change by", "-30");
-    h.get_by_label("damaged").click();
-    h.run();
+    click(&mut h, "damaged");
     // Going below zero asks first.
     h.get_by_label_contains("below zero");
-    h.get_by_label("Adjust").click();
-    h.run();
-    h.get_by_label("Yes, go below zero").click();
-    h.run();
+    click(&mut h, "Adjust");
+    click(&mut h, "Yes, go below zero");
     h.get_by_label("-5 LOW");
     let vm = h.state_mut().backend_mut().view();
     let item = vm.items[0].item.id.clone();
@@ -213,8 +219,7 @@ fn stock_moves_to_another_site_from_its_row() {
         s.create_item(item, Some((&hq, 8))).expect("item");
     });
     let mut h = harness(Backend::inline(&app.path), AreaTab::Inventory);
-    h.get_by_label("Move…").click();
-    h.run();
+    click(&mut h, "Move…");
     h.get_by_label("Move Toner from HQ");
     common::app::retype(&mut h, "Quantity to move", "3");
     h.key_press(egui::Key::Enter);
@@ -238,8 +243,7 @@ fn invite_shows_a_ticket() {
     let app = workspace(|_| {});
     let mut h = harness(Backend::inline_networked(&app.path), AreaTab::Team);
     h.get_by_label("Ana Ruiz");
-    h.get_by_label("Create invite").click();
-    h.run();
+    click(&mut h, "Create invite");
     h.get_by_label("Copy ticket");
     h.get_by_label("Invite QR code");
 }
@@ -297,21 +301,9 @@ fn drag_a_card_to_done() {
         s.create(task("Water the plants", None)).expect("task");
     });
     let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
-    h.get_by_label("Board").click();
-    h.run();
+    click(&mut h, "Board");
     h.get_by_label("To do (1)");
-    let from = h.get_by_label("Water the plants").rect().center();
-    let to = h.get_by_label("Done (0)").rect().center() + egui::vec2(0.0, 40.0);
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    for step in 1..=10 {
-        h.hover_at(from + (to - from) * (step as f32 / 10.0));
-        h.run();
-    }
-    h.drop_at(to);
-    h.run();
+    drag_card(&mut h, "Water the plants", "Done (0)");
     h.get_by_label("Done (1)");
     h.get_by_label("To do (0)");
 }
@@ -326,8 +318,7 @@ fn command_palette_jumps_to_a_task() {
     h.run();
     h.get_by_label("Go to area or record").type_text("insur");
     h.run();
-    h.get_by_label("Task: Renew the insurance").click();
-    h.run();
+    click(&mut h, "Task: Renew the insurance");
     // The Tasks area is open with the task's details on the right.
     h.get_by_label("Mark done");
     h.get_by_label("Blocked reason");
@@ -350,21 +341,16 @@ fn comments_checklists_and_stock_history() {
             .expect("adjust");
     });
     let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
-    h.get_by_label("Prepare onboarding").click();
-    h.run();
+    click(&mut h, "Prepare onboarding");
     type_into(&mut h, "New checklist item", "Order a laptop");
-    h.get_by_label("Add item").click();
-    h.run();
-    h.get_by_label("Order a laptop").click();
-    h.run();
+    click(&mut h, "Add item");
+    click(&mut h, "Order a laptop");
     type_into(&mut h, "New comment", "IT is on it");
-    h.get_by_label("Add comment").click();
-    h.run();
+    click(&mut h, "Add comment");
     h.get_by_label_contains("Ana Ruiz: IT is on it");
     h.get_by_label_contains("Inventory").click();
     h.run();
-    h.get_by_label("Toner").click();
-    h.run();
+    click(&mut h, "Toner");
     h.get_by_label("History: Toner");
     h.get_by_label_contains("adjust -2  printer room");
     // Edit the item from its panel: the field commits on Enter.
@@ -392,8 +378,7 @@ fn an_admin_changes_a_role_and_removes_a_member() {
     });
     let mut h = harness(Backend::inline(&app.path), AreaTab::Team);
     h.get_by_label("Remove Ben Ode");
-    h.get_by_label("viewer").click();
-    h.run();
+    click(&mut h, "viewer");
     let vm = h.state_mut().backend_mut().view();
     let ben = vm
         .members
@@ -401,16 +386,14 @@ fn an_admin_changes_a_role_and_removes_a_member() {
         .find(|m| m.name == "Ben Ode")
         .expect("ben");
     assert_eq!(ben.role, Role::Viewer, "Ben is now a viewer");
-    h.get_by_label("Remove Ben Ode").click();
-    h.run();
+    click(&mut h, "Remove Ben Ode");
     // Removing asks first and says what happens.
     h.get_by_label_contains("Every peer stops syncing with their devices");
     assert!(
         h.state_mut().backend_mut().view().members.len() == 2,
         "not yet"
     );
-    h.get_by_label("Yes, remove ben ode").click();
-    h.run();
+    click(&mut h, "Yes, remove ben ode");
     assert!(
         h.query_by_label("Remove Ben Ode").is_none(),
         "removed members leave the list"
@@ -424,8 +407,7 @@ fn a_field_commits_on_enter_and_ctrl_z_undoes_it() {
         s.create(task("Renew the lease", None)).expect("task");
     });
     let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
-    h.get_by_label("Renew the lease").click();
-    h.run();
+    click(&mut h, "Renew the lease");
     common::app::retype(&mut h, "Title", "Renew the office lease");
     // Esc while typing puts the old value back and sends nothing.
     h.key_press(egui::Key::Escape);
@@ -478,28 +460,20 @@ fn delete_asks_first_and_the_trash_gives_it_back() {
         s.create(task("Order chairs", None)).expect("task");
     });
     let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
-    h.get_by_label("Order chairs").click();
-    h.run();
-    h.get_by_label("Delete").click();
-    h.run();
+    click(&mut h, "Order chairs");
+    click(&mut h, "Delete");
     h.get_by_label_contains("you can restore it from Trash");
-    h.get_by_label("Cancel").click();
-    h.run();
+    click(&mut h, "Cancel");
     h.get_by_label("1 task(s)");
-    h.get_by_label("Delete").click();
-    h.run();
-    h.get_by_label("Yes, delete").click();
-    h.run();
+    click(&mut h, "Delete");
+    click(&mut h, "Yes, delete");
     h.get_by_label("0 task(s)");
-    h.get_by_label("Trash").click();
-    h.run();
+    click(&mut h, "Trash");
     h.get_by_label("Order chairs");
     h.get_by_label_contains("by Ana Ruiz");
-    h.get_by_label("Restore").click();
-    h.run();
+    click(&mut h, "Restore");
     h.get_by_label("The trash is empty.");
-    h.get_by_label("Tasks").click();
-    h.run();
+    click(&mut h, "Tasks");
     h.get_by_label("1 task(s)");
 }
 
@@ -510,8 +484,7 @@ fn a_date_is_picked_typed_relatively_or_cleared() {
             .expect("task");
     });
     let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
-    h.get_by_label("Renew the lease").click();
-    h.run();
+    click(&mut h, "Renew the lease");
     let due = |h: &mut Harness<'_, BureauApp>| {
         let vm = h.state_mut().backend_mut().view();
         vm.tasks[0].due.map(|d| d.to_string())
@@ -519,10 +492,8 @@ fn a_date_is_picked_typed_relatively_or_cleared() {
     // The calendar opens on the task's month; pick the 15th and save.
     h.get_all_by_label("Pick").next().expect("picker").click();
     h.run();
-    h.get_by_label("15").click();
-    h.run();
-    h.get_by_label("Save").click();
-    h.run();
+    click(&mut h, "15");
+    click(&mut h, "Save");
     assert_eq!(due(&mut h).as_deref(), Some("2030-06-15"));
     // Typing a full date works; an empty field clears the date.
     common::app::retype(&mut h, "Due", "2030-07-04");
@@ -547,20 +518,8 @@ fn dropping_a_card_on_blocked_asks_why() {
         s.create(task("Fix the door", None)).expect("task");
     });
     let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
-    h.get_by_label("Board").click();
-    h.run();
-    let from = h.get_by_label("Fix the door").rect().center();
-    let to = h.get_by_label("Blocked (0)").rect().center() + egui::vec2(0.0, 40.0);
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    for step in 1..=10 {
-        h.hover_at(from + (to - from) * (step as f32 / 10.0));
-        h.run();
-    }
-    h.drop_at(to);
-    h.run();
+    click(&mut h, "Board");
+    drag_card(&mut h, "Fix the door", "Blocked (0)");
     // A focused dialog asks for the reason; typing goes straight into it.
     h.get_by_label("Why is “Fix the door” blocked?");
     h.get_by_label("Blocked reason")
@@ -602,8 +561,7 @@ fn dashboard_rows_open_their_records_and_the_badge_counts_each_task_once() {
     h.get_by_label("Blocked: invoice missing");
     h.get_by_label_contains("Dashboard").click();
     h.run();
-    h.get_by_label("Open low stock").click();
-    h.run();
+    click(&mut h, "Open low stock");
     assert!(h.state_mut().backend_mut().view().low_stock.len() == 1);
     h.get_by_label("Paper");
 }
@@ -612,16 +570,14 @@ fn dashboard_rows_open_their_records_and_the_badge_counts_each_task_once() {
 fn a_new_task_hidden_by_the_filter_says_so_and_show_opens_it() {
     let app = workspace(|_| {});
     let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
-    h.get_by_label("Overdue").click();
-    h.run();
+    click(&mut h, "Overdue");
     type_into(&mut h, "New task", "Book the venue");
     h.key_press(egui::Key::Enter);
     h.run();
     h.get_by_label("Created task “Book the venue”");
     h.get_by_label("The current filter hides it.");
     h.get_by_label("0 task(s)");
-    h.get_by_label("Show").click();
-    h.run();
+    click(&mut h, "Show");
     // The filter is cleared and the task's details are open.
     h.get_by_label("1 task(s)");
     h.get_by_label("Mark done");
@@ -779,10 +735,8 @@ fn inventory_sorts_by_any_column() {
         rows.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
     };
     assert_eq!(order(&h), vec!["Batteries", "Coffee", "Envelopes"]);
-    h.get_by_label("On hand").click();
-    h.run();
+    click(&mut h, "On hand");
     assert_eq!(order(&h), vec!["Envelopes", "Coffee", "Batteries"]);
-    h.get_by_label("On hand ^").click();
-    h.run();
+    click(&mut h, "On hand ^");
     assert_eq!(order(&h), vec!["Batteries", "Coffee", "Envelopes"]);
 }
