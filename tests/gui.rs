@@ -244,7 +244,9 @@ fn invite_shows_a_ticket() {
     let mut h = harness(Backend::inline_networked(&app.path), AreaTab::Team);
     h.get_by_label("Ana Ruiz");
     click(&mut h, "Create invite");
-    h.get_by_label("Copy ticket");
+    h.get_by_label_contains("Joins as member, works once, valid until");
+    click(&mut h, "Copy ticket");
+    h.get_by_label("Copied to the clipboard.");
     h.get_by_label("Invite QR code");
 }
 

@@ -239,6 +239,17 @@ impl Engine {
                     .invite(role, Duration::from_secs(hours * 3600))
                     .map_err(err)?;
                 self.vm.last_ticket = Some(ticket.encode());
+                let until = crate::model::Stamp::from_millis(
+                    crate::model::Stamp::now().millis()
+                        + i64::try_from(hours).unwrap_or(0) * 3_600_000,
+                );
+                let local = until
+                    .0
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M");
+                self.vm.last_ticket_terms = Some(format!(
+                    "Joins as {role}, works once, valid until {local} ({hours} h)."
+                ));
                 Ok(None)
             }
             Command::ShowMovements { item } => {

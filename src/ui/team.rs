@@ -8,6 +8,8 @@ pub struct TeamState {
     pub role: Role,
     pub hours: u64,
     pub confirm: super::confirm::Pending,
+    /// The ticket last copied (to say "Copied").
+    pub copied: Option<String>,
 }
 
 impl Default for TeamState {
@@ -16,6 +18,7 @@ impl Default for TeamState {
             role: Role::Member,
             hours: 24,
             confirm: Default::default(),
+            copied: None,
         }
     }
 }
@@ -116,12 +119,21 @@ pub fn show(
             });
             if let Some(ticket) = &vm.last_ticket {
                 ui.label("Send this ticket to the new member; they paste it when Bureau first opens.");
+                if let Some(terms) = &vm.last_ticket_terms {
+                    ui.label(terms);
+                }
                 let mut text = ticket.clone();
                 let label = ui.label("Invite ticket");
                 ui.add(egui::TextEdit::multiline(&mut text).desired_rows(3).desired_width(f32::INFINITY)).labelled_by(label.id);
-                if ui.button("Copy ticket").clicked() {
-                    ui.ctx().copy_text(ticket.clone());
-                }
+                ui.horizontal(|ui| {
+                    if ui.button("Copy ticket").clicked() {
+                        ui.ctx().copy_text(ticket.clone());
+                        state.copied = Some(ticket.clone());
+                    }
+                    if state.copied.as_deref() == Some(ticket.as_str()) {
+                        ui.label("Copied to the clipboard.");
+                    }
+                });
                 qr(ui, ticket);
             }
         }

@@ -47,6 +47,8 @@ pub struct ViewModel {
     pub unreadable: Arc<Vec<String>>,
     pub online: bool,
     pub last_ticket: Option<String>,
+    /// What the last invite allows: "member, one use, until 2026-11-29 07:30".
+    pub last_ticket_terms: Option<String>,
     /// The Trash, loaded while the Trash area is open.
     pub trash: Option<Arc<Vec<trash::TrashEntry>>>,
     /// Movement history of the item shown in Inventory, newest first.
