@@ -742,3 +742,43 @@ fn inventory_sorts_by_any_column() {
     click(&mut h, "On hand ^");
     assert_eq!(order(&h), vec!["Batteries", "Coffee", "Envelopes"]);
 }
+
+#[test]
+fn all_sites_totals_and_a_reorder_level_per_site() {
+    let app = workspace(|s| {
+        let hq = s.ensure_site("HQ").expect("site");
+        let annex = s.ensure_site("Annex").expect("site");
+        let item = InventoryItem {
+            id: new_id(),
+            name: "Toner".into(),
+            unit: "each".into(),
+            reorder_at: 2,
+            ..Default::default()
+        };
+        let id = s.create_item(item, Some((&hq, 8))).expect("item");
+        s.adjust_stock(&id, &annex, 5, None).expect("stock");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Inventory);
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Site")
+        .click();
+    h.run();
+    click(&mut h, "All sites");
+    h.get_by_label("13");
+    h.get_by_label_contains("Annex 5");
+    // Annex needs more on the shelf than HQ does.
+    click(&mut h, "Toner");
+    common::app::retype(&mut h, "Reorder at Annex", "6");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let vm = h.state_mut().backend_mut().view();
+    let annex = vm
+        .sites
+        .iter()
+        .find(|s| s.name == "Annex")
+        .expect("annex")
+        .id
+        .clone();
+    assert_eq!(vm.low_stock.len(), 1, "low at Annex only");
+    assert_eq!(vm.low_stock[0].site_id, annex);
+    assert_eq!(vm.low_stock[0].threshold, 6);
+}

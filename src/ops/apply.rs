@@ -159,6 +159,21 @@ pub(super) fn apply(store: &Store, op: &Op, cx: &FieldContext) -> Result<(Outcom
                 Some(format!("Moved {qty}")),
             ))
         }
+        Op::SetSiteReorder { item, site, level } => {
+            store.require::<Site>(site)?;
+            edit_record::<InventoryItem>(
+                store,
+                item,
+                Edit::new("Set the reorder level of"),
+                |_, i, _, _| {
+                    match level {
+                        Some(level) => i.reorder_at_site.insert(site.clone(), *level),
+                        None => i.reorder_at_site.remove(site),
+                    };
+                    Ok(())
+                },
+            )
+        }
         Op::Delete { kind, id } => with_kind!(kind.as_str(), R => {
             let at = super::now();
             edit_record::<R>(store, id, Edit::TRASH.verb("Delete"), |_, r, _, _| {

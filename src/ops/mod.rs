@@ -84,6 +84,12 @@ pub enum Op {
         to: String,
         qty: i64,
     },
+    /// Sets an item's reorder level at one site (`None`: use the item's own).
+    SetSiteReorder {
+        item: String,
+        site: String,
+        level: Option<i64>,
+    },
     /// Moves a record to the trash.
     Delete {
         kind: String,

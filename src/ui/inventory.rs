@@ -28,6 +28,10 @@ pub struct InventoryState {
     pub manage_sites: bool,
     /// Sort column and whether descending.
     pub sort: (Sort, bool),
+    /// Totals over every site instead of one site's stock.
+    pub all_sites: bool,
+    /// The site whose typed reorder level was not a number.
+    pub level_error: Option<String>,
 }
 
 /// What the inventory table is sorted by.
@@ -94,17 +98,28 @@ pub fn show(
             state.site = vm.sites.first().map(|s| s.id.clone());
         }
         ui.horizontal(|ui| {
-            let current = state
-                .site
-                .as_deref()
-                .map(|s| vm.site_name(s).to_string())
-                .unwrap_or_else(|| "no sites yet".into());
+            let current = if state.all_sites {
+                "All sites".to_string()
+            } else {
+                state
+                    .site
+                    .as_deref()
+                    .map(|s| vm.site_name(s).to_string())
+                    .unwrap_or_else(|| "no sites yet".into())
+            };
             let label = ui.label("Site");
             egui::ComboBox::from_id_salt("inventory site")
                 .selected_text(current)
                 .show_ui(ui, |ui| {
+                    if ui.selectable_label(state.all_sites, "All sites").clicked() {
+                        state.all_sites = true;
+                    }
                     for site in vm.sites.iter() {
-                        ui.selectable_value(&mut state.site, Some(site.id.clone()), &site.name);
+                        let chosen = !state.all_sites && state.site.as_ref() == Some(&site.id);
+                        if ui.selectable_label(chosen, &site.name).clicked() {
+                            state.site = Some(site.id.clone());
+                            state.all_sites = false;
+                        }
                     }
                 })
                 .response
@@ -130,17 +145,22 @@ pub fn show(
         }
         ui.separator();
         let search = state.search.trim().to_lowercase();
-        let mut items: Vec<_> =
-            vm.items
-                .iter()
-                .filter(|i| search.is_empty() || i.item.name.to_lowercase().contains(&search))
-                .filter(|i| {
-                    !state.low_only
-                        || vm.low_stock.iter().any(|l| {
-                            l.item.id == i.item.id && Some(&l.site_id) == state.site.as_ref()
-                        })
-                })
-                .collect();
+        let mut items: Vec<_> = vm
+            .items
+            .iter()
+            .filter(|i| search.is_empty() || i.item.name.to_lowercase().contains(&search))
+            .filter(|i| {
+                !state.low_only
+                    || vm.low_stock.iter().any(|l| {
+                        l.item.id == i.item.id
+                            && (state.all_sites || Some(&l.site_id) == state.site.as_ref())
+                    })
+            })
+            .collect();
+        if state.all_sites {
+            all_sites_table(ui, &items, vm, commands);
+            return;
+        }
         let Some(site) = state.site.clone() else {
             ui.label("Add an item with a site to start tracking stock.");
             return;
@@ -400,6 +420,7 @@ fn edit_item(
         people: &[],
     };
     details_form(ui, &stock.item, &cx, &mut state.errors, commands);
+    site_levels(ui, state, vm, &stock.item, commands);
     let question = format!(
         "Move “{}” to the Trash? Its stock and history stay with it; you can restore it from Trash.",
         stock.item.name
@@ -415,4 +436,122 @@ fn edit_item(
         commands.push(Command::ShowMovements { item: None });
     }
     ui.separator();
+}
+
+/// Every item with its total over all sites and the split per site; the
+/// stock buttons need a site, so this view only reads.
+fn all_sites_table(
+    ui: &mut egui::Ui,
+    items: &[&std::sync::Arc<crate::store::ItemStock>],
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
+    ui.weak("Totals over every site. Pick a site to count, adjust or move stock.");
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+    TableBuilder::new(ui)
+        .striped(true)
+        .column(Column::remainder().at_least(140.0).clip(true))
+        .column(Column::auto().at_least(60.0))
+        .column(Column::auto().at_least(70.0))
+        .column(Column::auto().at_least(260.0).clip(true))
+        .header(22.0, |mut row| {
+            for h in ["Item", "Unit", "Total", "By site"] {
+                row.col(|ui| {
+                    ui.strong(h);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(24.0, items.len(), |mut row| {
+                let stock = items[row.index()];
+                row.col(|ui| {
+                    if ui
+                        .add(egui::Button::new(&stock.item.name).frame(false))
+                        .clicked()
+                    {
+                        commands.push(Command::ShowMovements {
+                            item: Some(stock.item.id.clone()),
+                        });
+                    }
+                });
+                row.col(|ui| {
+                    ui.label(&stock.item.unit);
+                });
+                row.col(|ui| {
+                    ui.label(stock.on_hand.values().sum::<i64>().to_string());
+                });
+                row.col(|ui| {
+                    let split: Vec<String> = vm
+                        .sites
+                        .iter()
+                        .filter_map(|s| {
+                            stock
+                                .on_hand
+                                .get(&s.id)
+                                .map(|qty| format!("{} {qty}", s.name))
+                        })
+                        .collect();
+                    ui.label(split.join(" · "));
+                });
+            });
+        });
+}
+
+/// Reorder levels per site: empty uses the item's own level.
+fn site_levels(
+    ui: &mut egui::Ui,
+    state: &mut InventoryState,
+    vm: &ViewModel,
+    item: &InventoryItem,
+    commands: &mut Vec<Command>,
+) {
+    if vm.sites.len() < 2 {
+        return;
+    }
+    ui.label(format!(
+        "Reorder level per site (empty: {} like the item)",
+        item.reorder_at
+    ));
+    egui::Grid::new(("site levels", &item.id)).show(ui, |ui| {
+        for site in vm.sites.iter() {
+            let label = ui.label(format!("Reorder at {}", site.name));
+            let current = item
+                .reorder_at_site
+                .get(&site.id)
+                .map(i64::to_string)
+                .unwrap_or_default();
+            let key = format!("{}@{}", item.id, site.id);
+            if let Some(text) =
+                super::fields::text_field(ui, ("site level", &key), &current, false, label.id)
+            {
+                let level = match text.trim() {
+                    "" => Ok(None),
+                    t => t
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|v| *v >= 0)
+                        .map(Some)
+                        .ok_or(()),
+                };
+                match level {
+                    Ok(level) => {
+                        state.level_error = None;
+                        commands.push(Command::Op(Op::SetSiteReorder {
+                            item: item.id.clone(),
+                            site: site.id.clone(),
+                            level,
+                        }));
+                    }
+                    Err(()) => state.level_error = Some(site.name.clone()),
+                }
+            }
+            ui.end_row();
+        }
+    });
+    if let Some(site) = &state.level_error {
+        ui.colored_label(
+            super::ERROR_COLOR,
+            format!("Reorder at {site}: type a whole number, 0 or more, or leave it empty"),
+        );
+    }
 }
