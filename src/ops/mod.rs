@@ -14,6 +14,7 @@
 mod apply;
 mod journal;
 mod kinds;
+mod rules;
 mod undo;
 
 use std::path::PathBuf;

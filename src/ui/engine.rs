@@ -172,11 +172,9 @@ impl Engine {
         }
     }
 
+    /// Record changes go through the session (the operations layer);
+    /// everything else is the engine's own business.
     fn apply(&mut self, command: Command) -> Result<Option<Reply>, String> {
-        self.apply_said(command)
-    }
-
-    fn apply_said(&mut self, command: Command) -> Result<Option<Reply>, String> {
         if let Command::Op(op) = command {
             let store = self.store()?.clone();
             let session = self.session.as_mut().ok_or("no workspace is open")?;
@@ -192,6 +190,7 @@ impl Engine {
         Ok(self.apply_other(command)?.map(Reply::Said))
     }
 
+    /// Workspace creation, joining, invites, membership and what is shown.
     fn apply_other(&mut self, command: Command) -> Result<Option<String>, String> {
         let err = |e: crate::store::StoreError| e.to_string();
         match command {

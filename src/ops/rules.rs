@@ -1,0 +1,149 @@
+//! Rules that hold across kinds, applied by the operations layer: person
+//! fields name members, some kinds have unique names, and reference fields
+//! are typed by name (creating the referenced record when new).
+
+use automerge::transaction::Transaction;
+
+use super::journal::Step;
+use crate::model::schema::{Described, FieldKind, same_name};
+use crate::model::{Audit, Project, Record, new_id};
+use crate::store::records::{kind_map_mut, read_all};
+use crate::store::{Result, Store, StoreError};
+
+/// Person fields name members: each typed name becomes the member's exact
+/// name (any case, or a unique start of it: "ben" is "Ben Ode"); a name that
+/// is no member's is refused with the members to choose from.
+pub(super) fn people<R: Described>(
+    store: &Store,
+    fields: &[super::FieldInput],
+) -> Result<Vec<super::FieldInput>> {
+    let is_person = |key: &str| {
+        R::spec(key).is_ok_and(|s| matches!(s.kind, FieldKind::Person | FieldKind::People))
+    };
+    if !fields.iter().any(|(k, _)| is_person(k)) {
+        return Ok(fields.to_vec());
+    }
+    let members: Vec<String> = store
+        .list::<crate::model::Member>(false)?
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    fields
+        .iter()
+        .map(|(key, text)| {
+            if !is_person(key) {
+                return Ok((key.clone(), text.clone()));
+            }
+            let names: Result<Vec<String>> = text
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case("none"))
+                .map(|n| member_named(&members, n, key))
+                .collect();
+            Ok((key.clone(), names?.join(", ")))
+        })
+        .collect()
+}
+
+/// The member called `typed`, exactly (any case) or by a unique start of
+/// their name or of one of its words.
+pub(super) fn member_named(members: &[String], typed: &str, field: &str) -> Result<String> {
+    if let Some(exact) = members.iter().find(|m| same_name(m, typed)) {
+        return Ok(exact.clone());
+    }
+    let wanted = typed.trim().to_lowercase();
+    let starts: Vec<&String> = members
+        .iter()
+        .filter(|m| {
+            let m = m.to_lowercase();
+            m.starts_with(&wanted) || m.split_whitespace().any(|w| w.starts_with(&wanted))
+        })
+        .collect();
+    match starts.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(StoreError::Rejected(format!(
+            "{field}: {typed:?} is not a member (members: {}); invite them first with `bureau invite`",
+            members.join(", ")
+        ))),
+        many => Err(StoreError::Rejected(format!(
+            "{field}: {typed:?} could be {}; type more of the name",
+            many.iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ))),
+    }
+}
+
+/// Refuses a name another live record of the kind already has (for kinds
+/// found by name: sites, projects, items).
+pub(super) fn check_unique_name<R: Described>(tx: &Transaction<'_>, record: &R) -> Result<()> {
+    if !R::UNIQUE_NAME {
+        return Ok(());
+    }
+    let taken = read_all::<R, _>(tx, false)
+        .records
+        .into_iter()
+        .find(|other| other.id() != record.id() && same_name(other.name(), record.name()));
+    match taken {
+        Some(other) => Err(crate::model::ValidationError::new(
+            "name",
+            format!(
+                "a {} named {:?} already exists (id {}); pick another name",
+                R::LABEL,
+                other.name(),
+                other.id()
+            ),
+        )
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// For a reference field, turns what was typed (a name or an id) into the
+/// id, creating the referenced record (a project) in the same transaction
+/// if no record has that name. Other fields pass through.
+pub(super) fn resolve_reference<R: Described>(
+    tx: &mut Transaction<'_>,
+    key: &str,
+    text: &str,
+    audit: &Audit,
+    steps: &mut Vec<Step>,
+) -> Result<String> {
+    let spec = R::spec(key)?;
+    let FieldKind::Reference(target) = spec.kind else {
+        return Ok(text.to_string());
+    };
+    let wanted = text.trim();
+    if wanted.is_empty() || wanted.eq_ignore_ascii_case("none") {
+        return Ok(String::new());
+    }
+    match target {
+        "projects" if Project::AREA == R::AREA => {
+            let projects = read_all::<Project, _>(&*tx, false).records;
+            if let Some(p) = projects
+                .iter()
+                .find(|p| p.id == wanted || p.name.eq_ignore_ascii_case(wanted))
+            {
+                return Ok(p.id.clone());
+            }
+            let mut project = Project {
+                id: new_id(),
+                name: wanted.to_string(),
+                ..Default::default()
+            };
+            project.validate()?;
+            project.touch(audit, true);
+            let map = kind_map_mut(tx, Project::KIND)?;
+            autosurgeon::reconcile_prop(tx, &map, project.id.as_str(), &project)?;
+            steps.push(Step::Created {
+                kind: Project::KIND.into(),
+                id: project.id.clone(),
+            });
+            Ok(project.id)
+        }
+        other => Err(StoreError::Rejected(format!(
+            "{key}: references to {other} cannot be typed here"
+        ))),
+    }
+}
