@@ -56,6 +56,11 @@ fn harness(backend: Backend, area: AreaTab) -> Harness<'static, BureauApp> {
 fn drag_card(h: &mut Harness<'_, BureauApp>, card: &str, column: &str) {
     let from = h.get_by_label(card).rect().center();
     let to = h.get_by_label(column).rect().center() + egui::vec2(0.0, 40.0);
+    drag(h, from, to);
+}
+
+/// Presses at `from`, moves in steps and releases at `to`.
+fn drag(h: &mut Harness<'_, BureauApp>, from: egui::Pos2, to: egui::Pos2) {
     h.hover_at(from);
     h.run();
     h.drag_at(from);
@@ -781,4 +786,34 @@ fn all_sites_totals_and_a_reorder_level_per_site() {
     assert_eq!(vm.low_stock.len(), 1, "low at Annex only");
     assert_eq!(vm.low_stock[0].site_id, annex);
     assert_eq!(vm.low_stock[0].threshold, 6);
+}
+
+#[test]
+fn cards_are_put_in_order_by_dragging_within_a_column() {
+    let app = workspace(|s| {
+        s.create(task("A: call the landlord", Some("2030-01-01")))
+            .expect("task");
+        s.create(task("B: order chairs", Some("2030-01-02")))
+            .expect("task");
+        s.create(task("C: book the van", Some("2030-01-03")))
+            .expect("task");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
+    click(&mut h, "Board");
+    let top = |h: &Harness<'_, BureauApp>, label: &str| h.get_by_label(label).rect().top();
+    let order = |h: &Harness<'_, BureauApp>| {
+        let mut cards = ["A: call the landlord", "B: order chairs", "C: book the van"]
+            .map(|l| (top(h, l), l.chars().next().unwrap_or('?')));
+        cards.sort_by(|a, b| a.0.total_cmp(&b.0));
+        cards.map(|(_, c)| c).iter().collect::<String>()
+    };
+    assert_eq!(order(&h), "ABC", "by due date until someone orders them");
+    // Drop C just above B's middle: C goes between A and B.
+    let from = h.get_by_label("C: book the van").rect().center();
+    let to = h.get_by_label("B: order chairs").rect().center() - egui::vec2(0.0, 8.0);
+    drag(&mut h, from, to);
+    assert_eq!(order(&h), "ACB");
+    // The order is stored (merge-safe keys), not just drawn.
+    let vm = h.state_mut().backend_mut().view();
+    assert!(vm.tasks.iter().filter(|t| t.rank.is_some()).count() >= 2);
 }

@@ -2,6 +2,7 @@
 //! No I/O here: the store decides where and how records are kept.
 
 pub mod field_write;
+pub mod order;
 mod record;
 pub mod schema;
 mod values;

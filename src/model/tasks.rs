@@ -86,6 +86,9 @@ record! {
         pub recurrence: Option<Recurrence>,
         pub comments: BTreeMap<String, Comment>,
         pub completed_at: Option<Stamp>,
+        /// Position on the board within its column (see [`super::order`]);
+        /// cards without one follow, by due date.
+        pub rank: Option<String>,
     }
     validate(t) {
         require_text("title", &t.title)?;
@@ -210,6 +213,7 @@ super::schema::describe! {
         watchers: "Watchers", People;
         tags: "Tags", List;
         recurrence: "Repeats", Choice(Recurrence::NAMES);
+        rank: "Board position", Text, own_place;
         description: "Description", LongText;
     }
     after_edit(task, before, at) {

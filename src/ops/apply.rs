@@ -158,6 +158,7 @@ pub(super) fn apply(store: &Store, op: &Op, cx: &FieldContext) -> Result<(Outcom
                 Some(format!("Moved {qty}")),
             ))
         }
+        Op::RankTasks { ranks } => rank_tasks(store, ranks),
         Op::SetSiteReorder { item, site, level } => {
             store.require::<Site>(site)?;
             edit_record::<InventoryItem>(
@@ -485,4 +486,33 @@ fn create_item(
             steps,
         },
     ))
+}
+
+/// Gives tasks their board positions in one commit, writing only `rank`.
+fn rank_tasks(store: &Store, ranks: &[(String, String)]) -> Result<(Outcome, Action)> {
+    store.change(Task::AREA, "rank tasks", |tx, audit| {
+        let map = kind_map_mut(tx, Task::KIND)?;
+        let mut steps = Vec::new();
+        for (id, rank) in ranks {
+            let (obj, task) = hydrate_for_edit::<Task>(tx, &map, id)?;
+            let mut moved = task.clone();
+            moved.rank = Some(rank.clone());
+            let changes = changes_between(&task, &moved);
+            write_edit(tx, &obj, &task, moved, audit)?;
+            if !changes.is_empty() {
+                steps.push(Step::Fields {
+                    kind: Task::KIND.into(),
+                    id: id.clone(),
+                    changes,
+                });
+            }
+        }
+        Ok((
+            Outcome::default(),
+            Action {
+                label: "Move a card on the board".into(),
+                steps,
+            },
+        ))
+    })
 }

@@ -85,6 +85,11 @@ pub enum Op {
         to: String,
         qty: i64,
     },
+    /// Sets the board position of several tasks at once (one drag can give
+    /// positions to the cards above the drop as well).
+    RankTasks {
+        ranks: Vec<(String, String)>,
+    },
     /// Sets an item's reorder level at one site (`None`: use the item's own).
     SetSiteReorder {
         item: String,

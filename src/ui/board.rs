@@ -53,9 +53,16 @@ pub fn show(
                 cards.sort_by_key(|t| std::cmp::Reverse(t.completed_at));
                 cards.truncate(50);
             } else {
-                cards.sort_by_key(|t| (t.due.is_none(), t.due));
+                // Cards people placed first, in their order; then by due date.
+                cards.sort_by(|a, b| {
+                    let key = |t: &Task| (t.rank.is_none(), t.rank.clone(), t.due.is_none(), t.due);
+                    key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
+                });
             }
             let width = if collapsed { done_width } else { columns };
+            // Where the visible cards are (for a drop within the column).
+            let mut shown: Vec<(String, egui::Rect)> = Vec::new();
+            let mut above = 0;
             let frame = egui::Frame::group(ui.style()).inner_margin(6.0);
             let (_, dropped) = ui.dnd_drop_zone::<DraggedTask, _>(frame, |ui| {
                 ui.vertical(|ui| {
@@ -78,8 +85,10 @@ pub fn show(
                         .id_salt(status.as_str())
                         .auto_shrink([false, false])
                         .show_rows(ui, CARD, cards.len(), |ui, range| {
+                            above = range.start;
                             for t in &cards[range] {
-                                card(ui, vm, t, columns);
+                                let rect = card(ui, vm, t, columns);
+                                shown.push((t.id.clone(), rect));
                             }
                         });
                 });
@@ -89,6 +98,17 @@ pub fn show(
                     continue;
                 };
                 if task.status == *status {
+                    // Within the column: put the card where it was dropped.
+                    let at = ui.input(|i| i.pointer.interact_pos()).map_or(0, |p| {
+                        above
+                            + shown
+                                .iter()
+                                .filter(|(id, r)| *id != task.id && r.center().y < p.y)
+                                .count()
+                    });
+                    if let Some(ranks) = ranks_for_drop(&cards, &task.id, at) {
+                        commands.push(Command::Op(Op::RankTasks { ranks }));
+                    }
                     continue;
                 }
                 if *status == TaskStatus::Blocked {
@@ -114,7 +134,36 @@ pub fn show(
 
 /// One card: title, then owner initials, due (red when overdue), priority
 /// and checklist progress.
-fn card(ui: &mut egui::Ui, vm: &ViewModel, t: &Task, width: f32) {
+/// The positions to write so that `moved` sits at `at` among `cards`
+/// (shown order, `moved` included). Only the moved card gets a new key,
+/// unless the cards above the drop have none yet: then they get keys too,
+/// in their shown order, so the column looks the same except for the move.
+fn ranks_for_drop(cards: &[&Task], moved: &str, at: usize) -> Option<Vec<(String, String)>> {
+    use crate::model::order::between;
+    let others: Vec<&Task> = cards.iter().copied().filter(|t| t.id != moved).collect();
+    let at = at.min(others.len());
+    let mut ranks = Vec::new();
+    let mut prev: Option<String> = None;
+    for t in &others[..at] {
+        match &t.rank {
+            Some(r) if prev.as_ref().is_none_or(|p| r > p) => prev = Some(r.clone()),
+            _ => {
+                let r = between(prev.as_deref(), None);
+                ranks.push((t.id.clone(), r.clone()));
+                prev = Some(r);
+            }
+        }
+    }
+    let next = others.get(at).and_then(|t| t.rank.clone());
+    let next = next.filter(|n| prev.as_ref().is_none_or(|p| n > p));
+    ranks.push((moved.to_string(), between(prev.as_deref(), next.as_deref())));
+    let unchanged = ranks.len() == 1
+        && cards.iter().position(|t| t.id == moved) == Some(at)
+        && cards.iter().any(|t| t.id == moved && t.rank.is_some());
+    (!unchanged).then_some(ranks)
+}
+
+fn card(ui: &mut egui::Ui, vm: &ViewModel, t: &Task, width: f32) -> egui::Rect {
     let id = egui::Id::unique(("card", &t.id));
     ui.dnd_drag_source(id, DraggedTask(t.id.clone()), |ui| {
         egui::Frame::default()
@@ -149,7 +198,9 @@ fn card(ui: &mut egui::Ui, vm: &ViewModel, t: &Task, width: f32) {
                     });
                 });
             });
-    });
+    })
+    .response
+    .rect
 }
 
 /// "Ana Ruiz" -> "AR".
