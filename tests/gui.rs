@@ -817,3 +817,21 @@ fn cards_are_put_in_order_by_dragging_within_a_column() {
     let vm = h.state_mut().backend_mut().view();
     assert!(vm.tasks.iter().filter(|t| t.rank.is_some()).count() >= 2);
 }
+
+#[test]
+fn an_owner_is_found_by_typing_part_of_their_name() {
+    let app = workspace(|s| {
+        s.create(task("Order chairs", None)).expect("task");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Tasks);
+    click(&mut h, "Order chairs");
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Owner")
+        .click();
+    h.run();
+    h.get_by_label("Find a member").type_text("ruiz");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let vm = h.state_mut().backend_mut().view();
+    assert_eq!(vm.tasks[0].owner.as_deref(), Some("Ana Ruiz"));
+}

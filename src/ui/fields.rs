@@ -151,19 +151,7 @@ pub fn field_editor<R: Described>(
             egui::ComboBox::from_id_salt((record.id(), spec.key))
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
-                    if ui
-                        .selectable_label(current.is_empty(), "— nobody")
-                        .clicked()
-                    {
-                        picked = Some(String::new());
-                    }
-                    for name in cx.people {
-                        if ui.selectable_label(current == *name, name).clicked() {
-                            picked = Some(name.clone());
-                        }
-                    }
-                    ui.separator();
-                    ui.weak("Someone else? Invite them in Team & Sync.");
+                    picked = member_picker(ui, (record.id(), spec.key), &current, cx.people);
                 })
                 .response
                 .labelled_by(label);
@@ -288,4 +276,57 @@ pub fn date_picker(
         u32::try_from(day.month()).ok()?,
         u32::try_from(day.day()).ok()?,
     )
+}
+
+/// The inside of a member picker: typing narrows the list ("type-ahead"),
+/// Enter takes the first match. Returns the name picked ("" for nobody).
+fn member_picker(
+    ui: &mut egui::Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    current: &str,
+    people: &[String],
+) -> Option<String> {
+    let find_id = ui.make_persistent_id(("find member", id_salt));
+    let mut find: String = ui.data(|d| d.get_temp(find_id)).unwrap_or_default();
+    let label = ui.label("Find a member");
+    let edit = ui
+        .add(egui::TextEdit::singleline(&mut find).hint_text("type a name"))
+        .labelled_by(label.id);
+    if !edit.has_focus() && find.is_empty() {
+        edit.request_focus();
+    }
+    let wanted = find.trim().to_lowercase();
+    let matching: Vec<&String> = people
+        .iter()
+        .filter(|n| wanted.is_empty() || n.to_lowercase().contains(&wanted))
+        .collect();
+    let mut picked = None;
+    if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+        picked = matching.first().map(|n| (*n).clone());
+    }
+    if ui
+        .selectable_label(current.is_empty(), "— nobody")
+        .clicked()
+    {
+        picked = Some(String::new());
+    }
+    for name in &matching {
+        if ui
+            .selectable_label(current == name.as_str(), name.as_str())
+            .clicked()
+        {
+            picked = Some((*name).clone());
+        }
+    }
+    if matching.is_empty() {
+        ui.weak(format!("No member called “{}”.", find.trim()));
+    }
+    ui.separator();
+    ui.weak("Someone else? Invite them in Team & Sync.");
+    if picked.is_some() {
+        find.clear();
+        ui.close();
+    }
+    ui.data_mut(|d| d.insert_temp(find_id, find));
+    picked
 }

@@ -222,7 +222,7 @@ pub fn show(
                         .any(|l| l.item.id == stock.item.id && l.site_id == site);
                     row.col(|ui| {
                         let name = ui
-                            .add(egui::Button::new(&stock.item.name).frame(false))
+                            .add(egui::Label::new(&stock.item.name).sense(egui::Sense::click()))
                             .on_hover_text("Show the movement history");
                         if name.clicked() {
                             commands.push(Command::ShowMovements {
@@ -466,7 +466,7 @@ fn all_sites_table(
                 let stock = items[row.index()];
                 row.col(|ui| {
                     if ui
-                        .add(egui::Button::new(&stock.item.name).frame(false))
+                        .add(egui::Label::new(&stock.item.name).sense(egui::Sense::click()))
                         .clicked()
                     {
                         commands.push(Command::ShowMovements {

@@ -106,7 +106,10 @@ pub fn record_table<R: Described>(
                             open |= response.clicked();
                         } else if i == 0 {
                             let text = display(record, spec);
-                            open |= ui.add(egui::Button::new(text).frame(false)).clicked();
+                            // A label (not a frameless button) keeps the baseline of the
+                            // other columns.
+                            let link = egui::Label::new(text).sense(egui::Sense::click());
+                            open |= ui.add(link).clicked();
                         } else {
                             ui.label(display(record, spec));
                         }
