@@ -331,3 +331,71 @@ fn two_offline_sites_with_one_name_are_refused_by_name_not_picked_at_random() {
     // By id each one still works.
     assert_eq!(a.resolve_site(&second).expect("by id"), second);
 }
+
+#[test]
+fn duplicates_made_offline_are_merged_into_one() {
+    let fx = Fixture::new();
+    let mut paper = String::new();
+    let (a, b) = two_replicas(&fx, |s, _| paper = common::add_paper(s, 0).0);
+    // Both devices create a "Basement" site and put paper there, and a
+    // "Move" project with a task each.
+    let mut sa = Session::open(&a).expect("session a");
+    let mut sb = Session::open(&b).expect("session b");
+    let first = a.ensure_site("Basement").expect("site on a");
+    let second = b.ensure_site("Basement").expect("site on b");
+    a.adjust_stock(&paper, &first, 4, None).expect("stock a");
+    b.adjust_stock(&paper, &second, 6, None).expect("stock b");
+    for (store, session) in [(&a, &mut sa), (&b, &mut sb)] {
+        session
+            .apply(
+                store,
+                Op::Create {
+                    kind: "tasks".into(),
+                    fields: vec![
+                        ("title".into(), "Pack the archive".into()),
+                        ("project".into(), "Move".into()),
+                    ],
+                },
+            )
+            .expect("task with a new project");
+    }
+    sync(&a, &b);
+    assert!(
+        a.resolve_site("Basement").is_err(),
+        "two sites share the name"
+    );
+
+    sa.apply(
+        &a,
+        Op::MergeInto {
+            kind: "sites".into(),
+            from: second.clone(),
+            into: first.clone(),
+        },
+    )
+    .expect("merge sites");
+    assert_eq!(a.resolve_site("Basement").expect("one site now"), first);
+    assert_eq!(a.item_stock(&paper).expect("stock").on_hand[&first], 10);
+    assert_eq!(a.item_stock(&paper).expect("stock").on_hand[&second], 0);
+
+    let projects = a.list::<Project>(false).expect("projects");
+    assert_eq!(projects.len(), 2);
+    sa.apply(
+        &a,
+        Op::MergeInto {
+            kind: "projects".into(),
+            from: projects[1].id.clone(),
+            into: projects[0].id.clone(),
+        },
+    )
+    .expect("merge projects");
+    let tasks = a.list::<Task>(false).expect("tasks");
+    assert!(
+        tasks
+            .iter()
+            .all(|t| t.project.as_deref() == Some(projects[0].id.as_str()))
+    );
+    assert_eq!(a.list::<Project>(false).expect("projects").len(), 1);
+    sync(&a, &b);
+    assert_eq!(b.list::<Project>(false).expect("projects").len(), 1);
+}

@@ -38,6 +38,9 @@ pub enum RecordCommand {
     },
     #[command(flatten)]
     Change(ChangeCommand),
+    /// Merge a duplicate into the record to keep (two made with one name on
+    /// two offline devices): its tasks or stock move over, it goes to the Trash.
+    Merge { duplicate: String, into: String },
 }
 
 /// The commands that change one existing record, shared by every kind's
@@ -127,6 +130,14 @@ pub fn run<R: Described>(
             }
         }
         RecordCommand::Change(change) => run_change::<R>(store, session, change)?,
+        RecordCommand::Merge { duplicate, into } => {
+            let op = Op::MergeInto {
+                kind: R::KIND.into(),
+                from: resolve::<R>(store, &duplicate)?,
+                into: resolve::<R>(store, &into)?,
+            };
+            super::report_outcome(&session.apply(store, op)?)?;
+        }
     }
     Ok(())
 }

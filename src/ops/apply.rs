@@ -9,7 +9,9 @@ use super::kinds::with_kind;
 use super::rules::{check_unique_name, people, resolve_reference};
 use super::{Op, Outcome};
 use crate::model::schema::{Described, FieldContext, same_name};
-use crate::model::{Audit, ChecklistItem, Comment, InventoryItem, Record, Site, Task, new_id};
+use crate::model::{
+    Audit, ChecklistItem, Comment, InventoryItem, Project, Record, Site, Task, new_id,
+};
 use crate::store::records::{hydrate_for_edit, kind_map_mut, write_edit};
 use crate::store::{Result, Store, StoreError};
 
@@ -37,6 +39,7 @@ pub(super) fn prepare(op: Op) -> Op {
 /// Whether the operation may change two documents.
 pub(super) fn spans_documents(op: &Op) -> bool {
     matches!(op, Op::CreateItem { site: Some(_), .. })
+        || matches!(op, Op::MergeInto { kind, .. } if kind == Site::KIND)
 }
 
 pub(super) fn apply(store: &Store, op: &Op, cx: &FieldContext) -> Result<(Outcome, Action)> {
@@ -159,6 +162,7 @@ pub(super) fn apply(store: &Store, op: &Op, cx: &FieldContext) -> Result<(Outcom
             ))
         }
         Op::RankTasks { ranks } => rank_tasks(store, ranks),
+        Op::MergeInto { kind, from, into } => merge_into(store, kind, from, into),
         Op::SetSiteReorder { item, site, level } => {
             store.require::<Site>(site)?;
             edit_record::<InventoryItem>(
@@ -515,4 +519,101 @@ fn rank_tasks(store: &Store, ranks: &[(String, String)]) -> Result<(Outcome, Act
             },
         ))
     })
+}
+
+/// Merges the duplicate `from` into `into` (see [`Op::MergeInto`]).
+fn merge_into(store: &Store, kind: &str, from: &str, into: &str) -> Result<(Outcome, Action)> {
+    if from == into {
+        return Err(StoreError::Rejected(
+            "pick another record to merge into".into(),
+        ));
+    }
+    match kind {
+        "projects" => {
+            let kept = store.require::<Project>(into)?;
+            store.change(Task::AREA, "merge projects", |tx, audit| {
+                let mut steps = Vec::new();
+                let map = kind_map_mut(tx, Task::KIND)?;
+                let tasks = crate::store::records::read_all::<Task, _>(&*tx, true).records;
+                for t in tasks.iter().filter(|t| t.project.as_deref() == Some(from)) {
+                    let (obj, before) = hydrate_for_edit::<Task>(tx, &map, &t.id)?;
+                    let mut after = before.clone();
+                    after.project = Some(into.to_string());
+                    let changes = changes_between(&before, &after);
+                    write_edit(tx, &obj, &before, after, audit)?;
+                    steps.push(Step::Fields {
+                        kind: Task::KIND.into(),
+                        id: t.id.clone(),
+                        changes,
+                    });
+                }
+                let projects = kind_map_mut(tx, Project::KIND)?;
+                let (obj, before) = hydrate_for_edit::<Project>(tx, &projects, from)?;
+                let mut after = before.clone();
+                after.deleted_at = after.deleted_at.or(Some(audit.at));
+                let changes = changes_between(&before, &after);
+                write_edit(tx, &obj, &before, after, audit)?;
+                steps.push(Step::Fields {
+                    kind: Project::KIND.into(),
+                    id: from.to_string(),
+                    changes,
+                });
+                let moved = steps.len() - 1;
+                Ok((
+                    Outcome {
+                        created: None,
+                        message: Some(format!("{moved} task(s) moved to “{}”", kept.name)),
+                    },
+                    Action {
+                        label: format!("Merge a project into “{}”", kept.name),
+                        steps,
+                    },
+                ))
+            })
+        }
+        "sites" => {
+            let kept = store.require::<Site>(into)?;
+            store.require::<Site>(from)?;
+            let moved = store.move_all_stock(from, into)?;
+            let mut steps: Vec<Step> = moved
+                .iter()
+                .flat_map(|(item, qty)| {
+                    [
+                        Step::Stock {
+                            item: item.clone(),
+                            site: from.to_string(),
+                            delta: -qty,
+                        },
+                        Step::Stock {
+                            item: item.clone(),
+                            site: into.to_string(),
+                            delta: *qty,
+                        },
+                    ]
+                })
+                .collect();
+            let (_, delete) = edit_record::<Site>(store, from, Edit::TRASH, |_, s, audit, _| {
+                s.deleted_at = s.deleted_at.or(Some(audit.at));
+                Ok(())
+            })?;
+            steps.extend(delete.steps);
+            Ok((
+                Outcome {
+                    created: None,
+                    message: Some(format!(
+                        "Stock of {} item(s) moved to {}",
+                        moved.len(),
+                        kept.name
+                    )),
+                },
+                Action {
+                    label: format!("Merge a site into {}", kept.name),
+                    steps,
+                },
+            ))
+        }
+        other => Err(StoreError::Rejected(format!(
+            "only sites and projects can be merged, not {other}"
+        ))),
+    }
 }

@@ -85,6 +85,14 @@ pub enum Op {
         to: String,
         qty: i64,
     },
+    /// Merges a duplicate (two sites or projects made with one name on two
+    /// offline devices) into the one to keep: tasks move to the kept
+    /// project, stock to the kept site; the duplicate goes to the Trash.
+    MergeInto {
+        kind: String,
+        from: String,
+        into: String,
+    },
     /// Sets the board position of several tasks at once (one drag can give
     /// positions to the cards above the drop as well).
     RankTasks {

@@ -251,6 +251,35 @@ impl Store {
         )
     }
 
+    /// Moves every item's stock at `from` to `to` in one commit (merging two
+    /// sites); returns what moved. Running it again moves nothing.
+    pub fn move_all_stock(&self, from: &str, to: &str) -> Result<Vec<(String, i64)>> {
+        let to_site = self.require_site(to)?;
+        if from == to {
+            return Err(ValidationError::new("into", "pick a different site to merge into").into());
+        }
+        self.change(InventoryItem::AREA, "merge site stock", |tx, audit| {
+            let Some(items) = kind_map(&*tx, InventoryItem::KIND) else {
+                return Ok(Vec::new());
+            };
+            let mut moved = Vec::new();
+            for (id, obj) in super::fast_read::child_maps(&*tx, &items) {
+                let qty = read_on_hand(&*tx, &obj).get(from).copied().unwrap_or(0);
+                if qty == 0 {
+                    continue;
+                }
+                increment(tx, &obj, from, -qty)?;
+                increment(tx, &obj, to, qty)?;
+                let note = format!("site merged into {}", to_site.name);
+                let kind = MovementKind::Transfer;
+                log_movement(tx, audit, &id, from, kind, -qty, None, Some(&note))?;
+                log_movement(tx, audit, &id, to, kind, qty, None, Some(&note))?;
+                moved.push((id, qty));
+            }
+            Ok(moved)
+        })
+    }
+
     /// One item with its stock levels.
     pub fn item_stock(&self, item_id: &str) -> Result<ItemStock> {
         self.read(InventoryItem::AREA, |doc| {

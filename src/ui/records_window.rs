@@ -86,6 +86,26 @@ pub fn show<R: Described>(
                                 )));
                             }
                         }
+                        // Two with one name (made offline on two devices):
+                        // offer to merge this one into the first.
+                        let first = records.iter().find(|r| {
+                            crate::model::schema::same_name(r.name(), &current)
+                        });
+                        if let Some(first) = first.filter(|f| f.id() != record.id()) {
+                            let merge = ui
+                                .button("Merge into the other")
+                                .on_hover_text(format!(
+                                    "Two {}s are called “{current}”: move everything to the first and trash this one",
+                                    R::LABEL
+                                ));
+                            if merge.clicked() {
+                                commands.push(Command::Op(Op::MergeInto {
+                                    kind: R::KIND.into(),
+                                    from: record.id().to_string(),
+                                    into: first.id().to_string(),
+                                }));
+                            }
+                        }
                         let question = format!(
                             "Move “{current}” to the Trash? You can restore it from Trash."
                         );
