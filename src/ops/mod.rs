@@ -14,6 +14,7 @@
 mod apply;
 mod journal;
 mod kinds;
+mod many;
 mod rules;
 mod undo;
 
