@@ -131,7 +131,7 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
         workspace: "01a2-workspace".into(),
         workspace_name: "Acme Office".into(),
         root_doc: "3KZs4SwJNun9ZHXX1sruiwBDt3tE".into(),
-        founder: key.public().to_string(),
+        founder: key.public(),
         inviter: iroh::EndpointAddr::new(key.public()),
         secret: "secret".into(),
         role: crate::model::Role::Member,

@@ -102,7 +102,7 @@ fn init_invite_serve_join_edit_sync_export() {
         ],
     );
     assert!(
-        ticket.starts_with("bureau1") && ticket.trim().lines().count() == 1,
+        ticket.starts_with("bureau2") && ticket.trim().lines().count() == 1,
         "ticket alone: {ticket:?}"
     );
     let ticket = ticket.trim().to_string();
@@ -158,7 +158,7 @@ fn init_invite_serve_join_edit_sync_export() {
     let id = run(&a, &["task", "add", "Added while serving"]);
     assert!(uuid::Uuid::parse_str(id.trim()).is_ok(), "{id}");
     let second_ticket = run(&a, &["invite", "--role", "viewer"]);
-    assert!(second_ticket.starts_with("bureau1"));
+    assert!(second_ticket.starts_with("bureau2"));
     let out = bureau(&a)
         .args(["--offline", "serve"])
         .output()
@@ -183,6 +183,11 @@ fn init_invite_serve_join_edit_sync_export() {
         ],
     );
     assert!(synced.contains("in sync with 1 peer"), "{synced}");
+    // The office peer remembers that Ben synced, though he only ran
+    // `bureau sync` (connected, synced and left within a second).
+    let ben = wait_for(&a, |peers| peers[0]["last_synced"].is_string());
+    assert_eq!(ben[0]["member"], "Ben Ode");
+    assert_eq!(ben[0]["unseen_changes"], 0, "{ben}");
     server.stop();
 
     // Edit on A while it is stopped, serve again, B syncs.
@@ -207,20 +212,111 @@ fn init_invite_serve_join_edit_sync_export() {
     assert_eq!(peers[0]["member"], "Ana Ruiz");
     assert_eq!(peers[0]["unseen_changes"], 0, "{peers}");
 
-    // With nobody running, sync says so and fails.
-    let out = bureau(&b)
+    // With nobody running, sync says so and fails, within its timeout;
+    // while it waits, other commands on its data directory go through it.
+    let started = std::time::Instant::now();
+    let sync = bureau(&b)
         .args([
             "--offline",
             "--bind",
             "127.0.0.1:0",
             "sync",
             "--timeout",
-            "2",
+            "4",
         ])
-        .output()
-        .expect("run");
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sync");
+    wait_for_file(&b.join("run").join("control.sock"));
+    let id = run(&b, &["task", "add", "Added while syncing"]);
+    assert!(uuid::Uuid::parse_str(id.trim()).is_ok(), "{id}");
+    let out = sync.wait_with_output().expect("sync ends");
+    let took = started.elapsed();
+    eprintln!("bureau sync --timeout 4 with nobody reachable returned after {took:?}");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no peer reachable"));
+    assert!(run(&b, &["task", "list"]).contains("Added while syncing"));
+}
+
+/// Polls `bureau peers --json` on `dir` until `done` holds (a guard of a
+/// minute against a hang; nothing here waits for time to pass).
+fn wait_for(dir: &Path, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let peers: serde_json::Value =
+            serde_json::from_str(&run(dir, &["peers", "--json"])).expect("json");
+        if done(&peers) {
+            return peers;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never happened: {peers}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+fn wait_for_file(path: &Path) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !path.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{path:?} never appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_peer_that_quits_or_crashes_is_shown_offline_promptly() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let a: PathBuf = tmp.path().join("office");
+    let b: PathBuf = tmp.path().join("laptop");
+    let (bind_a, bind_b) = (
+        format!("127.0.0.1:{}", free_port()),
+        format!("127.0.0.1:{}", free_port()),
+    );
+    run(
+        &a,
+        &["init", "--workspace", "Acme Office", "--name", "Ana Ruiz"],
+    );
+    let ticket = run(&a, &["--offline", "--bind", &bind_a, "invite"]);
+    let (_office, _) = Server::start(&a, &bind_a);
+    run(
+        &b,
+        &[
+            "--offline",
+            "--bind",
+            &bind_b,
+            "join",
+            ticket.trim(),
+            "--name",
+            "Ben Ode",
+        ],
+    );
+    let online = |peers: &serde_json::Value| peers[0]["online"] == true;
+    let offline = |peers: &serde_json::Value| peers[0]["online"] == false;
+    // Quits (SIGTERM): it closes its connections, seen at once.
+    let (laptop, _) = Server::start(&b, &bind_b);
+    wait_for(&a, online);
+    let started = std::time::Instant::now();
+    laptop.stop();
+    wait_for(&a, offline);
+    eprintln!(
+        "a peer that quit was shown offline after {:?}",
+        started.elapsed()
+    );
+    // Crashes (SIGKILL): noticed when the connection goes silent.
+    let (laptop, _) = Server::start(&b, &bind_b);
+    wait_for(&a, online);
+    let started = std::time::Instant::now();
+    drop(laptop);
+    wait_for(&a, offline);
+    eprintln!(
+        "a peer that crashed was shown offline after {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]

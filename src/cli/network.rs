@@ -53,8 +53,7 @@ pub enum MemberCommand {
 
 pub fn serve(runtime: &tokio::runtime::Runtime, data_dir: &Path, net: &NetOptions) -> Result<()> {
     let node = runtime.block_on(Node::start(data_dir, "bureau serve", net))?;
-    #[cfg(unix)]
-    let control = runtime.spawn(super::control::serve(node.clone(), data_dir.to_path_buf()));
+    let control = ControlSocket::open(runtime, &node, data_dir);
     let addrs = net::addr_strings(&node.addr());
     say!("ready {} {}", node.id(), addrs.join(" "));
     use std::io::Write;
@@ -74,11 +73,37 @@ pub fn serve(runtime: &tokio::runtime::Runtime, data_dir: &Path, net: &NetOption
         Ok::<(), std::io::Error>(())
     })?;
     note!("shutting down");
-    #[cfg(unix)]
-    control.abort();
-    super::control::remove_socket(data_dir);
+    control.close();
     runtime.block_on(node.shutdown());
     Ok(())
+}
+
+/// While a node runs here, other `bureau` commands on the same data
+/// directory are handed to it instead of being refused.
+struct ControlSocket<'a> {
+    data_dir: &'a Path,
+    #[cfg(unix)]
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl<'a> ControlSocket<'a> {
+    fn open(
+        runtime: &tokio::runtime::Runtime,
+        node: &std::sync::Arc<Node>,
+        data_dir: &'a Path,
+    ) -> Self {
+        ControlSocket {
+            data_dir,
+            #[cfg(unix)]
+            task: runtime.spawn(super::control::serve(node.clone(), data_dir.to_path_buf())),
+        }
+    }
+
+    fn close(self) {
+        #[cfg(unix)]
+        self.task.abort();
+        super::control::remove_socket(self.data_dir);
+    }
 }
 
 /// `bureau peers` inside a running node: with live connection state.
@@ -157,14 +182,24 @@ pub fn join(
     Ok(())
 }
 
+/// Time kept back from `--timeout` for closing connections and the store,
+/// so `bureau sync --timeout N` returns within N seconds.
+const SHUTDOWN_ALLOWANCE: Duration = Duration::from_millis(1000);
+
 pub fn sync(
     runtime: &tokio::runtime::Runtime,
     data_dir: &Path,
     net: &NetOptions,
     args: SyncArgs,
 ) -> Result<()> {
+    let timeout = Duration::from_secs(args.timeout);
+    let deadline = runtime.block_on(async {
+        tokio::time::Instant::now() + timeout.saturating_sub(SHUTDOWN_ALLOWANCE)
+    });
     let node = runtime.block_on(Node::start(data_dir, "bureau sync", net))?;
-    let result = runtime.block_on(node.wait_in_sync(Duration::from_secs(args.timeout)));
+    let control = ControlSocket::open(runtime, &node, data_dir);
+    let result = runtime.block_on(node.wait_in_sync_by(deadline, timeout));
+    control.close();
     runtime.block_on(node.shutdown());
     let peers = result?;
     say!("in sync with {peers} peer(s)");

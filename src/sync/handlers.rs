@@ -164,7 +164,9 @@ pub enum JoinResponse {
 /// `bureau/join/1`: redeems a ticket and admits the device as a member.
 #[derive(Clone)]
 pub struct JoinHandler {
-    pub store: Arc<Store>,
+    /// Weak: a router still draining connections at shutdown must not keep
+    /// the store (and the data directory's lock) open.
+    pub store: std::sync::Weak<Store>,
     pub access: Access,
     pub key: iroh::SecretKey,
     pub workspace: String,
@@ -214,6 +216,9 @@ impl JoinHandler {
             tracing::warn!(%device, %reason, "join refused");
             JoinResponse::Refused { reason }
         };
+        let Some(store) = self.store.upgrade() else {
+            return refuse("the inviting device is shutting down; try again".into());
+        };
         if request.workspace != self.workspace {
             return refuse("this invite is for another workspace".into());
         }
@@ -227,11 +232,10 @@ impl JoinHandler {
         {
             return refuse("the inviting device is no longer an admin".into());
         }
-        let invite =
-            match invite::redeem(self.store.data_dir(), &request.secret, device, Stamp::now()) {
-                Ok(invite) => invite,
-                Err(reason) => return refuse(reason),
-            };
+        let invite = match invite::redeem(store.data_dir(), &request.secret, device, Stamp::now()) {
+            Ok(invite) => invite,
+            Err(reason) => return refuse(reason),
+        };
         // A retried join (the first was interrupted after we admitted it).
         if let Some(existing) = self.access.current().member_for_device(device) {
             return JoinResponse::Welcome {
@@ -241,7 +245,7 @@ impl JoinHandler {
         }
         let member_id = new_id();
         match add_member(
-            &self.store,
+            &store,
             &self.key,
             &self.workspace,
             &member_id,
@@ -250,7 +254,7 @@ impl JoinHandler {
             device,
         ) {
             Ok(()) => {
-                if let Err(e) = self.access.refresh(&self.store) {
+                if let Err(e) = self.access.refresh(&store) {
                     tracing::error!(error = %e, "could not refresh membership");
                 }
                 JoinResponse::Welcome {

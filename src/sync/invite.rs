@@ -1,28 +1,33 @@
 //! Invite tickets: one-time, expiring, carrying everything a new device
 //! needs to find the inviter and prove it was invited.
 //!
-//! A ticket is `bureau1` followed by base64url of a small JSON object:
-//! workspace id, root document, founder key (the joiner's trust anchor), the
-//! inviter's endpoint address, a 32-byte random secret, the role offered and
-//! the expiry. The inviter keeps its pending invites in `invites.json`
-//! (mode 0600) and accepts each secret once, before it expires.
+//! A ticket is `bureau2` followed by base32 of a postcard-encoded record:
+//! workspace id and name, root document, founder key (the joiner's trust
+//! anchor), the inviter's endpoint address (only addresses another machine
+//! can use: no loopback or link-local ones unless there is nothing else), a
+//! 16-byte random secret, the role offered and the expiry. About 300
+//! characters, in a character set QR codes store compactly, so the code on
+//! screen stays readable. The inviter keeps its pending invites in
+//! `invites.json` (mode 0600) and accepts each secret once, before it
+//! expires.
 
 use std::path::Path;
 
-use iroh::EndpointAddr;
+use iroh::{EndpointAddr, PublicKey, TransportAddr};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Role, Stamp};
 use crate::store::StoreError;
 
-const PREFIX: &str = "bureau1";
+/// What every ticket starts with.
+pub const PREFIX: &str = "bureau2";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
     pub workspace: String,
     pub workspace_name: String,
     pub root_doc: String,
-    pub founder: String,
+    pub founder: PublicKey,
     pub inviter: EndpointAddr,
     pub secret: String,
     pub role: Role,
@@ -30,23 +35,148 @@ pub struct Ticket {
     pub expires: i64,
 }
 
-impl Ticket {
-    pub fn encode(&self) -> String {
-        let json = serde_json::to_vec(self).unwrap_or_default();
-        format!("{PREFIX}{}", data_encoding::BASE64URL_NOPAD.encode(&json))
+/// A ticket as it travels: ids as the bytes they stand for.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    workspace: Packed,
+    workspace_name: String,
+    root_doc: Packed,
+    founder: PublicKey,
+    inviter: EndpointAddr,
+    secret: Packed,
+    role: Role,
+    expires: i64,
+}
+
+/// An id in its shortest form, restored to the same text on arrival.
+#[derive(Serialize, Deserialize)]
+enum Packed {
+    Text(String),
+    Uuid([u8; 16]),
+    Hex(Vec<u8>),
+    /// A document id (bs58 with a checksum as text).
+    Document(Vec<u8>),
+}
+
+impl Packed {
+    fn uuid(text: &str) -> Packed {
+        uuid::Uuid::parse_str(text)
+            .ok()
+            .filter(|u| u.hyphenated().to_string() == text)
+            .map_or_else(
+                || Packed::Text(text.into()),
+                |u| Packed::Uuid(*u.as_bytes()),
+            )
     }
 
-    pub fn decode(text: &str) -> Result<Ticket, String> {
-        let text = text.trim();
-        let body = text
-            .strip_prefix(PREFIX)
-            .ok_or("this is not a Bureau invite ticket (it should start with \"bureau1\")")?;
-        let json = data_encoding::BASE64URL_NOPAD
-            .decode(body.as_bytes())
-            .map_err(|_| "the invite ticket is damaged (was it copied completely?)")?;
-        serde_json::from_slice(&json)
-            .map_err(|_| "the invite ticket is damaged (was it copied completely?)".to_string())
+    fn hex(text: &str) -> Packed {
+        data_encoding::HEXLOWER
+            .decode(text.as_bytes())
+            .map_or_else(|_| Packed::Text(text.into()), Packed::Hex)
     }
+
+    fn document(text: &str) -> Packed {
+        text.parse::<samod::DocumentId>()
+            .ok()
+            .filter(|d| d.to_string() == text)
+            .map_or_else(
+                || Packed::Text(text.into()),
+                |d| Packed::Document(d.as_bytes().to_vec()),
+            )
+    }
+
+    fn unpack(self) -> Result<String, String> {
+        Ok(match self {
+            Packed::Text(text) => text,
+            Packed::Uuid(bytes) => uuid::Uuid::from_bytes(bytes).hyphenated().to_string(),
+            Packed::Hex(bytes) => data_encoding::HEXLOWER.encode(&bytes),
+            Packed::Document(bytes) => samod::DocumentId::try_from(bytes)
+                .map_err(|_| "bad document id".to_string())?
+                .to_string(),
+        })
+    }
+}
+
+impl Ticket {
+    pub fn encode(&self) -> String {
+        let wire = Wire {
+            workspace: Packed::uuid(&self.workspace),
+            workspace_name: self.workspace_name.clone(),
+            root_doc: Packed::document(&self.root_doc),
+            founder: self.founder,
+            inviter: self.inviter.clone(),
+            secret: Packed::hex(&self.secret),
+            role: self.role,
+            expires: self.expires,
+        };
+        let bytes = postcard::to_stdvec(&wire).unwrap_or_default();
+        format!("{PREFIX}{}", data_encoding::BASE32_NOPAD.encode(&bytes)).to_ascii_lowercase()
+    }
+
+    /// Reads a ticket typed, pasted or scanned (any case, spaces and line
+    /// breaks ignored).
+    pub fn decode(text: &str) -> Result<Ticket, String> {
+        let text: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let body = text
+            .strip_prefix(&PREFIX.to_ascii_uppercase())
+            .ok_or("this is not a Bureau invite ticket (it should start with \"bureau2\")")?;
+        let damaged = || "the invite ticket is damaged (was it copied completely?)".to_string();
+        let bytes = data_encoding::BASE32_NOPAD
+            .decode(body.as_bytes())
+            .map_err(|_| damaged())?;
+        let wire: Wire = postcard::from_bytes(&bytes).map_err(|_| damaged())?;
+        Ok(Ticket {
+            workspace: wire.workspace.unpack().map_err(|_| damaged())?,
+            workspace_name: wire.workspace_name,
+            root_doc: wire.root_doc.unpack().map_err(|_| damaged())?,
+            founder: wire.founder,
+            inviter: wire.inviter,
+            secret: wire.secret.unpack().map_err(|_| damaged())?,
+            role: wire.role,
+            expires: wire.expires,
+        })
+    }
+
+    /// Whether `text` looks like a ticket (for forms, before decoding).
+    pub fn looks_like(text: &str) -> bool {
+        text.trim()
+            .get(..PREFIX.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
+    }
+}
+
+/// The part of `addr` worth giving another machine: relays and addresses
+/// it can reach. Loopback, link-local and unspecified IPs are left out
+/// unless they are all there is (a device listening on loopback only, as in
+/// tests on one machine).
+pub fn shareable(addr: &EndpointAddr) -> EndpointAddr {
+    let local_only = |a: &TransportAddr| match a {
+        TransportAddr::Ip(ip) => {
+            let ip = ip.ip();
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || match ip {
+                    std::net::IpAddr::V4(v4) => v4.is_link_local(),
+                    std::net::IpAddr::V6(v6) => v6.is_unicast_link_local(),
+                }
+        }
+        _ => false,
+    };
+    if addr.addrs.iter().all(local_only) {
+        return addr.clone();
+    }
+    let mut out = EndpointAddr::new(addr.id);
+    out.addrs = addr
+        .addrs
+        .iter()
+        .filter(|a| !local_only(a))
+        .cloned()
+        .collect();
+    out
 }
 
 /// An invite this device issued.
@@ -93,6 +223,12 @@ pub fn create(
         ));
     }
     let workspace = store.workspace()?;
+    let founder = store
+        .device()
+        .founder
+        .as_deref()
+        .and_then(|f| f.parse().ok())
+        .ok_or_else(|| StoreError::Corrupt("device.json has no founder key".into()))?;
     let secret = new_secret();
     let now = Stamp::now().millis();
     let expires = now + ttl_ms;
@@ -110,17 +246,17 @@ pub fn create(
         workspace: workspace.id,
         workspace_name: workspace.name,
         root_doc: store.device().root_doc.clone(),
-        founder: store.device().founder.clone().unwrap_or_default(),
-        inviter,
+        founder,
+        inviter: shareable(&inviter),
         secret,
         role,
         expires,
     })
 }
 
-/// A fresh random secret, hex.
+/// A fresh random secret (128 bits), hex.
 pub fn new_secret() -> String {
-    data_encoding::HEXLOWER.encode(&rand::random::<[u8; 32]>())
+    data_encoding::HEXLOWER.encode(&rand::random::<[u8; 16]>())
 }
 
 /// Why a presented secret is refused, or the invite it redeems (marked used).
@@ -184,25 +320,76 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn tickets_roundtrip_and_damage_is_reported() {
+    fn ticket(inviter: EndpointAddr) -> Ticket {
         let key = iroh::SecretKey::generate();
-        let ticket = Ticket {
-            workspace: "ws".into(),
-            workspace_name: "Acme".into(),
-            root_doc: "doc".into(),
-            founder: key.public().to_string(),
-            inviter: EndpointAddr::new(key.public()),
+        Ticket {
+            workspace: crate::model::new_id(),
+            workspace_name: "Acme Office".into(),
+            root_doc: "3KZs4SwJNun9ZHXX1sruiwBDt3tE".into(),
+            founder: key.public(),
+            inviter,
             secret: new_secret(),
             role: Role::Member,
-            expires: 1,
-        };
+            expires: 1_800_000_000_000,
+        }
+    }
+
+    #[test]
+    fn tickets_roundtrip_in_any_case_and_damage_is_reported() {
+        let key = iroh::SecretKey::generate();
+        let ticket = ticket(EndpointAddr::new(key.public()));
         let text = ticket.encode();
-        assert!(text.starts_with("bureau1"));
+        assert!(text.starts_with("bureau2") && Ticket::looks_like(&text));
         assert_eq!(Ticket::decode(&text).unwrap(), ticket);
+        // Scanned from a QR code (upper case) or wrapped by a mail client.
+        let scanned = text.to_ascii_uppercase();
+        let wrapped = format!("{}\n  {}", &text[..40], &text[40..]);
+        assert_eq!(Ticket::decode(&scanned).unwrap(), ticket);
+        assert_eq!(Ticket::decode(&wrapped).unwrap(), ticket);
         assert!(Ticket::decode(&text[..text.len() - 5]).is_err());
         assert!(Ticket::decode("hello").is_err());
         assert_eq!(parse_duration("24h").unwrap(), 86_400_000);
         assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn a_ticket_for_another_machine_is_short_and_has_no_loopback_address() {
+        let key = iroh::SecretKey::generate();
+        let mut addr = EndpointAddr::new(key.public());
+        for a in [
+            "127.0.0.1:4433",
+            "[::1]:4433",
+            "[fe80::1]:4433",
+            "192.168.1.20:4433",
+            "[2001:db8::7]:4433",
+        ] {
+            addr.addrs.insert(TransportAddr::Ip(a.parse().unwrap()));
+        }
+        addr.addrs.insert(TransportAddr::Relay(
+            "https://relay.acme.example./".parse().unwrap(),
+        ));
+        let shared = shareable(&addr);
+        let kept: Vec<String> = shared.ip_addrs().map(|a| a.to_string()).collect();
+        assert_eq!(kept, ["192.168.1.20:4433", "[2001:db8::7]:4433"]);
+        assert_eq!(shared.relay_urls().count(), 1);
+        let text = ticket(shared).encode();
+        assert!(
+            text.len() <= 340,
+            "ticket of {} characters: {text}",
+            text.len()
+        );
+        // Upper case is what QR codes store in their compact alphanumeric mode.
+        #[cfg(feature = "gui")]
+        {
+            let code = qrcode::QrCode::new(text.to_ascii_uppercase().as_bytes()).unwrap();
+            assert!(code.width() <= 65, "QR code of {} modules", code.width());
+        }
+
+        // A device listening on loopback only keeps it (tests on one machine).
+        let mut local = EndpointAddr::new(key.public());
+        local
+            .addrs
+            .insert(TransportAddr::Ip("127.0.0.1:4433".parse().unwrap()));
+        assert_eq!(shareable(&local), local);
     }
 }

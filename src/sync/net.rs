@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
-use iroh::endpoint::{PortmapperConfig, presets};
+use iroh::endpoint::{PortmapperConfig, QuicTransportConfig, presets};
 use iroh::{Endpoint, EndpointAddr, NetReportConfig, RelayMode, SecretKey, TransportAddr};
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,29 @@ use crate::store::StoreError;
 pub const SYNC_ALPN: &[u8] = b"bureau/sync/1";
 /// Redeeming an invite ticket.
 pub const JOIN_ALPN: &[u8] = b"bureau/join/1";
+
+/// How long a silent connection lives. A peer that quits closes its
+/// connections at once; one that crashed or lost its network is noticed
+/// after this (the other side's idle timeout, if shorter, wins), so the
+/// status on screen is true within about five seconds.
+const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+/// Keep-alives well inside the idle timeout, so a quiet but healthy
+/// connection never times out.
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The round trip assumed before one is measured. QUIC's default (333 ms)
+/// makes closing the endpoint wait ~3 s for a dial to an absent peer to
+/// drain; Bureau's peers are mostly on the LAN, and a longer real round
+/// trip only means the first handshake packet may be sent twice.
+const INITIAL_RTT: std::time::Duration = std::time::Duration::from_millis(100);
+
+fn transport() -> QuicTransportConfig {
+    QuicTransportConfig::builder()
+        .initial_rtt(INITIAL_RTT)
+        .keep_alive_interval(KEEP_ALIVE)
+        .max_idle_timeout(IDLE_TIMEOUT.try_into().ok())
+        .build()
+}
 
 /// How a node reaches the network.
 #[derive(Debug, Clone, Default)]
@@ -103,6 +126,7 @@ pub async fn bind(
                 builder.address_lookup(iroh_mdns_address_lookup::MdnsAddressLookup::builder());
         }
         builder
+            .transport_config(transport())
             .secret_key(key.clone())
             .alpns(vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec()])
     };

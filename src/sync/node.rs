@@ -98,10 +98,7 @@ impl Node {
                 Stamp::from_millis(ticket.expires)
             )));
         }
-        let founder: PublicKey = ticket
-            .founder
-            .parse()
-            .map_err(|_| StoreError::Rejected("the invite ticket is damaged".into()))?;
+        let founder = ticket.founder;
         let key = identity::load_or_create(data_dir)?;
         let endpoint = net::bind(data_dir, key.clone(), options).await?;
         match Self::join_with(data_dir, ticket, name, founder, key, endpoint.clone()).await {
@@ -164,7 +161,7 @@ impl Node {
         let device = DeviceConfig {
             root_doc: ticket.root_doc.clone(),
             member_id,
-            founder: Some(ticket.founder.clone()),
+            founder: Some(ticket.founder.to_string()),
         };
         let connections = Connections::default();
         let network = Network {
@@ -245,7 +242,7 @@ impl Node {
             .accept(
                 JOIN_ALPN,
                 JoinHandler {
-                    store: store.clone(),
+                    store: Arc::downgrade(&store),
                     access: access.clone(),
                     key: key.clone(),
                     workspace: workspace.clone(),
@@ -424,20 +421,8 @@ impl Node {
     }
 
     fn spawn_status_recorder(self: &Arc<Self>) {
-        let weak = Arc::downgrade(self);
-        let (_, mut updates) = self.store.repo().connected_peers();
-        let task = tokio::spawn(async move {
-            while status::next_latest(&mut updates).await.is_some() {
-                let Some(node) = weak.upgrade() else { break };
-                let recorded =
-                    tokio::task::spawn_blocking(move || status::record(&node.store)).await;
-                if let Ok(Err(e)) = recorded {
-                    tracing::warn!(error = %e, "could not record peer status");
-                }
-                // At most a few peers.json writes a second during a sync burst.
-                tokio::time::sleep(status::RECORD_INTERVAL).await;
-            }
-        });
+        let (_, updates) = self.store.repo().connected_peers();
+        let task = tokio::spawn(status::follow(Arc::downgrade(&self.store), updates));
         self.tasks
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -495,8 +480,18 @@ impl Node {
     /// Waits until at least one peer is connected and everyone connected is
     /// in sync, or the timeout passes. Returns how many peers were in sync.
     pub async fn wait_in_sync(self: &Arc<Self>, timeout: Duration) -> Result<usize> {
+        self.wait_in_sync_by(tokio::time::Instant::now() + timeout, timeout)
+            .await
+    }
+
+    /// [`Node::wait_in_sync`] until `deadline`; errors name `timeout`, the
+    /// time the user asked for (which includes starting and stopping).
+    pub async fn wait_in_sync_by(
+        self: &Arc<Self>,
+        deadline: tokio::time::Instant,
+        timeout: Duration,
+    ) -> Result<usize> {
         let (_, mut updates) = self.store.repo().connected_peers();
-        let deadline = tokio::time::Instant::now() + timeout;
         loop {
             let node = self.clone();
             let (peers, synced) = tokio::task::spawn_blocking(move || node.connected_and_in_sync())
@@ -504,7 +499,10 @@ impl Node {
                 .map_err(|_| StoreError::Stopped)??;
             if peers > 0 && synced {
                 let node = self.clone();
-                let _ = tokio::task::spawn_blocking(move || status::record(&node.store)).await;
+                let _ = tokio::task::spawn_blocking(move || {
+                    status::record(&node.store, status::live_peers(node.store.repo()))
+                })
+                .await;
                 return Ok(peers);
             }
             match tokio::time::timeout_at(deadline, status::next_latest(&mut updates)).await {
@@ -573,6 +571,9 @@ impl Node {
             d.close();
         }
         self.connections.close_all();
+        // Closing waits until every peer acknowledged our close, or for a
+        // dial still trying an absent peer, three probe timeouts (short:
+        // see `net::INITIAL_RTT`).
         let _ = self.router.shutdown().await;
         self.endpoint.close().await;
         // Blocking work the tasks started (recording peer status, refreshing

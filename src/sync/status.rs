@@ -59,7 +59,11 @@ pub struct LivePeer {
 
 /// Live info of every connected peer (device id -> info).
 pub fn live_peers(repo: &samod::Repo) -> BTreeMap<String, LivePeer> {
-    let (infos, _) = repo.connected_peers();
+    live_from(repo.connected_peers().0)
+}
+
+/// Live info of every connected peer in one connection snapshot.
+pub fn live_from(infos: Vec<samod::ConnectionInfo>) -> BTreeMap<String, LivePeer> {
     let mut out: BTreeMap<String, LivePeer> = BTreeMap::new();
     for info in infos {
         let ConnectionState::Connected { their_peer_id } = &info.state else {
@@ -140,10 +144,7 @@ pub struct PeerStatus {
 pub(crate) const RECORD_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The next connection-state snapshot, skipping any already queued behind
-/// it. samod sends a full snapshot of every connection through an unbounded
-/// channel on each sync event (hundreds a second with several busy peers);
-/// a consumer slower than that held a growing backlog of snapshots, which
-/// the soak test saw as serve processes swelling to 800 MiB.
+/// it (for waiters that read the current state themselves).
 pub(crate) async fn next_latest<S>(updates: &mut S) -> Option<S::Item>
 where
     S: futures::Stream + Unpin,
@@ -156,11 +157,48 @@ where
     Some(latest)
 }
 
-/// Remembers, per connected peer, what we share with it (peers.json).
-pub(crate) fn record(store: &crate::store::Store) -> Result<(), StoreError> {
+/// Follows samod's connection snapshots and keeps `peers.json` true.
+///
+/// samod sends a full snapshot of every connection on each sync event
+/// (hundreds a second with several busy peers). Each is folded into memory
+/// at once (never queued behind disk work: a backlog of snapshots once
+/// swelled serve processes to 800 MiB); the file is written at most every
+/// [`RECORD_INTERVAL`]. A peer that disconnects between two writes keeps its
+/// last view for the next write, so a member who only runs `bureau sync`
+/// (connects, syncs, quits within a second) is still recorded as synced.
+pub(crate) async fn follow<S>(store: std::sync::Weak<crate::store::Store>, mut updates: S)
+where
+    S: futures::Stream<Item = Vec<samod::ConnectionInfo>> + Unpin,
+{
+    use futures::StreamExt;
+    let mut seen: BTreeMap<String, LivePeer> = BTreeMap::new();
+    let mut next_write = tokio::time::Instant::now();
+    loop {
+        tokio::select! {
+            snapshot = updates.next() => {
+                let Some(snapshot) = snapshot else { break };
+                seen.extend(live_from(snapshot));
+            }
+            _ = tokio::time::sleep_until(next_write), if !seen.is_empty() => {
+                let Some(store) = store.upgrade() else { break };
+                let view = std::mem::take(&mut seen);
+                let recorded = tokio::task::spawn_blocking(move || record(&store, view)).await;
+                if let Ok(Err(e)) = recorded {
+                    tracing::warn!(error = %e, "could not record peer status");
+                }
+                next_write = tokio::time::Instant::now() + RECORD_INTERVAL;
+            }
+        }
+    }
+}
+
+/// Remembers what we share with each peer in `live` (peers.json).
+pub(crate) fn record(
+    store: &crate::store::Store,
+    live: BTreeMap<String, LivePeer>,
+) -> Result<(), StoreError> {
     let docs = store.documents()?;
     let ours = our_heads(&docs);
-    let live = live_peers(store.repo());
     let mut book = PeerBook::load(store.data_dir());
     let before = book.clone();
     let now = crate::model::Stamp::now().millis();

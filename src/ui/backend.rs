@@ -49,6 +49,8 @@ pub struct Backend {
 enum Mode {
     Threaded {
         commands: Sender<Command>,
+        /// Signalled when the backend thread has shut the engine down.
+        stopped: Receiver<()>,
     },
     Inline {
         engine: Box<Engine>,
@@ -81,6 +83,7 @@ impl Backend {
         });
         let (tx, rx): (Sender<Command>, Receiver<Command>) = channel();
         let (shared2, tx2) = (shared.clone(), tx.clone());
+        let (stopped_tx, stopped) = channel();
         std::thread::Builder::new()
             .name("bureau-backend".into())
             .spawn(move || {
@@ -120,10 +123,14 @@ impl Backend {
                     w.abort();
                 }
                 engine.shutdown();
+                let _ = stopped_tx.send(());
             })
             .ok();
         Backend {
-            mode: Mode::Threaded { commands: tx },
+            mode: Mode::Threaded {
+                commands: tx,
+                stopped,
+            },
             shared,
             sent: 0,
         }
@@ -172,7 +179,7 @@ impl Backend {
     pub fn send(&mut self, command: impl Into<Command>) -> u64 {
         self.sent += 1;
         match &mut self.mode {
-            Mode::Threaded { commands } => {
+            Mode::Threaded { commands, .. } => {
                 let _ = commands.send(command.into());
             }
             Mode::Inline { engine, .. } => {
@@ -265,10 +272,20 @@ impl Backend {
     }
 }
 
+/// How long closing the app waits for the backend to close connections
+/// and the store (every edit is already durable; this is for peers, who
+/// then see this device leave at once instead of after a timeout).
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
+
 impl Drop for Backend {
     fn drop(&mut self) {
-        if let Mode::Inline { engine, .. } = &mut self.mode {
-            engine.shutdown();
+        match &mut self.mode {
+            Mode::Inline { engine, .. } => engine.shutdown(),
+            Mode::Threaded { commands, stopped } => {
+                if commands.send(Command::Shutdown).is_ok() {
+                    let _ = stopped.recv_timeout(SHUTDOWN_WAIT);
+                }
+            }
         }
     }
 }
@@ -299,6 +316,9 @@ fn run_loop(
             queue.push_back(command);
         }
         for command in queue.drain(..) {
+            if matches!(command, Command::Shutdown) {
+                return;
+            }
             let from_ui = !matches!(command, Command::Refresh | Command::PeersChanged);
             if let Some(notice) = engine.handle(command) {
                 lock(&shared.notices).push(notice);

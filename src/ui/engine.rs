@@ -277,7 +277,7 @@ impl Engine {
                     "Member removed; every peer refuses their devices from now on".into(),
                 ))
             }
-            Command::Refresh => Ok(None),
+            Command::Refresh | Command::Shutdown => Ok(None),
             Command::PeersChanged => {
                 self.peers_wanted = true;
                 Ok(None)

@@ -1,6 +1,7 @@
 //! First run: create a workspace, or join one with an invite ticket.
 
 use super::backend::{Command, ViewModel};
+use crate::sync::Ticket;
 
 #[derive(Default)]
 pub struct SetupState {
@@ -73,18 +74,17 @@ pub fn show(
             ui.add(
                 egui::TextEdit::multiline(&mut state.ticket)
                     .desired_rows(3)
-                    .hint_text("bureau1…"),
+                    .hint_text("bureau2…"),
             )
             .labelled_by(label.id);
             let label = ui.label("Your name ");
             ui.add(egui::TextEdit::singleline(&mut state.join_name))
                 .labelled_by(label.id);
-            let ready =
-                state.ticket.trim().starts_with("bureau1") && !state.join_name.trim().is_empty();
-            if !state.ticket.trim().is_empty() && !state.ticket.trim().starts_with("bureau1") {
+            let ready = Ticket::looks_like(&state.ticket) && !state.join_name.trim().is_empty();
+            if !state.ticket.trim().is_empty() && !Ticket::looks_like(&state.ticket) {
                 ui.colored_label(
                     super::ERROR_COLOR,
-                    "A ticket starts with “bureau1”: paste the whole text you were sent.",
+                    "A ticket starts with “bureau2”: paste the whole text you were sent.",
                 );
             } else if !ready {
                 ui.weak("Paste the ticket you were sent and type your name to join.");

@@ -157,9 +157,10 @@ pub fn show(
     });
 }
 
-/// Draws `text` as a QR code.
+/// Draws a ticket as a QR code (upper case: QR's compact alphanumeric
+/// mode; tickets read in any case).
 fn qr(ui: &mut egui::Ui, text: &str) {
-    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
+    let Ok(code) = qrcode::QrCode::new(text.to_ascii_uppercase().as_bytes()) else {
         ui.label("(ticket too long for a QR code)");
         return;
     };

@@ -49,6 +49,9 @@ pub enum Command {
     /// Peer connections changed: refresh peer status (at most a few
     /// times a second). Coalesced.
     PeersChanged,
+    /// The app is closing: stop after what is queued, closing connections
+    /// (so peers see this device leave at once) and the store.
+    Shutdown,
 }
 
 impl From<Op> for Command {

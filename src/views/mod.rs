@@ -95,7 +95,9 @@ impl ViewModel {
             .map_or(id, |s| s.name.as_str())
     }
 
-    /// Peers online, our changes nobody has seen yet (best peer), last sync.
+    /// Peers connected, our changes nobody has seen yet (best peer), last
+    /// sync. "No device connected" rather than "offline": this machine may
+    /// well be online while every peer is away.
     pub fn sync_summary(&self) -> String {
         let online = self.peers.iter().filter(|p| p.online).count();
         let unseen = self.peers.iter().filter_map(|p| p.unseen_changes).min();
@@ -106,20 +108,30 @@ impl ViewModel {
             .max();
         match (online, unseen, last) {
             (0, Some(0), Some(last)) => {
-                format!("offline — everything was synced (last sync {last})")
+                format!("no device connected — everything was synced (last sync {last})")
             }
-            (0, Some(n), _) if n > 0 => format!("offline — {n} change(s) not yet seen by anyone"),
+            (0, Some(n), _) if n > 0 => {
+                format!("no device connected — {n} change(s) not yet seen by anyone")
+            }
             (0, _, _) if self.peers.is_empty() => {
                 "no other devices yet — invite your team in Team & Sync".into()
             }
             (0, _, last) => format!(
-                "offline — last sync {}",
+                "no device connected — last sync {}",
                 last.unwrap_or_else(|| "never".into())
             ),
-            (n, Some(0), _) => format!("{n} peer(s) online — in sync"),
-            (n, Some(u), _) => format!("{n} peer(s) online — syncing {u} change(s)"),
-            (n, None, _) => format!("{n} peer(s) online — syncing"),
+            (n, Some(0), _) => format!("{} connected — in sync", devices(n)),
+            (n, Some(u), _) => format!("{} connected — syncing {u} change(s)", devices(n)),
+            (n, None, _) => format!("{} connected — syncing", devices(n)),
         }
+    }
+}
+
+fn devices(n: usize) -> String {
+    if n == 1 {
+        "1 device".into()
+    } else {
+        format!("{n} devices")
     }
 }
 
