@@ -92,7 +92,8 @@ const WORDS: &[&str] = &[
     "visitor",
     "reception",
 ];
-const PEOPLE: &[&str] = &[
+/// The people of the generated office (task owners; members in `bureau demo`).
+pub const PEOPLE: &[&str] = &[
     "Ana Ruiz",
     "Ben Ode",
     "Chloé Martin",
@@ -250,7 +251,22 @@ pub fn build_office(
         .collect::<Result<_>>()?;
 
     for i in 0..size.tasks {
-        let status = TaskStatus::ALL[rng.random_range(0..TaskStatus::ALL.len())];
+        // Like a real office: most work done, a little blocked.
+        let status = match rng.random_range(0..100) {
+            0..45 => TaskStatus::Done,
+            45..72 => TaskStatus::Todo,
+            72..92 => TaskStatus::InProgress,
+            _ => TaskStatus::Blocked,
+        };
+        let due = if status == TaskStatus::Done {
+            rng.random_bool(0.8)
+                .then(|| today.add_days(-rng.random_range(1..60)))
+        } else if rng.random_bool(0.15) {
+            Some(today.add_days(-rng.random_range(1..15)))
+        } else {
+            rng.random_bool(0.8)
+                .then(|| today.add_days(rng.random_range(0..45)))
+        };
         let title = match TASKS.get(i) {
             Some(t) => t.to_string(),
             None => format!("{} ({})", TASKS[i % TASKS.len()], i / TASKS.len() + 1),
@@ -268,7 +284,7 @@ pub fn build_office(
                 .then(|| projects[rng.random_range(0..projects.len())].clone()),
             owner: Some(person(&mut rng)),
             priority: Priority::ALL[rng.random_range(0..Priority::ALL.len())],
-            due: rng.random_bool(0.8).then(|| date_near(&mut rng, today, 60)),
+            due,
             tags: if rng.random_bool(0.3) {
                 vec![WORDS[rng.random_range(0..WORDS.len())].into()]
             } else {
@@ -276,10 +292,12 @@ pub fn build_office(
             },
             ..Default::default()
         };
+        // Blocked (or finished) some days ago, not all this very second.
+        let days_ago = rng.random_range(1..12);
         task.set_status(
             status,
             Some(format!("waiting on {}", person(&mut rng))),
-            Stamp::now(),
+            Stamp::from_millis(Stamp::now().millis() - days_ago * 86_400_000),
         );
         store.create(task)?;
         tick(1);
@@ -299,9 +317,20 @@ pub fn build_office(
             reorder_at: rng.random_range(2..20),
             ..Default::default()
         };
-        let id = store.create_item(item, Some((&sites[0], rng.random_range(0..60))))?;
+        // Mostly stocked above the reorder level; a few running low.
+        let reorder = item.reorder_at;
+        let stock = |rng: &mut StdRng| {
+            if rng.random_bool(0.1) {
+                rng.random_range(0..reorder)
+            } else {
+                rng.random_range(reorder..=reorder * 4)
+            }
+        };
+        let opening = stock(&mut rng);
+        let id = store.create_item(item, Some((&sites[0], opening)))?;
         for site in &sites[1..] {
-            store.adjust_stock(&id, site, rng.random_range(1..40), Some("opening stock"))?;
+            let n = stock(&mut rng);
+            store.adjust_stock(&id, site, n, Some("opening stock"))?;
         }
         tick(1);
     }

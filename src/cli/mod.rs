@@ -92,8 +92,9 @@ pub enum Command {
     Bench(workspace::BenchArgs),
     /// Create a workspace filled with realistic sample data (to try Bureau).
     Demo {
-        /// Size relative to the "L office" (10k tasks); 0.02 is a small office.
-        #[arg(long, default_value_t = 0.02)]
+        /// Size relative to the "L office" (10k tasks); the default, 0.008,
+        /// is a small office (80 tasks, 16 items, three sites).
+        #[arg(long, default_value_t = 0.008)]
         scale: f64,
     },
     /// Run as an always-on peer until SIGINT/SIGTERM.

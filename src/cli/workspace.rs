@@ -239,6 +239,32 @@ pub fn demo(runtime: &tokio::runtime::Runtime, data_dir: &Path, scale: f64) -> R
         "Acme Office",
         "Ana Ruiz",
     ))?;
+    // The office's people are members (their laptops have not synced with
+    // this one yet); Ben is a second admin, as a team should have.
+    let key = crate::sync::identity::load_or_create(data_dir)?;
+    let access = crate::sync::node::offline_access(&store)?;
+    for name in crate::bench::fixture::PEOPLE
+        .iter()
+        .filter(|p| **p != "Ana Ruiz")
+    {
+        let role = if *name == "Ben Ode" {
+            crate::model::Role::Admin
+        } else {
+            crate::model::Role::Member
+        };
+        crate::sync::node::change_membership(
+            &store,
+            &key,
+            &access,
+            crate::sync::membership::Action::Add {
+                member_id: crate::model::new_id(),
+                name: name.to_string(),
+                role,
+                device: iroh::SecretKey::generate().public().to_string(),
+            },
+        )?;
+        access.refresh(&store)?;
+    }
     let today = crate::model::Date(chrono::Local::now().date_naive());
     let size = crate::bench::fixture::OfficeSize::LARGE.scaled(scale);
     crate::bench::fixture::build_office(&store, size, 2026, today, |done, total| {

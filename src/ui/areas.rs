@@ -11,6 +11,8 @@ use super::{AreaTab, Screens};
 pub enum Jump {
     Area(AreaTab),
     Tasks(Filter),
+    /// The tasks as a board (status columns).
+    Board,
     Task(String),
     Item(String),
     /// Inventory showing only what is low.
@@ -126,7 +128,7 @@ fn task_cards(vm: &ViewModel) -> Vec<Card> {
         let days = t.due.map(|d| d.days_until(vm.today).max(0)).unwrap_or(0);
         let owner = t.owner.as_deref().unwrap_or("no owner");
         (
-            format!("{} — {days} day(s) late, {owner}", t.title),
+            format!("{} — {} late, {owner}", t.title, days_text(days)),
             open(t),
         )
     });
@@ -137,7 +139,7 @@ fn task_cards(vm: &ViewModel) -> Vec<Card> {
             .unwrap_or(0);
         let reason = t.blocked_reason.as_deref().unwrap_or("no reason given");
         (
-            format!("{} — {reason} (blocked {days} day(s))", t.title),
+            format!("{} — {reason} (blocked {})", t.title, days_text(days)),
             open(t),
         )
     });
@@ -197,4 +199,15 @@ pub fn slipping(vm: &ViewModel) -> usize {
             t.is_overdue(vm.today) || (t.is_open() && t.status == crate::model::TaskStatus::Blocked)
         })
         .count()
+}
+
+/// "today", "1 day", "3 days".
+fn days_text(days: i64) -> String {
+    if days == 0 {
+        "today".into()
+    } else if days == 1 {
+        "1 day".into()
+    } else {
+        format!("{days} days")
+    }
 }

@@ -205,7 +205,7 @@ impl BureauApp {
                         .button(if dark { "Light theme" } else { "Dark theme" })
                         .clicked()
                     {
-                        self.prefs.dark_mode = Some(!dark);
+                        self.toggle_theme(ui.ctx());
                     }
                     if let Some(me) = &vm.me {
                         let role = vm.my_role.map(|r| format!(" ({r})")).unwrap_or_default();
@@ -258,6 +258,7 @@ impl BureauApp {
                 }
             }
             Some(palette::Pick::Send(command)) => commands.push(command),
+            Some(palette::Pick::ToggleTheme) => self.toggle_theme(ui.ctx()),
             None => {}
         }
         if std::mem::take(&mut self.screens.inventory.manage_sites) {
@@ -310,12 +311,22 @@ impl BureauApp {
     }
 
     /// Follows a dashboard card or palette choice.
+    /// Light to dark or back; remembered with the other preferences.
+    fn toggle_theme(&mut self, ctx: &egui::Context) {
+        let dark = ctx.global_style().visuals.dark_mode;
+        self.prefs.dark_mode = Some(!dark);
+    }
+
     fn go(&mut self, jump: areas::Jump, vm: &ViewModel) {
         match jump {
             areas::Jump::Area(area) => self.prefs.area = area,
             areas::Jump::Tasks(filter) => {
                 self.prefs.area = AreaTab::Tasks;
                 self.screens.tasks.filter = filter;
+            }
+            areas::Jump::Board => {
+                self.prefs.area = AreaTab::Tasks;
+                self.screens.tasks.board = true;
             }
             areas::Jump::Task(id) => {
                 self.prefs.area = AreaTab::Tasks;

@@ -17,6 +17,8 @@ pub enum Pick {
     /// Start a new record in an area (what Ctrl+N does there).
     New(AreaTab),
     Send(Command),
+    /// Switch between the light and dark theme.
+    ToggleTheme,
 }
 
 #[derive(Default)]
@@ -34,6 +36,7 @@ pub struct PaletteState {
 fn actions() -> Vec<(String, Pick)> {
     vec![
         ("New task".into(), Pick::New(AreaTab::Tasks)),
+        ("Task board".into(), Pick::Go(Jump::Board)),
         ("New item".into(), Pick::New(AreaTab::Inventory)),
         (
             "Count stock…".into(),
@@ -45,6 +48,7 @@ fn actions() -> Vec<(String, Pick)> {
             "Open the Trash".into(),
             Pick::Go(Jump::Area(AreaTab::Trash)),
         ),
+        ("Switch theme (light / dark)".into(), Pick::ToggleTheme),
     ]
 }
 

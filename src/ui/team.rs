@@ -40,9 +40,9 @@ pub fn show(
             ui.strong("");
             ui.end_row();
             for m in vm.members.iter() {
-                ui.label(&m.name);
                 // "You" by member id: two members may share a name.
                 let is_me = vm.my_member_id.as_deref() == Some(m.member_id.as_str());
+                ui.label(if is_me { format!("{} (you)", m.name) } else { m.name.clone() });
                 if admin && !is_me {
                     ui.horizontal(|ui| {
                         for r in Role::ALL {
@@ -72,8 +72,8 @@ pub fn show(
         ui.heading("Devices and sync");
         if vm.peers.is_empty() {
             ui.label("No other devices yet.");
-        }
-        egui::Grid::new("peers").striped(true).num_columns(5).show(ui, |ui| {
+        } else {
+            egui::Grid::new("peers").striped(true).num_columns(5).show(ui, |ui| {
             for h in ["Member", "Device", "Online", "Last synced", "Our changes not seen"] {
                 ui.strong(h);
             }
@@ -87,6 +87,7 @@ pub fn show(
                 ui.end_row();
             }
         });
+        }
         ui.add_space(12.0);
         ui.heading("Invite someone");
         if vm.my_role != Some(Role::Admin) {
