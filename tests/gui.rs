@@ -256,9 +256,9 @@ fn invite_shows_a_ticket() {
     h.get_by_label("Invite QR code");
 }
 
-#[test]
-fn an_edit_in_one_app_appears_in_the_other() {
-    // Two devices of one workspace: Ana's (founder) and Ben's (joined).
+/// Two devices of one workspace: Ana's (founder, the returned app) and
+/// Ben's (joined; his data directory is returned).
+fn two_devices() -> (App, std::path::PathBuf) {
     let app_a = workspace(|_| {});
     let b_dir = app_a._dir.path().join("ben");
     {
@@ -284,6 +284,12 @@ fn an_edit_in_one_app_appears_in_the_other() {
         rt.block_on(b.shutdown());
         rt.block_on(a.shutdown());
     }
+    (app_a, b_dir)
+}
+
+#[test]
+fn an_edit_in_one_app_appears_in_the_other() {
+    let (app_a, b_dir) = two_devices();
     let mut a = harness(Backend::inline_networked(&app_a.path), AreaTab::Tasks);
     let mut b = harness(Backend::inline_networked(&b_dir), AreaTab::Tasks);
     type_into(&mut a, "New task", "Book the plumber");
@@ -301,6 +307,36 @@ fn an_edit_in_one_app_appears_in_the_other() {
         .expect("b in sync");
     b.run();
     b.get_by_label("Book the plumber");
+}
+
+#[test]
+fn the_status_bar_says_when_the_other_device_comes_and_goes() {
+    // The real threaded app on both devices: status follows connections.
+    let (app_a, b_dir) = two_devices();
+    let threaded = |dir: &std::path::Path| {
+        Backend::threaded(
+            dir.to_path_buf(),
+            bureau::sync::NetOptions::loopback(),
+            || {},
+        )
+    };
+    let mut a = harness(threaded(&app_a.path), AreaTab::Dashboard);
+    let b = harness(threaded(&b_dir), AreaTab::Dashboard);
+    let timeout = std::time::Duration::from_secs(60);
+    a.state_mut()
+        .backend_mut()
+        .wait_until(timeout, |vm| vm.peers.iter().any(|p| p.online && p.in_sync))
+        .expect("Ben's device connects and syncs");
+    a.run();
+    a.get_by_label("1 device connected — in sync");
+    // Ben closes the app: his device says goodbye, so Ana sees it at once.
+    drop(b);
+    a.state_mut()
+        .backend_mut()
+        .wait_until(timeout, |vm| vm.peers.iter().all(|p| !p.online))
+        .expect("Ben's device shown offline");
+    a.run();
+    a.get_by_label_contains("no device connected — everything was synced (last sync ");
 }
 
 #[test]
