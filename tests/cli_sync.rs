@@ -1,80 +1,11 @@
 //! The whole CLI flow with real processes on loopback: init, invite, serve,
 //! join, edit on both sides, sync, identical exports.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::Stdio;
 
-use assert_cmd::cargo::CommandCargoExt;
-
-fn bureau(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("bureau").expect("binary");
-    cmd.arg("--data-dir")
-        .arg(dir)
-        .env("BUREAU_NO_MDNS", "true")
-        .env_remove("BUREAU_DATA_DIR");
-    cmd
-}
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    let out = bureau(dir).args(args).output().expect("run bureau");
-    assert!(
-        out.status.success(),
-        "bureau {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf8")
-}
-
-/// A free UDP port on loopback for the serving node.
-fn free_port() -> u16 {
-    std::net::UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-struct Server {
-    child: Child,
-}
-
-impl Server {
-    /// Starts `bureau serve` and waits for its "ready" line.
-    fn start(dir: &Path, bind: &str) -> (Server, String) {
-        let mut child = bureau(dir)
-            .args(["--offline", "--bind", bind, "serve"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("ready line");
-        (Server { child }, line)
-    }
-
-    /// SIGTERM, and a clean exit.
-    fn stop(mut self) {
-        let pid = self.child.id() as i32;
-        // The shell's own `kill`: present wherever `sh` is.
-        let status = Command::new("sh")
-            .args(["-c", &format!("kill -TERM {pid}")])
-            .status()
-            .expect("kill");
-        assert!(status.success());
-        let exit = self.child.wait().expect("wait");
-        assert!(exit.success(), "serve exited with {exit:?} after SIGTERM");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+mod common;
+use common::process::{Server, bureau, free_port, run, wait_for, wait_for_file};
 
 #[test]
 fn init_invite_serve_join_edit_sync_export() {
@@ -185,9 +116,10 @@ fn init_invite_serve_join_edit_sync_export() {
     assert!(synced.contains("in sync with 1 peer"), "{synced}");
     // The office peer remembers that Ben synced, though he only ran
     // `bureau sync` (connected, synced and left within a second).
-    let ben = wait_for(&a, |peers| peers[0]["last_synced"].is_string());
+    let ben = wait_for(&a, |peers| {
+        peers[0]["unseen_changes"] == 0 && peers[0]["last_synced"].is_string()
+    });
     assert_eq!(ben[0]["member"], "Ben Ode");
-    assert_eq!(ben[0]["unseen_changes"], 0, "{ben}");
     server.stop();
 
     // Edit on A while it is stopped, serve again, B syncs.
@@ -237,35 +169,6 @@ fn init_invite_serve_join_edit_sync_export() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no peer reachable"));
     assert!(run(&b, &["task", "list"]).contains("Added while syncing"));
-}
-
-/// Polls `bureau peers --json` on `dir` until `done` holds (a guard of a
-/// minute against a hang; nothing here waits for time to pass).
-fn wait_for(dir: &Path, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let peers: serde_json::Value =
-            serde_json::from_str(&run(dir, &["peers", "--json"])).expect("json");
-        if done(&peers) {
-            return peers;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "never happened: {peers}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-}
-
-fn wait_for_file(path: &Path) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !path.exists() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{path:?} never appeared"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
 }
 
 #[test]

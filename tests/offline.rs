@@ -57,12 +57,14 @@ fn without_a_network_sync_says_so_in_one_line_and_logs_no_error() {
     )
     .expect("ready");
     assert!(ready.starts_with("ready "), "{ready}");
+    let stopping = std::time::Instant::now();
     let status = Command::new("sh")
         .args(["-c", &format!("kill -TERM {}", serve.id())])
         .status()
         .expect("kill");
     assert!(status.success());
     let out = serve.wait_with_output().expect("serve ends");
+    eprintln!("bureau serve exited {:?} after SIGTERM", stopping.elapsed());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("ERROR"), "{stderr}");

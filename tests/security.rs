@@ -129,7 +129,7 @@ fn a_removed_member_is_cut_off_and_a_viewer_cannot_write() {
     assert!(!has_task(b.store(), &sneaky), "nor B");
 
     // Remove Ben: A cuts him off; his later edits never arrive.
-    let ben = a.access().current().by_name("Ben").cloned().expect("ben");
+    let ben = a.access().current().find("Ben").cloned().expect("ben");
     node::change_membership(
         a.store(),
         a.key(),
@@ -167,7 +167,7 @@ fn forged_and_self_signed_membership_entries_are_ignored() {
     let net = Net::new();
     let a = net.found("a");
     let b = net.join("b", &net.invite(&a, Role::Member), "Ben");
-    let ben = a.access().current().by_name("Ben").cloned().expect("ben");
+    let ben = a.access().current().find("Ben").cloned().expect("ben");
     let workspace = a.workspace_id().to_string();
     let promote = |id: &str| Entry {
         workspace: workspace.clone(),

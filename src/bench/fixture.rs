@@ -330,7 +330,9 @@ pub fn build_office(
         let id = store.create_item(item, Some((&sites[0], opening)))?;
         for site in &sites[1..] {
             let n = stock(&mut rng);
-            store.adjust_stock(&id, site, n, Some("opening stock"))?;
+            if n > 0 {
+                store.adjust_stock(&id, site, n, Some("opening stock"))?;
+            }
         }
         tick(1);
     }

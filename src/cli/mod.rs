@@ -171,13 +171,25 @@ fn run_here(
         .build()
         .context("starting the runtime")?;
     let data_dir = data_dir.to_path_buf();
-    match command {
+    let result = match command {
         Command::Init(args) => workspace::init(&runtime, &data_dir, args),
         Command::Bench(args) => workspace::bench(&runtime, args),
         Command::Serve => network::serve(&runtime, &data_dir, &net),
         Command::Demo { scale } => workspace::demo(&runtime, &data_dir, scale),
         Command::Join(args) => network::join(&runtime, &data_dir, &net, args),
         Command::Sync(args) => network::sync(&runtime, &data_dir, &net, args),
+        Command::Member(cmd) => {
+            let changes = cmd.changes();
+            let store = runtime.block_on(Store::open(&data_dir, "bureau member"))?;
+            let result = crate::sync::node::offline_access(&store)
+                .map_err(anyhow::Error::from)
+                .and_then(|access| network::member(&store, &access, cmd));
+            runtime.block_on(store.close());
+            match result {
+                Ok(()) if changes => network::spread(&runtime, &data_dir, &net),
+                other => other,
+            }
+        }
         Command::Invite(args) => {
             let store = runtime.block_on(Store::open(&data_dir, "bureau invite"))?;
             let result = network::invite(&runtime, &store, &net, args);
@@ -192,7 +204,12 @@ fn run_here(
             runtime.block_on(store.close());
             result
         }
-    }
+    };
+    // The store is closed and every edit durable; background work still
+    // winding down (LAN discovery's threads) is not waited for, so `serve`
+    // exits promptly on SIGTERM and `sync --timeout N` within N seconds.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    result
 }
 
 fn command_name(command: &Command) -> String {
@@ -231,6 +248,15 @@ fn dispatch(store: &Store, command: Command, node: InNode<'_>) -> Result<()> {
         (Command::Peers { json }, Some((node, _))) => network::peers_live(node, json),
         (Command::Invite(args), Some((node, _))) => network::invite_live(node, args),
         (Command::Sync(args), Some((node, runtime))) => network::sync_live(node, runtime, args),
+        (Command::Member(cmd), Some((node, runtime))) => {
+            let changes = cmd.changes();
+            network::member(store, node.access(), cmd)?;
+            if changes {
+                node.access().refresh(store)?;
+                network::report_reach(node, runtime, network::SPREAD_WAIT);
+            }
+            Ok(())
+        }
         (command, node) => {
             // Every change goes through the operations layer, which checks
             // this device's role; inside `serve`, against its live membership.
@@ -257,7 +283,11 @@ fn dispatch_store(
         Command::Export(args) => workspace::export(store, args),
         Command::Status => workspace::status(store),
         Command::Peers { json } => network::peers(store, json),
-        Command::Member(cmd) => network::member(store, cmd),
+        // Inside an app with no network: the change spreads when it syncs.
+        Command::Member(cmd) => {
+            let access = crate::sync::node::offline_access(store)?;
+            network::member(store, &access, cmd)
+        }
         Command::Init(_)
         | Command::Bench(_)
         | Command::Demo { .. }

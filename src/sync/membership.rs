@@ -41,6 +41,13 @@ pub enum Action {
     Remove {
         member_id: String,
     },
+    /// One device of a member stops counting (a lost or stolen laptop); the
+    /// member and their other devices stay. Peers of an older version do
+    /// not know this entry and keep syncing with the device.
+    RemoveDevice {
+        member_id: String,
+        device: String,
+    },
     SetRole {
         member_id: String,
         role: Role,
@@ -98,6 +105,8 @@ pub struct MemberInfo {
     pub name: String,
     pub role: Role,
     pub devices: Vec<String>,
+    /// Devices removed on their own (lost or stolen), most recent last.
+    pub removed_devices: Vec<String>,
     pub removed: bool,
 }
 
@@ -148,6 +157,7 @@ impl Membership {
                                 name: name.clone(),
                                 role: Role::Admin,
                                 devices: vec![device.clone()],
+                                removed_devices: Vec::new(),
                                 removed: false,
                             },
                         );
@@ -171,6 +181,7 @@ impl Membership {
                                 name: name.clone(),
                                 role: *role,
                                 devices: vec![device.clone()],
+                                removed_devices: Vec::new(),
                                 removed: false,
                             },
                         );
@@ -192,6 +203,14 @@ impl Membership {
                         true
                     }
                     None => false,
+                },
+                Action::RemoveDevice { member_id, device } => match m.members.get_mut(member_id) {
+                    Some(info) if info.devices.contains(device) => {
+                        info.devices.retain(|d| d != device);
+                        info.removed_devices.push(device.clone());
+                        true
+                    }
+                    _ => false,
                 },
                 Action::SetRole { member_id, role } => match m.members.get_mut(member_id) {
                     Some(info) if !info.removed => {
@@ -233,12 +252,93 @@ impl Membership {
             .flat_map(|m| m.devices.iter().map(move |d| (m, d)))
     }
 
-    pub fn by_name(&self, name: &str) -> Option<&MemberInfo> {
-        let wanted = name.trim().to_lowercase();
-        self.members
-            .values()
-            .find(|m| !m.removed && m.name.to_lowercase() == wanted)
+    /// The current member `query` names: a member id, a device id (or the
+    /// start of either, at least six characters, as `member list` shows
+    /// them), or a name in any case. Several matches are refused with the
+    /// candidates, so a command never picks one of two "Ana Ruiz" members.
+    pub fn find(&self, query: &str) -> Result<&MemberInfo, String> {
+        let wanted = query.trim();
+        let lower = wanted.to_lowercase();
+        let current = || self.members.values().filter(|m| !m.removed);
+        let by_id: Vec<&MemberInfo> = current()
+            .filter(|m| {
+                id_matches(&m.member_id, wanted) || m.devices.iter().any(|d| id_matches(d, wanted))
+            })
+            .collect();
+        let found: Vec<&MemberInfo> = if by_id.is_empty() {
+            current()
+                .filter(|m| m.name.to_lowercase() == lower)
+                .collect()
+        } else {
+            by_id
+        };
+        match found.as_slice() {
+            [one] => Ok(one),
+            [] => Err(format!(
+                "no current member {wanted:?} (give a name, member id or device id from `bureau member list`)"
+            )),
+            many => Err(format!(
+                "{} members match {wanted:?}; give the member id instead: {}",
+                many.len(),
+                many.iter()
+                    .map(|m| describe(m))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+        }
     }
+
+    /// The current device `query` names (its id or the start of it, at
+    /// least six characters), with its member.
+    pub fn find_device(&self, query: &str) -> Result<(&MemberInfo, &String), String> {
+        let wanted = query.trim();
+        let found: Vec<(&MemberInfo, &String)> = self
+            .devices()
+            .filter(|(_, d)| id_matches(d, wanted))
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(format!(
+                "no current device {wanted:?} (device ids are listed by `bureau member list`)"
+            )),
+            many => Err(format!(
+                "{} devices start with {wanted:?}; give more of the id: {}",
+                many.len(),
+                many.iter()
+                    .map(|(m, d)| format!("{d} ({})", m.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+
+    /// Devices of current admins: while there is only one, losing it would
+    /// leave nobody able to invite, remove or change roles.
+    pub fn admin_devices(&self) -> Vec<(&MemberInfo, &String)> {
+        self.devices()
+            .filter(|(m, _)| m.role == Role::Admin)
+            .collect()
+    }
+}
+
+/// Whether `id` is `query` or starts with it (six characters at least).
+fn id_matches(id: &str, query: &str) -> bool {
+    id == query || (query.len() >= 6 && id.starts_with(query))
+}
+
+/// "Ana Ruiz (member 0195a1b2…, devices 4313ab6f26…)" for lists of candidates.
+pub fn describe(m: &MemberInfo) -> String {
+    let short = |id: &str| id.chars().take(12).collect::<String>();
+    format!(
+        "{} (member {}, device {})",
+        m.name,
+        short(&m.member_id),
+        m.devices
+            .iter()
+            .map(|d| short(d))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 #[cfg(test)]
@@ -344,5 +444,79 @@ mod tests {
         // Another workspace's entries never count.
         let m = Membership::from_log("other", &founder.public(), &removed);
         assert!(m.members.is_empty());
+    }
+
+    #[test]
+    fn members_are_found_by_id_or_device_and_same_names_are_refused() {
+        let founder = SecretKey::generate();
+        let (laptop, phone, other) = (
+            SecretKey::generate(),
+            SecretKey::generate(),
+            SecretKey::generate(),
+        );
+        let d = |k: &SecretKey| k.public().to_string();
+        let log: Vec<SignedEntry> = [
+            Action::Genesis {
+                member_id: "0195-ana-one".into(),
+                name: "Ana Ruiz".into(),
+                device: d(&founder),
+            },
+            Action::Add {
+                member_id: "0195-ana-two".into(),
+                name: "ana ruiz".into(),
+                role: Role::Member,
+                device: d(&laptop),
+            },
+            Action::AddDevice {
+                member_id: "0195-ana-two".into(),
+                device: d(&phone),
+            },
+            Action::Add {
+                member_id: "0195-ben".into(),
+                name: "Ben Ode".into(),
+                role: Role::Member,
+                device: d(&other),
+            },
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| SignedEntry::sign(&entry(i as i64 + 1, a), &founder))
+        .collect();
+        let m = Membership::from_log("ws", &founder.public(), &log);
+        let refused = m.find("Ana Ruiz").unwrap_err();
+        assert!(
+            refused.contains("2 members match")
+                && refused.contains("0195-ana-one")
+                && refused.contains("0195-ana-two"),
+            "{refused}"
+        );
+        assert_eq!(m.find("0195-ana-two").unwrap().devices.len(), 2);
+        assert_eq!(m.find(&d(&phone)[..8]).unwrap().member_id, "0195-ana-two");
+        assert_eq!(m.find("ben ode").unwrap().member_id, "0195-ben");
+        assert!(m.find("Cleo").unwrap_err().contains("no current member"));
+        assert!(m.find(&d(&phone)[..3]).is_err(), "too short to be an id");
+        assert_eq!(m.find_device(&d(&laptop)[..10]).unwrap().0.name, "ana ruiz");
+        assert_eq!(m.admin_devices().len(), 1);
+
+        // The lost laptop goes; the member and her phone stay.
+        let mut log = log;
+        log.push(SignedEntry::sign(
+            &entry(
+                9,
+                Action::RemoveDevice {
+                    member_id: "0195-ana-two".into(),
+                    device: d(&laptop),
+                },
+            ),
+            &founder,
+        ));
+        let m = Membership::from_log("ws", &founder.public(), &log);
+        assert_eq!(m.role_of(&d(&laptop)), None);
+        assert_eq!(m.role_of(&d(&phone)), Some(Role::Member));
+        assert_eq!(
+            m.find("0195-ana-two").unwrap().removed_devices,
+            [d(&laptop)]
+        );
+        assert!(m.find_device(&d(&laptop)).is_err());
     }
 }

@@ -28,7 +28,7 @@ const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(1);
 /// makes closing the endpoint wait ~3 s for a dial to an absent peer to
 /// drain; Bureau's peers are mostly on the LAN, and a longer real round
 /// trip only means the first handshake packet may be sent twice.
-const INITIAL_RTT: std::time::Duration = std::time::Duration::from_millis(100);
+const INITIAL_RTT: std::time::Duration = std::time::Duration::from_millis(60);
 
 fn transport() -> QuicTransportConfig {
     QuicTransportConfig::builder()

@@ -18,15 +18,14 @@ use super::dialer::IrohDialer;
 use super::handlers::{self, Connections, JoinHandler, JoinRequest, JoinResponse, SyncHandler};
 use super::invite::Ticket;
 use super::net::{self, JOIN_ALPN, NetOptions, SYNC_ALPN};
-use super::status::{self, PeerStatus};
+use super::status;
 use super::{framing, identity};
 use crate::model::{Area, Role, Stamp};
 use crate::store::{DeviceConfig, Network, Store, StoreError};
 
-type Result<T, E = StoreError> = std::result::Result<T, E>;
+mod waiting;
 
-/// A peer device and the documents where it differs from us.
-type Behind = (String, Vec<String>);
+type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 const BACKOFF: BackoffConfig = BackoffConfig {
     initial_delay: Duration::from_millis(200),
@@ -429,120 +428,9 @@ impl Node {
             .push(task);
     }
 
-    /// Status of every other member device.
-    pub fn peer_status(&self) -> Result<Vec<PeerStatus>> {
-        peer_status(&self.store, &self.access, &self.id(), Some(self))
-    }
-
-    /// True when every connected peer has all our changes and we have all
-    /// of theirs, for every document.
-    pub fn connected_and_in_sync(&self) -> Result<(usize, bool)> {
-        let (peers, behind) = self.out_of_sync()?;
-        Ok((peers, behind.is_empty()))
-    }
-
-    /// Connected peers, and for each peer not in sync, the documents that differ.
-    fn out_of_sync(&self) -> Result<(usize, Vec<Behind>)> {
-        let docs = self.store.documents()?;
-        let ours = status::our_heads(&docs);
-        let live = status::live_peers(self.store.repo());
-        let mut behind = Vec::new();
-        let i_am_viewer = self
-            .access
-            .role_of(&self.id())
-            .is_some_and(|r| !r.can_write());
-        for (device, peer) in &live {
-            let peer_is_viewer = self.access.role_of(device).is_some_and(|r| !r.can_write());
-            let differing: Vec<String> = ours
-                .iter()
-                .filter(|(doc, heads)| {
-                    !peer.docs.get(*doc).is_some_and(|(shared, theirs)| {
-                        if i_am_viewer {
-                            // Peers ignore our changes: we only need all of theirs.
-                            theirs.is_some() && shared == theirs
-                        } else if peer_is_viewer {
-                            // We ignore theirs: they only need all of ours.
-                            shared.as_ref() == Some(heads)
-                        } else {
-                            shared.as_ref() == Some(heads) && theirs.as_ref() == Some(heads)
-                        }
-                    })
-                })
-                .map(|(doc, _)| doc.clone())
-                .collect();
-            if !differing.is_empty() {
-                behind.push((device.clone(), differing));
-            }
-        }
-        Ok((live.len(), behind))
-    }
-
-    /// Waits until at least one peer is connected and everyone connected is
-    /// in sync, or the timeout passes. Returns how many peers were in sync.
-    pub async fn wait_in_sync(self: &Arc<Self>, timeout: Duration) -> Result<usize> {
-        self.wait_in_sync_by(tokio::time::Instant::now() + timeout, timeout)
-            .await
-    }
-
-    /// [`Node::wait_in_sync`] until `deadline`; errors name `timeout`, the
-    /// time the user asked for (which includes starting and stopping).
-    pub async fn wait_in_sync_by(
-        self: &Arc<Self>,
-        deadline: tokio::time::Instant,
-        timeout: Duration,
-    ) -> Result<usize> {
-        let (_, mut updates) = self.store.repo().connected_peers();
-        loop {
-            let node = self.clone();
-            let (peers, synced) = tokio::task::spawn_blocking(move || node.connected_and_in_sync())
-                .await
-                .map_err(|_| StoreError::Stopped)??;
-            if peers > 0 && synced {
-                let node = self.clone();
-                let _ = tokio::task::spawn_blocking(move || {
-                    status::record(&node.store, status::live_peers(node.store.repo()))
-                })
-                .await;
-                return Ok(peers);
-            }
-            match tokio::time::timeout_at(deadline, status::next_latest(&mut updates)).await {
-                Ok(Some(_)) => continue,
-                Ok(None) => return Err(StoreError::Stopped),
-                Err(_) if peers == 0 => {
-                    return Err(StoreError::Rejected(format!(
-                        "no peer reachable within {}s (is another member's Bureau running? try `bureau peers`)",
-                        timeout.as_secs()
-                    )));
-                }
-                Err(_) => {
-                    let node = self.clone();
-                    let behind = tokio::task::spawn_blocking(move || node.out_of_sync())
-                        .await
-                        .map_err(|_| StoreError::Stopped)??
-                        .1;
-                    let names = device_names(&self.access);
-                    let detail: Vec<String> = behind
-                        .iter()
-                        .map(|(device, docs)| {
-                            let who = names
-                                .get(device)
-                                .cloned()
-                                .unwrap_or_else(|| device.chars().take(12).collect());
-                            format!("{who}: {} document(s) differ", docs.len())
-                        })
-                        .collect();
-                    return Err(StoreError::Rejected(format!(
-                        "connected to {peers} peer(s) but not in sync after {}s ({})",
-                        timeout.as_secs(),
-                        detail.join("; ")
-                    )));
-                }
-            }
-        }
-    }
-
     /// Closes connections, stops the router, flushes the store.
     pub async fn shutdown(self: Arc<Self>) {
+        tracing::debug!("shutdown: start");
         let loader = self.loader.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(loader) = loader {
             let _ = loader.await;
@@ -562,6 +450,7 @@ impl Node {
         for task in tasks {
             let _ = task.await;
         }
+        tracing::debug!("shutdown: tasks stopped");
         for (_, d) in self
             .dialers
             .lock()
@@ -574,8 +463,11 @@ impl Node {
         // Closing waits until every peer acknowledged our close, or for a
         // dial still trying an absent peer, three probe timeouts (short:
         // see `net::INITIAL_RTT`).
+        tracing::debug!("shutdown: dialers and connections closed");
         let _ = self.router.shutdown().await;
+        tracing::debug!("shutdown: router stopped");
         self.endpoint.close().await;
+        tracing::debug!("shutdown: endpoint closed");
         // Blocking work the tasks started (recording peer status, refreshing
         // membership) holds the node until it finishes; wait for it, so the
         // store is closed and the data directory unlocked when this returns.
@@ -584,7 +476,10 @@ impl Node {
             return;
         };
         match last_reference(node.store).await {
-            Some(store) => store.close().await,
+            Some(store) => {
+                store.close().await;
+                tracing::debug!("shutdown: store closed");
+            }
             None => tracing::warn!("store still in use at shutdown; it closes when released"),
         }
     }

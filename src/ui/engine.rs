@@ -52,6 +52,9 @@ pub struct Engine {
     pub(super) throttle_peers: bool,
 }
 
+/// What removing someone does, said when it is done.
+const SPREADS: &str = "Removed. Devices connected now learn it at once, the others when they next sync; what they already had stays with them.";
+
 impl Engine {
     pub(super) fn new(
         data_dir: &Path,
@@ -273,9 +276,15 @@ impl Engine {
             Command::RemoveMember { member_id } => {
                 self.change_membership(crate::sync::membership::Action::Remove { member_id })?;
                 self.peers_wanted = true;
-                Ok(Some(
-                    "Member removed; every peer refuses their devices from now on".into(),
-                ))
+                Ok(Some(SPREADS.into()))
+            }
+            Command::RemoveDevice { member_id, device } => {
+                self.change_membership(crate::sync::membership::Action::RemoveDevice {
+                    member_id,
+                    device,
+                })?;
+                self.peers_wanted = true;
+                Ok(Some(SPREADS.into()))
             }
             Command::Refresh | Command::Shutdown => Ok(None),
             Command::PeersChanged => {
@@ -344,6 +353,7 @@ impl Engine {
         if let Some(access) = &self.access {
             let membership = access.current();
             self.vm.my_role = self.device.as_deref().and_then(|d| access.role_of(d));
+            self.vm.my_device.clone_from(&self.device);
             let members: Vec<_> = membership
                 .members
                 .values()

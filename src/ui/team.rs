@@ -33,6 +33,18 @@ pub fn show(
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         ui.heading("Members");
         let admin = vm.my_role == Some(Role::Admin);
+        let admin_devices: usize = vm
+            .members
+            .iter()
+            .filter(|m| m.role == Role::Admin)
+            .map(|m| m.devices.len())
+            .sum();
+        if admin_devices == 1 {
+            ui.colored_label(
+                super::WARNING_COLOR,
+                "Only one admin device: if it is lost, nobody can invite, remove or change roles. Make a second admin below, or keep a recovery kit (bureau recover --help).",
+            );
+        }
         egui::Grid::new("members").striped(true).num_columns(4).show(ui, |ui| {
             ui.strong("Name");
             ui.strong("Role");
@@ -54,7 +66,27 @@ pub fn show(
                 } else {
                     ui.label(m.role.as_str());
                 }
-                ui.label(m.devices.iter().map(|d| d.chars().take(10).collect::<String>()).collect::<Vec<_>>().join(", "));
+                ui.vertical(|ui| {
+                    for device in &m.devices {
+                        ui.horizontal(|ui| {
+                            ui.label(device.chars().take(10).collect::<String>());
+                            let question = format!(
+                                "Remove this device of {}? It stops syncing (a lost or stolen laptop); {} stays a member.",
+                                m.name, m.name
+                            );
+                            if admin
+                                && vm.my_device.as_deref() != Some(device.as_str())
+                                && m.devices.len() > 1
+                                && state.confirm.button(ui, device, "Remove device", &question)
+                            {
+                                commands.push(Command::RemoveDevice {
+                                    member_id: m.member_id.clone(),
+                                    device: device.clone(),
+                                });
+                            }
+                        });
+                    }
+                });
                 let question = format!(
                     "Remove {}? Every peer stops syncing with their devices; what they already have stays with them.",
                     m.name

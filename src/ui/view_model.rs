@@ -44,6 +44,11 @@ pub enum Command {
     RemoveMember {
         member_id: String,
     },
+    /// One device of a member (lost or stolen); the member stays.
+    RemoveDevice {
+        member_id: String,
+        device: String,
+    },
     /// Documents changed (remote changes): refresh the views. Coalesced.
     Refresh,
     /// Peer connections changed: refresh peer status (at most a few

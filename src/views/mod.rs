@@ -30,6 +30,8 @@ pub struct ViewModel {
     pub me: Option<String>,
     /// This device's member id ("you" in member lists).
     pub my_member_id: Option<String>,
+    /// This device's id (its own row is never offered for removal).
+    pub my_device: Option<String>,
     pub my_role: Option<Role>,
     pub data_dir: PathBuf,
     pub today: Date,

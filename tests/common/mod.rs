@@ -8,6 +8,7 @@ use bureau::store::{Layout, Store};
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod net;
+pub mod process;
 
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
