@@ -105,6 +105,19 @@ fn first_run_creates_a_workspace() {
     click(&mut h, "Create workspace");
     h.get_by_label("Bureau — Acme Office");
     h.get_by_label_contains("Ana Ruiz (admin)");
+    // The recovery kit is shown once, until it is written down.
+    h.get_by_label("Write down your recovery phrase");
+    h.get_by_label_contains(" 1. ");
+    h.get_by_label_contains("24. ");
+    click(&mut h, "I have written it down");
+    assert!(
+        h.query_by_label("Write down your recovery phrase")
+            .is_none()
+    );
+    // Team & Sync knows there is one, and does not warn of a single admin.
+    click(&mut h, "Team & Sync");
+    h.get_by_label_contains("A recovery kit exists");
+    assert!(h.query_by_label_contains("Only one admin device").is_none());
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 mod common;
-use common::process::{Server, bureau, free_port, run};
+use common::process::{Server, bureau, free_port, run, run_with_input};
 
 /// Runs `bureau` on loopback only, listening at `bind`: success and stderr.
 fn net(dir: &std::path::Path, bind: &str, args: &[&str]) -> (bool, String) {
@@ -35,7 +35,14 @@ fn members_are_named_by_id_and_a_removal_spreads_at_once() {
 
     run(
         &a,
-        &["init", "--workspace", "Acme Office", "--name", "Ana Ruiz"],
+        &[
+            "init",
+            "--workspace",
+            "Acme Office",
+            "--name",
+            "Ana Ruiz",
+            "--no-recovery-kit",
+        ],
     );
     let (ok, said) = net(&a, any, &["member", "list"]);
     assert!(ok && said.contains("is the only admin device"), "{said}");
@@ -117,4 +124,115 @@ fn members_are_named_by_id_and_a_removal_spreads_at_once() {
     let (ok, said) = net(&a, any, &["member", "remove", &cleo]);
     assert!(ok && said.contains("removed Cleo"), "{said}");
     assert!(!run(&a, &["member", "list"]).contains("Cleo"));
+}
+
+/// The words `bureau init` printed (after their numbers).
+fn phrase_in(init_output: &str) -> String {
+    let words: Vec<&str> = init_output
+        .lines()
+        .filter(|l| {
+            l.trim_start().starts_with("1.")
+                || l.contains(" 7. ")
+                || l.contains("13. ")
+                || l.contains("19. ")
+        })
+        .flat_map(|l| l.split_whitespace())
+        .filter(|w| !w.ends_with('.'))
+        .collect();
+    assert_eq!(words.len(), 24, "{init_output}");
+    words.join(" ")
+}
+
+#[test]
+fn a_lost_admin_laptop_is_recovered_with_the_recovery_phrase() {
+    // As docs/SYNC.md "Lost laptop" tells it.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let laptop: PathBuf = tmp.path().join("ana-laptop");
+    let office: PathBuf = tmp.path().join("office-peer");
+    let new_laptop: PathBuf = tmp.path().join("ana-new-laptop");
+    let bind = format!("127.0.0.1:{}", free_port());
+    let any = "127.0.0.1:0";
+
+    let created = run(
+        &laptop,
+        &["init", "--workspace", "Acme Office", "--name", "Ana Ruiz"],
+    );
+    let phrase = phrase_in(&created);
+    let (ok, said) = net(&laptop, any, &["member", "list"]);
+    assert!(
+        ok && !said.contains("only admin device"),
+        "a kit exists: {said}"
+    );
+    let ticket = run(&laptop, &["--offline", "--bind", &bind, "invite"]);
+    let (server, _) = Server::start(&laptop, &bind);
+    let joined = net(
+        &office,
+        any,
+        &["join", ticket.trim(), "--name", "Office Peer"],
+    );
+    assert!(joined.0, "{}", joined.1);
+    server.stop();
+    let lost_device = run(&laptop, &["member", "list", "--json"]);
+    let lost_device: serde_json::Value = serde_json::from_str(&lost_device).expect("json");
+    let lost_device = lost_device[0]["devices"][0]
+        .as_str()
+        .expect("device")
+        .to_string();
+
+    // The laptop is gone. The office peer cannot invite anyone.
+    std::fs::remove_dir_all(&laptop).expect("lose the laptop");
+    let (ok, said) = net(&office, &bind, &["invite"]);
+    assert!(!ok && said.contains("only admins can invite"), "{said}");
+
+    // A wrong phrase is refused and changes nothing.
+    let wrong = "abandon ".repeat(23) + "art";
+    let out = run_with_input(&office, &["--offline", "recover"], &wrong);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not the recovery kit of this workspace")
+    );
+
+    // The phrase, typed on the office peer, makes it an admin.
+    let out = run_with_input(&office, &["--offline", "--bind", any, "recover"], &phrase);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("Office Peer is an admin again"), "{said}");
+
+    // Now it invites Ana's new laptop and removes the lost one.
+    let ticket = run(
+        &office,
+        &["--offline", "--bind", &bind, "invite", "--role", "admin"],
+    );
+    let (server, _) = Server::start(&office, &bind);
+    let joined = net(
+        &new_laptop,
+        any,
+        &["join", ticket.trim(), "--name", "Ana (new laptop)"],
+    );
+    assert!(joined.0, "{}", joined.1);
+    run(&office, &["member", "remove-device", &lost_device[..12]]);
+    server.stop();
+    let members = run(&new_laptop, &["member", "list", "--json"]);
+    let members: serde_json::Value = serde_json::from_str(&members).expect("json");
+    let roles: Vec<(&str, &str)> = members
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap_or(""),
+                m["role"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        roles.contains(&("Office Peer", "admin")) && roles.contains(&("Ana (new laptop)", "admin")),
+        "{roles:?}"
+    );
+
+    // The used phrase is replaced by a new kit; the old one stops working.
+    let renewed = run(&office, &["recovery-kit"]);
+    assert_ne!(phrase_in(&renewed), phrase);
+    let out = run_with_input(&office, &["--offline", "--bind", any, "recover"], &phrase);
+    assert!(!out.status.success(), "the old phrase no longer works");
 }

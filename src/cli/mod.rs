@@ -5,6 +5,7 @@
 
 mod control;
 mod inventory;
+mod membership;
 mod network;
 mod output;
 mod records;
@@ -110,9 +111,49 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Membership: remove a member, change a role, list members.
+    /// Membership: remove a member or one device, change a role, list.
     #[command(subcommand)]
-    Member(network::MemberCommand),
+    Member(membership::MemberCommand),
+    /// Lost the admin laptop? Make this device's member an admin again with
+    /// the recovery phrase (read from standard input).
+    Recover(RecoverArgs),
+    /// Make a new recovery kit (admins): prints 24 words to write down; the
+    /// previous kit stops working.
+    RecoveryKit,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RecoverArgs {
+    /// The 24 words (else they are read from standard input; on the
+    /// command line they are visible to other users of this machine).
+    #[arg(long)]
+    pub phrase: Option<String>,
+}
+
+/// The membership request a command makes (`member`, `recover` with its
+/// phrase read, `recovery-kit`).
+fn membership_request(command: Command) -> Result<membership::Request> {
+    match command {
+        Command::Member(cmd) => Ok(membership::Request::Member(cmd)),
+        Command::Recover(RecoverArgs {
+            phrase: Some(phrase),
+        }) => Ok(membership::Request::Recover { phrase }),
+        Command::RecoveryKit => Ok(membership::Request::NewKit),
+        _ => anyhow::bail!("type the recovery phrase"),
+    }
+}
+
+/// Reads the recovery phrase from standard input (prompting on a terminal).
+fn read_phrase() -> Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        output::note!("Type the 24 words of the recovery phrase, then Enter:");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the recovery phrase")?;
+    Ok(line.trim().to_string())
 }
 
 /// Runs a parsed command line (`raw_args`: the arguments as typed, without
@@ -143,11 +184,20 @@ pub fn run(cli: Cli, raw_args: &[String]) -> Result<std::process::ExitCode> {
             return Ok(std::process::ExitCode::SUCCESS);
         }
     };
+    let mut command = command;
+    let mut raw_args = raw_args.to_vec();
+    if let Command::Recover(args) = &mut command
+        && args.phrase.is_none()
+    {
+        let phrase = read_phrase()?;
+        raw_args.extend(["--phrase".to_string(), phrase.clone()]);
+        args.phrase = Some(phrase);
+    }
     // A node running on this data directory does the work for us.
     if !matches!(
         command,
         Command::Init(_) | Command::Join(_) | Command::Serve | Command::Bench(_)
-    ) && let Some(code) = control::forward(&data_dir, raw_args)
+    ) && let Some(code) = control::forward(&data_dir, &raw_args)
     {
         return Ok(code);
     }
@@ -178,15 +228,16 @@ fn run_here(
         Command::Demo { scale } => workspace::demo(&runtime, &data_dir, scale),
         Command::Join(args) => network::join(&runtime, &data_dir, &net, args),
         Command::Sync(args) => network::sync(&runtime, &data_dir, &net, args),
-        Command::Member(cmd) => {
-            let changes = cmd.changes();
+        command @ (Command::Member(_) | Command::Recover(_) | Command::RecoveryKit) => {
+            let request = membership_request(command)?;
+            let changes = request.changes();
             let store = runtime.block_on(Store::open(&data_dir, "bureau member"))?;
             let result = crate::sync::node::offline_access(&store)
                 .map_err(anyhow::Error::from)
-                .and_then(|access| network::member(&store, &access, cmd));
+                .and_then(|access| membership::run(&store, &access, request));
             runtime.block_on(store.close());
             match result {
-                Ok(()) if changes => network::spread(&runtime, &data_dir, &net),
+                Ok(()) if changes => membership::spread(&runtime, &data_dir, &net),
                 other => other,
             }
         }
@@ -233,6 +284,8 @@ fn command_name(command: &Command) -> String {
         Command::Sync(_) => "sync",
         Command::Peers { .. } => "peers",
         Command::Member(_) => "member",
+        Command::Recover(_) => "recover",
+        Command::RecoveryKit => "recovery-kit",
     };
     format!("bureau {name}")
 }
@@ -248,12 +301,16 @@ fn dispatch(store: &Store, command: Command, node: InNode<'_>) -> Result<()> {
         (Command::Peers { json }, Some((node, _))) => network::peers_live(node, json),
         (Command::Invite(args), Some((node, _))) => network::invite_live(node, args),
         (Command::Sync(args), Some((node, runtime))) => network::sync_live(node, runtime, args),
-        (Command::Member(cmd), Some((node, runtime))) => {
-            let changes = cmd.changes();
-            network::member(store, node.access(), cmd)?;
+        (
+            command @ (Command::Member(_) | Command::Recover(_) | Command::RecoveryKit),
+            Some((node, runtime)),
+        ) => {
+            let request = membership_request(command)?;
+            let changes = request.changes();
+            membership::run(store, node.access(), request)?;
             if changes {
                 node.access().refresh(store)?;
-                network::report_reach(node, runtime, network::SPREAD_WAIT);
+                membership::report_reach(node, runtime, membership::SPREAD_WAIT);
             }
             Ok(())
         }
@@ -284,9 +341,10 @@ fn dispatch_store(
         Command::Status => workspace::status(store),
         Command::Peers { json } => network::peers(store, json),
         // Inside an app with no network: the change spreads when it syncs.
-        Command::Member(cmd) => {
+        command @ (Command::Member(_) | Command::Recover(_) | Command::RecoveryKit) => {
+            let request = membership_request(command)?;
             let access = crate::sync::node::offline_access(store)?;
-            network::member(store, &access, cmd)
+            membership::run(store, &access, request)
         }
         Command::Init(_)
         | Command::Bench(_)

@@ -1,15 +1,14 @@
-//! `bureau serve`, `invite`, `join`, `sync`, `peers`, `member ...`.
+//! `bureau serve`, `invite`, `join`, `sync`, `peers`.
 
 use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::{Args, Subcommand};
+use clap::Args;
 
 use super::output::{note, print_json, say, table};
 use crate::model::{Role, Stamp};
 use crate::store::Store;
-use crate::sync::membership::Action;
 use crate::sync::{NetOptions, Node, Ticket, identity, invite, net, node};
 
 #[derive(Debug, Args)]
@@ -36,30 +35,6 @@ pub struct SyncArgs {
     /// Give up after this many seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum MemberCommand {
-    /// Remove a member (by name, member id or device id): every peer
-    /// refuses all their devices from then on.
-    Remove { who: String },
-    /// Remove one device of a member (a lost or stolen laptop); the member
-    /// and their other devices stay.
-    RemoveDevice { device: String },
-    /// Change a member's role (admin, member, viewer).
-    Role { who: String, role: Role },
-    /// List members with their ids, roles and devices.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-impl MemberCommand {
-    /// Whether the command changes membership (and so should spread now).
-    pub fn changes(&self) -> bool {
-        !matches!(self, MemberCommand::List { .. })
-    }
 }
 
 pub fn serve(runtime: &tokio::runtime::Runtime, data_dir: &Path, net: &NetOptions) -> Result<()> {
@@ -255,149 +230,3 @@ fn print_peers(status: Vec<crate::sync::status::PeerStatus>, json: bool) -> Resu
     say!("{out}");
     Ok(())
 }
-
-/// `bureau member …` against `access` (this device's view of membership).
-pub fn member(store: &Store, access: &crate::sync::Access, command: MemberCommand) -> Result<()> {
-    let key = identity::load_or_create(store.data_dir())?;
-    let me = key.public().to_string();
-    let membership = access.current();
-    let find = |who: &str| membership.find(who).cloned().map_err(anyhow::Error::msg);
-    match command {
-        MemberCommand::List { json } => {
-            let members: Vec<_> = membership
-                .members
-                .values()
-                .filter(|m| !m.removed)
-                .cloned()
-                .collect();
-            if json {
-                return print_json(&members);
-            }
-            let mut out = table(&["NAME", "ROLE", "MEMBER ID", "DEVICES"]);
-            for m in members {
-                let devices: Vec<String> = m
-                    .devices
-                    .iter()
-                    .map(|d| {
-                        let short: String = d.chars().take(12).collect();
-                        if *d == me {
-                            format!("{short} (this one)")
-                        } else {
-                            short
-                        }
-                    })
-                    .collect();
-                out.add_row(vec![
-                    m.name,
-                    m.role.to_string(),
-                    m.member_id.chars().take(13).collect(),
-                    devices.join(", "),
-                ]);
-            }
-            say!("{out}");
-            warn_single_admin(&membership);
-        }
-        MemberCommand::Remove { who } => {
-            let m = find(&who)?;
-            anyhow::ensure!(
-                !m.devices.contains(&me),
-                "you cannot remove yourself (another admin can)"
-            );
-            node::change_membership(
-                store,
-                &key,
-                access,
-                Action::Remove {
-                    member_id: m.member_id.clone(),
-                },
-            )?;
-            note!(
-                "removed {}; peers refuse their devices once they know. What they already had stays with them: it cannot be unsent.",
-                m.name
-            );
-        }
-        MemberCommand::RemoveDevice { device } => {
-            let (m, device) = membership
-                .find_device(&device)
-                .map_err(anyhow::Error::msg)?;
-            anyhow::ensure!(
-                *device != me,
-                "this is the device you are using; remove it from another admin's device"
-            );
-            node::change_membership(
-                store,
-                &key,
-                access,
-                Action::RemoveDevice {
-                    member_id: m.member_id.clone(),
-                    device: device.clone(),
-                },
-            )?;
-            note!(
-                "removed device {} of {}; {} stays a member{}",
-                device.chars().take(12).collect::<String>(),
-                m.name,
-                m.name,
-                if m.devices.len() == 1 {
-                    " with no device left (invite them again for a new one)"
-                } else {
-                    ""
-                }
-            );
-        }
-        MemberCommand::Role { who, role } => {
-            let m = find(&who)?;
-            node::change_membership(
-                store,
-                &key,
-                access,
-                Action::SetRole {
-                    member_id: m.member_id.clone(),
-                    role,
-                },
-            )?;
-            note!("{} is now {role}", m.name);
-        }
-    }
-    Ok(())
-}
-
-/// Says so while only one device can change membership.
-fn warn_single_admin(membership: &crate::sync::membership::Membership) {
-    if let [(admin, device)] = membership.admin_devices().as_slice() {
-        note!(
-            "warning: {}'s device {} is the only admin device; if it is lost nobody can invite or remove anyone. Make a second admin (`bureau member role NAME admin`) or keep the recovery kit (`bureau recover --help`).",
-            admin.name,
-            device.chars().take(12).collect::<String>()
-        );
-    }
-}
-
-/// Reports how far a membership change has spread: waits (briefly) until
-/// every connected member device has it.
-pub fn report_reach(node: &std::sync::Arc<Node>, runtime: &tokio::runtime::Handle, wait: Duration) {
-    let deadline = runtime.block_on(async { tokio::time::Instant::now() + wait });
-    let (knowing, of) = runtime.block_on(node.membership_reach(deadline));
-    match (knowing, of) {
-        (_, 0) => note!("no other devices to tell"),
-        (k, n) if k == n => note!("all {n} other device(s) know"),
-        (0, _) => note!(
-            "not sent to anyone yet: it spreads when this device next syncs with another member's device"
-        ),
-        (k, n) => note!(
-            "{k} of {n} other devices know now; the others learn it when they next sync with any of them"
-        ),
-    }
-}
-
-/// A membership change made with no node running: start one, push the
-/// change to every member device that answers, report, stop.
-pub fn spread(runtime: &tokio::runtime::Runtime, data_dir: &Path, net: &NetOptions) -> Result<()> {
-    let node = runtime.block_on(Node::start(data_dir, "bureau member", net))?;
-    report_reach(&node, runtime.handle(), SPREAD_WAIT);
-    runtime.block_on(node.shutdown());
-    Ok(())
-}
-
-/// How long a membership change waits for devices to hear of it.
-pub const SPREAD_WAIT: Duration = Duration::from_secs(5);

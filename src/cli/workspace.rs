@@ -16,6 +16,10 @@ pub struct InitArgs {
     /// Your name; you become the workspace's first admin.
     #[arg(long)]
     pub name: String,
+    /// Do not make a recovery kit now (make one later with
+    /// `bureau recovery-kit`).
+    #[arg(long)]
+    pub no_recovery_kit: bool,
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +64,14 @@ pub fn init(runtime: &tokio::runtime::Runtime, data_dir: &Path, args: InitArgs) 
         &args.name,
     ))?;
     let ws = store.workspace()?;
+    let phrase = if args.no_recovery_kit {
+        Ok(None)
+    } else {
+        let key = crate::sync::identity::load_or_create(data_dir)?;
+        crate::sync::node::offline_access(&store)
+            .and_then(|access| crate::sync::recovery::create_kit(&store, &key, &access))
+            .map(Some)
+    };
     runtime.block_on(store.close());
     say!(
         "created workspace {:?} in {} (you are {}, admin)",
@@ -67,6 +79,9 @@ pub fn init(runtime: &tokio::runtime::Runtime, data_dir: &Path, args: InitArgs) 
         data_dir.display(),
         args.name.trim()
     );
+    if let Some(phrase) = phrase? {
+        super::membership::print_phrase(&phrase);
+    }
     Ok(())
 }
 

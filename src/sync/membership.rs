@@ -52,6 +52,12 @@ pub enum Action {
         member_id: String,
         role: Role,
     },
+    /// The workspace's recovery key (replacing any earlier one): it signs
+    /// like an admin but is no device, so it never syncs. Its secret exists
+    /// only as the phrase the admin wrote down (see `sync::recovery`).
+    SetRecoveryKey {
+        key: String,
+    },
 }
 
 /// The signed part of an entry.
@@ -114,6 +120,8 @@ pub struct MemberInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Membership {
     pub members: BTreeMap<String, MemberInfo>,
+    /// The current recovery key, if a kit was made.
+    pub recovery_key: Option<String>,
     /// Entries that were ignored (bad signature, signer not an admin, …).
     pub rejected: usize,
 }
@@ -164,7 +172,11 @@ impl Membership {
                         true
                     }
                 }
-                _ if !m.is_admin_device(&signer_text) => false,
+                _ if !m.may_sign(&signer_text) => false,
+                Action::SetRecoveryKey { key } => {
+                    m.recovery_key = Some(key.clone());
+                    true
+                }
                 Action::Add {
                     member_id,
                     name,
@@ -242,6 +254,12 @@ impl Membership {
 
     pub fn is_admin_device(&self, device: &str) -> bool {
         self.role_of(device) == Some(Role::Admin)
+    }
+
+    /// Whether `key` may sign membership changes: an admin's device or the
+    /// recovery key.
+    pub fn may_sign(&self, key: &str) -> bool {
+        self.is_admin_device(key) || self.recovery_key.as_deref() == Some(key)
     }
 
     /// Every device of every current member.

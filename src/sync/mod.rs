@@ -1,5 +1,5 @@
 //! Peer-to-peer sync over iroh: device identity, the signed membership log,
-//! invite tickets, framing, the endpoint, protocol handlers, sync status and
+//! invite tickets, the recovery kit, framing, the endpoint, protocol handlers, sync status and
 //! the running node. No egui here.
 
 pub mod access;
@@ -11,6 +11,7 @@ pub mod invite;
 pub mod membership;
 pub mod net;
 pub mod node;
+pub mod recovery;
 pub mod status;
 pub mod workspace;
 

@@ -126,7 +126,7 @@ pub fn change_membership(
     action: Action,
 ) -> Result<()> {
     let me = key.public().to_string();
-    if !access.current().is_admin_device(&me) {
+    if !access.current().may_sign(&me) {
         return Err(StoreError::Rejected(
             "only admins can change membership".into(),
         ));

@@ -202,8 +202,15 @@ impl Engine {
                     .runtime
                     .block_on(node::create_workspace(&self.data_dir, &workspace, &name))
                     .map_err(err)?;
+                // The recovery kit, made now and shown once.
+                let phrase =
+                    crate::sync::identity::load_or_create(&self.data_dir).and_then(|key| {
+                        let access = node::offline_access(&store)?;
+                        crate::sync::recovery::create_kit(&store, &key, &access)
+                    });
                 self.runtime.block_on(store.close());
                 self.open()?;
+                self.vm.recovery_phrase = Some(phrase.map_err(err)?);
                 Ok(Some(format!("Created {workspace}")))
             }
             Command::Join { ticket, name } => {
@@ -286,6 +293,23 @@ impl Engine {
                 self.peers_wanted = true;
                 Ok(Some(SPREADS.into()))
             }
+            Command::NewRecoveryKit => {
+                let store = self.store()?;
+                let access = self
+                    .access
+                    .as_ref()
+                    .ok_or("this workspace has no membership")?;
+                let key = crate::sync::identity::load_or_create(&self.data_dir).map_err(err)?;
+                let phrase =
+                    crate::sync::recovery::create_kit(&store, &key, access).map_err(err)?;
+                self.vm.recovery_phrase = Some(phrase);
+                self.peers_wanted = true;
+                Ok(None)
+            }
+            Command::ForgetRecoveryPhrase => {
+                self.vm.recovery_phrase = None;
+                Ok(None)
+            }
             Command::Refresh | Command::Shutdown => Ok(None),
             Command::PeersChanged => {
                 self.peers_wanted = true;
@@ -354,6 +378,7 @@ impl Engine {
             let membership = access.current();
             self.vm.my_role = self.device.as_deref().and_then(|d| access.role_of(d));
             self.vm.my_device.clone_from(&self.device);
+            self.vm.has_recovery_kit = membership.recovery_key.is_some();
             let members: Vec<_> = membership
                 .members
                 .values()

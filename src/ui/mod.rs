@@ -15,6 +15,7 @@ mod inventory;
 mod palette;
 mod record_table;
 mod records_window;
+mod recovery;
 mod setup;
 mod stock_dialog;
 mod tasks;
@@ -135,6 +136,7 @@ impl BureauApp {
         } else {
             self.shell(ui, &vm, &mut commands);
         }
+        recovery::show(ui.ctx(), &vm, &mut commands);
         self.show_toasts(ui, &vm);
         for command in commands {
             self.backend.send(command);

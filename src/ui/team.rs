@@ -39,7 +39,7 @@ pub fn show(
             .filter(|m| m.role == Role::Admin)
             .map(|m| m.devices.len())
             .sum();
-        if admin_devices == 1 {
+        if admin_devices == 1 && !vm.has_recovery_kit {
             ui.colored_label(
                 super::WARNING_COLOR,
                 "Only one admin device: if it is lost, nobody can invite, remove or change roles. Make a second admin below, or keep a recovery kit (bureau recover --help).",
@@ -168,6 +168,24 @@ pub fn show(
                     }
                 });
                 qr(ui, ticket);
+            }
+        }
+        ui.add_space(12.0);
+        ui.heading("Recovery kit");
+        if vm.has_recovery_kit {
+            ui.label("A recovery kit exists: its 24 words make any member's device an admin if every admin device is lost.");
+        } else {
+            ui.label("No recovery kit yet: if every admin device is lost, nobody can invite, remove or change roles.");
+        }
+        if admin {
+            let label = if vm.has_recovery_kit { "Make a new recovery kit" } else { "Make a recovery kit" };
+            if state.confirm.button(
+                ui,
+                "recovery kit",
+                label,
+                "Make a new recovery kit? Its 24 words are shown once; any earlier recovery phrase stops working.",
+            ) {
+                commands.push(Command::NewRecoveryKit);
             }
         }
         ui.add_space(12.0);

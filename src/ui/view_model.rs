@@ -54,6 +54,10 @@ pub enum Command {
     /// Peer connections changed: refresh peer status (at most a few
     /// times a second). Coalesced.
     PeersChanged,
+    /// A new recovery kit (admins); its phrase is shown once.
+    NewRecoveryKit,
+    /// The recovery phrase was written down: stop showing it.
+    ForgetRecoveryPhrase,
     /// The app is closing: stop after what is queued, closing connections
     /// (so peers see this device leave at once) and the store.
     Shutdown,

@@ -49,6 +49,10 @@ pub struct ViewModel {
     pub unreadable: Arc<Vec<String>>,
     pub online: bool,
     pub last_ticket: Option<String>,
+    /// A recovery phrase just made, shown until the user has written it down.
+    pub recovery_phrase: Option<String>,
+    /// Whether the workspace has a recovery kit.
+    pub has_recovery_kit: bool,
     /// What the last invite allows: "member, one use, until 2026-11-29 07:30".
     pub last_ticket_terms: Option<String>,
     /// The Trash, loaded while the Trash area is open.

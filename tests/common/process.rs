@@ -104,3 +104,22 @@ pub fn wait_for_file(path: &Path) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// Runs `bureau` on `dir` with `input` on standard input.
+pub fn run_with_input(dir: &Path, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = bureau(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn bureau");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{input}\n").as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("bureau ends")
+}
