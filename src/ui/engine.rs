@@ -301,7 +301,7 @@ impl Engine {
                     .ok_or("this workspace has no membership")?;
                 let key = crate::sync::identity::load_or_create(&self.data_dir).map_err(err)?;
                 let phrase =
-                    crate::sync::recovery::create_kit(&store, &key, access).map_err(err)?;
+                    crate::sync::recovery::create_kit(store, &key, access).map_err(err)?;
                 self.vm.recovery_phrase = Some(phrase);
                 self.peers_wanted = true;
                 Ok(None)
