@@ -236,3 +236,54 @@ fn a_lost_admin_laptop_is_recovered_with_the_recovery_phrase() {
     let out = run_with_input(&office, &["--offline", "--bind", any, "recover"], &phrase);
     assert!(!out.status.success(), "the old phrase no longer works");
 }
+
+#[test]
+fn a_removed_member_is_told_by_whom_and_when_and_keeps_a_readable_copy() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let office: PathBuf = tmp.path().join("office");
+    let ben: PathBuf = tmp.path().join("ben");
+    let bind = format!("127.0.0.1:{}", free_port());
+    let any = "127.0.0.1:0";
+    run(
+        &office,
+        &[
+            "init",
+            "--workspace",
+            "Acme Office",
+            "--name",
+            "Ana Ruiz",
+            "--no-recovery-kit",
+        ],
+    );
+    run(&office, &["task", "add", "Order toner"]);
+    let ticket = run(&office, &["--offline", "--bind", &bind, "invite"]);
+    let (server, _) = Server::start(&office, &bind);
+    let joined = net(&ben, any, &["join", ticket.trim(), "--name", "Ben Ode"]);
+    assert!(joined.0, "{}", joined.1);
+    server.stop();
+
+    // Removed while Ben is away; the office peer serves again.
+    let (ok, said) = net(&office, any, &["member", "remove", "Ben Ode"]);
+    assert!(ok && said.contains("no other devices to tell"), "{said}");
+    let (server, _) = Server::start(&office, &bind);
+
+    // Ben's next sync says what happened, not "not in sync after 30s".
+    let (ok, said) = net(&ben, any, &["sync", "--timeout", "20"]);
+    assert!(!ok);
+    assert!(
+        said.contains("You were removed from Acme Office by Ana Ruiz on "),
+        "{said}"
+    );
+    server.stop();
+    let status = run(&ben, &["status"]);
+    assert!(
+        status.contains("removed:    You were removed from Acme Office by Ana Ruiz"),
+        "{status}"
+    );
+    // His copy is his: readable and exportable; changes are refused.
+    assert!(run(&ben, &["task", "list"]).contains("Order toner"));
+    assert!(run(&ben, &["export", "--json"]).contains("Order toner"));
+    let (ok, said) = net(&ben, any, &["task", "add", "Sneak in a task"]);
+    assert!(!ok && said.contains("You were removed"), "{said}");
+    assert!(!run(&ben, &["member", "list"]).contains("Ben Ode"));
+}

@@ -143,6 +143,17 @@ pub fn status(store: &Store) -> Result<()> {
     let me = store.me()?;
     say!("workspace:  {} ({})", ws.name, ws.id);
     say!("member:     {} ({})", me.name, me.role);
+    if store.device().founder.is_some() {
+        let access = crate::sync::node::offline_access(store)?;
+        let device = crate::sync::identity::load_or_create(store.data_dir())?
+            .public()
+            .to_string();
+        if access.role_of(&device).is_none()
+            && let Some(removal) = access.current().removals.get(&device)
+        {
+            say!("removed:    {}", removal.notice(&ws.name));
+        }
+    }
     say!("data dir:   {}", store.data_dir().display());
     say!(
         "storage:    {} in {} documents",

@@ -212,8 +212,10 @@ impl Session {
                     .into(),
             )),
             None => Err(StoreError::Rejected(
-                "this device is not a member of the workspace (any more); ask an admin to invite you again"
-                    .into(),
+                match access.current().removals.get(device) {
+                    Some(removal) => removal.notice("this workspace"),
+                    None => "this device is not a member of the workspace (any more); ask an admin to invite you again".into(),
+                },
             )),
         }
     }

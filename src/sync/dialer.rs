@@ -51,6 +51,7 @@ impl samod::Dialer for IrohDialer {
                 .connect(addr.clone(), SYNC_ALPN)
                 .await
                 .map_err(DialError::transient)?;
+            connections.watch_for_removal(&conn);
             let (send, recv) = conn.open_bi().await.map_err(DialError::transient)?;
             connections.add(&addr.id.to_string(), conn);
             Ok(framing::transport(send, recv)

@@ -26,9 +26,45 @@ pub struct Connections {
     inner: Arc<Mutex<HashMap<String, Vec<Connection>>>>,
     /// When each device's current run of connections began (ms).
     since: Arc<Mutex<HashMap<String, i64>>>,
+    /// Where the reason of a peer's "you were removed" close goes (the
+    /// signed entry that removed us, for the node to check and record).
+    removed: Arc<Mutex<Option<tokio::sync::mpsc::UnboundedSender<Vec<u8>>>>>,
+}
+
+/// The reason to send with [`CLOSE_REMOVED`]: the signed entry that
+/// removed the device (so it learns who removed it and when), if it fits
+/// in a close frame.
+pub fn removed_reason(removal: Option<&super::membership::Removal>) -> Vec<u8> {
+    removal
+        .and_then(|r| serde_json::to_vec(&r.entry).ok())
+        .filter(|bytes| bytes.len() <= 900)
+        .unwrap_or_else(|| b"removed from the workspace".to_vec())
 }
 
 impl Connections {
+    /// Sends the reason of every [`CLOSE_REMOVED`] a peer gives us to `tx`.
+    pub fn on_removed(&self, tx: tokio::sync::mpsc::UnboundedSender<Vec<u8>>) {
+        *self.removed.lock().unwrap_or_else(|p| p.into_inner()) = Some(tx);
+    }
+
+    /// Watches `conn` for a peer closing it because we were removed.
+    pub fn watch_for_removal(&self, conn: &Connection) {
+        let Some(tx) = self
+            .removed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        else {
+            return;
+        };
+        let conn = conn.clone();
+        tokio::spawn(async move {
+            if let Some(reason) = removal_reason(&conn.closed().await) {
+                let _ = tx.send(reason);
+            }
+        });
+    }
+
     pub fn add(&self, device: &str, conn: Connection) {
         let mut map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let list = map.entry(device.to_string()).or_default();
@@ -60,7 +96,7 @@ impl Connections {
             .copied()
     }
 
-    pub fn close_device(&self, device: &str, code: u32, reason: &str) {
+    pub fn close_device(&self, device: &str, code: u32, reason: &[u8]) {
         let conns = self
             .inner
             .lock()
@@ -68,7 +104,7 @@ impl Connections {
             .remove(device)
             .unwrap_or_default();
         for conn in conns {
-            conn.close(VarInt::from_u32(code), reason.as_bytes());
+            conn.close(VarInt::from_u32(code), reason);
         }
     }
 
@@ -110,9 +146,32 @@ impl std::fmt::Debug for SyncHandler {
     }
 }
 
+/// The reason bytes of a close that says "you were removed".
+pub fn removal_reason(error: &iroh::endpoint::ConnectionError) -> Option<Vec<u8>> {
+    match error {
+        iroh::endpoint::ConnectionError::ApplicationClosed(close)
+            if close.error_code == VarInt::from_u32(CLOSE_REMOVED) =>
+        {
+            Some(close.reason.to_vec())
+        }
+        _ => None,
+    }
+}
+
 impl ProtocolHandler for SyncHandler {
     async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
         let remote = conn.remote_id().to_string();
+        let membership = self.access.current();
+        if self.access.role_of(&remote).is_none()
+            && let Some(removal) = membership.removals.get(&remote)
+        {
+            tracing::info!(peer = %remote, "refused: removed from this workspace");
+            conn.close(
+                VarInt::from_u32(CLOSE_REMOVED),
+                &removed_reason(Some(removal)),
+            );
+            return Ok(());
+        }
         if self.access.role_of(&remote).is_none() {
             tracing::warn!(peer = %remote, "refused: not a member of this workspace");
             conn.close(
@@ -128,6 +187,7 @@ impl ProtocolHandler for SyncHandler {
             .acceptor
             .accept(transport)
             .map_err(|_| AcceptError::from_err(std::io::Error::other("sync has stopped")))?;
+        self.connections.watch_for_removal(&conn);
         self.connections.add(&remote, conn.clone());
         let mut events = handle.events();
         let ended = async {

@@ -116,12 +116,36 @@ pub struct MemberInfo {
     pub removed: bool,
 }
 
+/// Why a device no longer counts: the signed entry that removed it (handed
+/// to the device when it calls, so it learns it was removed), by whom, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    pub entry: SignedEntry,
+    /// The name of the admin who removed it.
+    pub by: String,
+    /// When (ms, the signer's clock).
+    pub at: i64,
+}
+
+impl Removal {
+    /// "You were removed from Acme Office by Ana Ruiz on 2026-11-28 10:04."
+    pub fn notice(&self, workspace: &str) -> String {
+        format!(
+            "You were removed from {workspace} by {} on {}. Your copy stays readable and you can export it; changes are no longer possible.",
+            self.by,
+            crate::model::Stamp::from_millis(self.at)
+        )
+    }
+}
+
 /// The current membership of a workspace.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Membership {
     pub members: BTreeMap<String, MemberInfo>,
     /// The current recovery key, if a kit was made.
     pub recovery_key: Option<String>,
+    /// Removed devices, with the entry that removed each.
+    pub removals: BTreeMap<String, Removal>,
     /// Entries that were ignored (bad signature, signer not an admin, …).
     pub rejected: usize,
 }
@@ -133,12 +157,12 @@ impl Membership {
         founder: &PublicKey,
         entries: impl IntoIterator<Item = &'a SignedEntry>,
     ) -> Membership {
-        let mut verified: Vec<(Entry, PublicKey)> = Vec::new();
+        let mut verified: Vec<(Entry, PublicKey, &SignedEntry)> = Vec::new();
         let mut rejected = 0;
         for signed in entries {
             match signed.verify() {
                 Some((entry, signer)) if entry.workspace == workspace => {
-                    verified.push((entry, signer))
+                    verified.push((entry, signer, signed))
                 }
                 _ => rejected += 1,
             }
@@ -146,8 +170,15 @@ impl Membership {
         verified.sort_by(|a, b| (a.0.at, &a.0.id).cmp(&(b.0.at, &b.0.id)));
         let mut m = Membership::default();
         let mut have_genesis = false;
-        for (entry, signer) in verified {
+        for (entry, signer, signed) in verified {
             let signer_text = signer.to_string();
+            let removal = |m: &Membership| Removal {
+                entry: signed.clone(),
+                by: m
+                    .member_for_device(&signer_text)
+                    .map_or_else(|| "the recovery kit".to_string(), |s| s.name.clone()),
+                at: entry.at,
+            };
             let ok = match &entry.action {
                 Action::Genesis {
                     member_id,
@@ -209,21 +240,31 @@ impl Membership {
                     }
                     _ => false,
                 },
-                Action::Remove { member_id } => match m.members.get_mut(member_id) {
-                    Some(info) => {
-                        info.removed = true;
-                        true
+                Action::Remove { member_id } => {
+                    let why = removal(&m);
+                    match m.members.get_mut(member_id) {
+                        Some(info) => {
+                            info.removed = true;
+                            for device in &info.devices {
+                                m.removals.insert(device.clone(), why.clone());
+                            }
+                            true
+                        }
+                        None => false,
                     }
-                    None => false,
-                },
-                Action::RemoveDevice { member_id, device } => match m.members.get_mut(member_id) {
-                    Some(info) if info.devices.contains(device) => {
-                        info.devices.retain(|d| d != device);
-                        info.removed_devices.push(device.clone());
-                        true
+                }
+                Action::RemoveDevice { member_id, device } => {
+                    let why = removal(&m);
+                    match m.members.get_mut(member_id) {
+                        Some(info) if info.devices.contains(device) => {
+                            info.devices.retain(|d| d != device);
+                            info.removed_devices.push(device.clone());
+                            m.removals.insert(device.clone(), why);
+                            true
+                        }
+                        _ => false,
                     }
-                    _ => false,
-                },
+                }
                 Action::SetRole { member_id, role } => match m.members.get_mut(member_id) {
                     Some(info) if !info.removed => {
                         info.role = *role;

@@ -300,8 +300,7 @@ impl Engine {
                     .as_ref()
                     .ok_or("this workspace has no membership")?;
                 let key = crate::sync::identity::load_or_create(&self.data_dir).map_err(err)?;
-                let phrase =
-                    crate::sync::recovery::create_kit(store, &key, access).map_err(err)?;
+                let phrase = crate::sync::recovery::create_kit(store, &key, access).map_err(err)?;
                 self.vm.recovery_phrase = Some(phrase);
                 self.peers_wanted = true;
                 Ok(None)
@@ -379,6 +378,12 @@ impl Engine {
             self.vm.my_role = self.device.as_deref().and_then(|d| access.role_of(d));
             self.vm.my_device.clone_from(&self.device);
             self.vm.has_recovery_kit = membership.recovery_key.is_some();
+            self.vm.removed = self
+                .device
+                .as_deref()
+                .filter(|d| self.vm.my_role.is_none() && membership.removals.contains_key(*d))
+                .and_then(|d| membership.removals.get(d))
+                .map(|r| r.notice(self.vm.workspace.as_deref().unwrap_or("the workspace")));
             let members: Vec<_> = membership
                 .members
                 .values()

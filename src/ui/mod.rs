@@ -217,6 +217,11 @@ impl BureauApp {
                 });
             });
         });
+        if let Some(removed) = &vm.removed {
+            egui::Panel::top("removed").show(ui, |ui| {
+                ui.colored_label(ERROR_COLOR, removed);
+            });
+        }
         egui::Panel::bottom("sync status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 let color = if vm.peers.iter().any(|p| p.online) {

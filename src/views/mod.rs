@@ -53,6 +53,8 @@ pub struct ViewModel {
     pub recovery_phrase: Option<String>,
     /// Whether the workspace has a recovery kit.
     pub has_recovery_kit: bool,
+    /// "You were removed from … by … on …" once this device was removed.
+    pub removed: Option<String>,
     /// What the last invite allows: "member, one use, until 2026-11-29 07:30".
     pub last_ticket_terms: Option<String>,
     /// The Trash, loaded while the Trash area is open.

@@ -76,7 +76,12 @@ impl Node {
         timeout: Duration,
     ) -> Result<usize> {
         let (_, mut updates) = self.store.repo().connected_peers();
+        let mut membership = self.access.subscribe();
         loop {
+            if let Some(removal) = self.removal() {
+                let workspace = self.store.workspace()?.name;
+                return Err(StoreError::Rejected(removal.notice(&workspace)));
+            }
             let node = self.clone();
             let (peers, synced) = tokio::task::spawn_blocking(move || node.connected_and_in_sync())
                 .await
@@ -89,8 +94,15 @@ impl Node {
                 .await;
                 return Ok(peers);
             }
-            match tokio::time::timeout_at(deadline, status::next_latest(&mut updates)).await {
-                Ok(Some(_)) => continue,
+            let next = async {
+                tokio::select! {
+                    update = status::next_latest(&mut updates) => update.map(|_| ()),
+                    // Membership changed (we may have been told we were removed).
+                    changed = membership.changed() => changed.ok(),
+                }
+            };
+            match tokio::time::timeout_at(deadline, next).await {
+                Ok(Some(())) => continue,
                 Ok(None) => return Err(StoreError::Stopped),
                 Err(_) if peers == 0 => {
                     return Err(StoreError::Rejected(format!(
