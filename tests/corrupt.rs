@@ -165,3 +165,68 @@ fn the_store_opens_whatever_the_files_contain() {
     assert!(err.to_string().contains("could not be loaded"), "{err}");
     assert!(err.to_string().contains("quarantine"), "{err}");
 }
+
+#[test]
+fn what_a_damaged_file_hides_is_said_on_every_open_until_a_peer_supplies_it() {
+    let fx = Fixture::new();
+    let store = fx.init("a");
+    store
+        .create(Task {
+            id: new_id(),
+            title: "first".into(),
+            ..Default::default()
+        })
+        .expect("task");
+    let tasks_doc = store.document_id(Area::Tasks).expect("doc id");
+    let first_head = store.heads().expect("heads")[&tasks_doc][0].clone();
+    let later = store
+        .create(Task {
+            id: new_id(),
+            title: "later".into(),
+            ..Default::default()
+        })
+        .expect("task");
+    fx.close(store);
+    // A peer that has everything.
+    common::copy_dir(&fx.path("a"), &fx.path("peer"));
+    std::fs::write(
+        incremental_path(&fx, &tasks_doc, &first_head),
+        b"BURC garbage",
+    )
+    .expect("damage");
+
+    let hidden = |store: &bureau::store::Store| {
+        store.documents().expect("load all");
+        store.damage()
+    };
+    let store = fx.open("a");
+    let damage = hidden(&store);
+    assert_eq!(store.quarantined().len(), 1);
+    assert_eq!(
+        damage,
+        [bureau::store::Damage {
+            area: "tasks",
+            missing_changes: 1
+        }]
+    );
+    assert!(
+        damage[0].describe().contains("are hidden"),
+        "{}",
+        damage[0].describe()
+    );
+    fx.close(store);
+
+    // The next open has nothing left to quarantine, and still says it.
+    let store = fx.open("a");
+    assert_eq!(hidden(&store).len(), 1);
+    assert!(store.quarantined().is_empty());
+    assert!(store.get::<Task>(&later).expect("read").is_none());
+
+    // A peer supplies the missing change: everything shows, nothing is said.
+    let peer = fx.open("peer");
+    store.merge_from(&peer).expect("merge");
+    assert!(hidden(&store).is_empty());
+    assert!(store.get::<Task>(&later).expect("read").is_some());
+    fx.close(peer);
+    fx.close(store);
+}

@@ -371,14 +371,19 @@ fn report_unreadable(unreadable: &[crate::store::Unreadable]) {
     }
 }
 
+/// Damaged files set aside this run, and what is still hidden because of
+/// them (said after every command until a peer repairs it).
 fn report_quarantine(store: &Store) {
     for q in store.quarantined() {
         note!(
-            "warning: damaged file {} was moved to {} ({}); everything else loaded",
+            "warning: damaged file {} was moved to {} ({})",
             q.original.display(),
             q.moved_to.display(),
             q.reason
         );
+    }
+    for damage in store.damage() {
+        note!("warning: {}", damage.describe());
     }
 }
 

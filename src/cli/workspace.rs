@@ -167,6 +167,11 @@ pub fn status(store: &Store) -> Result<()> {
             quarantined.len()
         );
     }
+    // Every area, so damage anywhere is said.
+    store.documents()?;
+    for damage in store.damage() {
+        say!("damaged:    {}", damage.describe());
+    }
     say!("records:");
     for (kind, n) in store.counts()? {
         if n > 0 {

@@ -128,6 +128,20 @@ impl Documents {
         Ok(out)
     }
 
+    /// The documents loaded so far, each once, with the first area it holds.
+    pub(crate) fn loaded(&self) -> Vec<(Area, DocHandle)> {
+        let mut out: Vec<(Area, DocHandle)> = Vec::new();
+        for (area, handle) in lock(&self.loaded).iter() {
+            if !out
+                .iter()
+                .any(|(_, h)| h.document_id() == handle.document_id())
+            {
+                out.push((*area, handle.clone()));
+            }
+        }
+        out
+    }
+
     pub(crate) fn missing(&self, what: &str) -> StoreError {
         missing_document(&self.storage, &self.data_dir, what)
     }

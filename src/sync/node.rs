@@ -222,6 +222,11 @@ impl Node {
                 if let Err(e) = store.documents() {
                     tracing::warn!(error = %e, "could not load every document");
                 }
+                // Said by `serve` (and in the app's log) on every start until
+                // a peer supplies what is missing.
+                for damage in store.damage() {
+                    tracing::warn!("{}", damage.describe());
+                }
             })
         };
         access.set_workspace(&workspace);

@@ -283,6 +283,13 @@ impl Views {
             ] {
                 lines.extend(Unreadable::summary(&list));
             }
+            lines.extend(store.damage().iter().map(|d| {
+                let mut line = d.describe();
+                if let Some(first) = line.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                line
+            }));
             vm.unreadable = Arc::new(lines);
         }
         Ok(rebuilt)
