@@ -18,6 +18,7 @@ fn lan() -> NetOptions {
         bind: None,
         mdns: true,
         static_peers: Vec::new(),
+        relay: None,
     }
 }
 

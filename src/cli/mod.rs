@@ -48,6 +48,12 @@ pub struct Cli {
     #[arg(long = "peer", global = true, value_name = "ID@ADDR", value_parser = crate::sync::net::parse_static_peer)]
     pub peers: Vec<iroh::EndpointAddr>,
 
+    /// Use the team's own relay (an iroh-relay server, e.g.
+    /// https://relay.acme.example) instead of the public relays; devices
+    /// that cannot reach each other directly meet there.
+    #[arg(long, global = true, env = "BUREAU_RELAY", value_name = "URL")]
+    pub relay: Option<iroh::RelayUrl>,
+
     /// Don't look for peers on the LAN with multicast DNS.
     #[arg(long, global = true, hide = true, env = "BUREAU_NO_MDNS", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_mdns: bool,
@@ -172,6 +178,7 @@ pub fn run(cli: Cli, raw_args: &[String]) -> Result<std::process::ExitCode> {
                 bind: cli.bind,
                 mdns: !cli.no_mdns,
                 static_peers: cli.peers,
+                relay: cli.relay,
             };
             crate::ui::run(data_dir, net)?;
             return Ok(std::process::ExitCode::SUCCESS);
@@ -206,6 +213,7 @@ pub fn run(cli: Cli, raw_args: &[String]) -> Result<std::process::ExitCode> {
         bind: cli.bind,
         mdns: !cli.no_mdns,
         static_peers: cli.peers,
+        relay: cli.relay,
     };
     run_here(command, &data_dir, net).map(|()| std::process::ExitCode::SUCCESS)
 }

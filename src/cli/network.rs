@@ -132,7 +132,7 @@ pub fn invite(
     let access = node::offline_access(store)?;
     // Bind once to learn (and keep) the address `bureau serve` will use.
     let endpoint = runtime.block_on(net::bind(store.data_dir(), key.clone(), net))?;
-    let inviter = net::local_addr(&endpoint);
+    let inviter = net::via_relay(net::local_addr(&endpoint), net.relay.as_ref());
     runtime.block_on(endpoint.close());
     let ticket = invite::create(store, &key, &access, inviter, args.role, ttl)?;
     say!("{}", ticket.encode());

@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use iroh::endpoint::{PortmapperConfig, QuicTransportConfig, presets};
-use iroh::{Endpoint, EndpointAddr, NetReportConfig, RelayMode, SecretKey, TransportAddr};
+use iroh::{
+    Endpoint, EndpointAddr, NetReportConfig, RelayMode, RelayUrl, SecretKey, TransportAddr,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::store::StoreError;
@@ -14,6 +16,9 @@ use crate::store::StoreError;
 pub const SYNC_ALPN: &[u8] = b"bureau/sync/1";
 /// Redeeming an invite ticket.
 pub const JOIN_ALPN: &[u8] = b"bureau/join/1";
+
+/// Longest wait at start for the team relay to answer.
+const RELAY_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// How long a silent connection lives. A peer that quits closes its
 /// connections at once; one that crashed or lost its network is noticed
@@ -51,6 +56,10 @@ pub struct NetOptions {
     pub mdns: bool,
     /// Peers to dial at addresses the user typed (VPNs, other subnets).
     pub static_peers: Vec<EndpointAddr>,
+    /// The team's own relay (an `iroh-relay` it runs), used instead of the
+    /// public ones, also with `offline`: peers that cannot reach each other
+    /// directly meet there.
+    pub relay: Option<RelayUrl>,
 }
 
 impl NetOptions {
@@ -61,6 +70,7 @@ impl NetOptions {
             bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             mdns: false,
             static_peers: Vec::new(),
+            relay: None,
         }
     }
 }
@@ -121,6 +131,18 @@ pub async fn bind(
         } else {
             Endpoint::builder(presets::N0)
         };
+        if let Some(relay) = &options.relay {
+            // HTTPS latency probes pick it as the home relay where QUIC
+            // address discovery does not answer (an HTTP-only relay); no
+            // captive-portal check, which would go to the internet.
+            builder = builder
+                .relay_mode(RelayMode::custom([relay.clone()]))
+                .net_report_config({
+                    let mut report = NetReportConfig::minimal();
+                    report.https_probes = true;
+                    report
+                });
+        }
         if options.mdns {
             builder =
                 builder.address_lookup(iroh_mdns_address_lookup::MdnsAddressLookup::builder());
@@ -152,6 +174,16 @@ pub async fn bind(
     if let Some(addr) = endpoint.bound_sockets().first() {
         remember_port(data_dir, addr.port());
     }
+    // With the team's relay, be reachable there before saying "ready" (a
+    // peer that can only reach us through it may dial at once); a relay that
+    // does not answer is an outage like any other: go on without it.
+    if let Some(relay) = &options.relay
+        && tokio::time::timeout(RELAY_WAIT, endpoint.online())
+            .await
+            .is_err()
+    {
+        tracing::info!(%relay, "the team relay does not answer yet; LAN peers still sync");
+    }
     Ok(endpoint)
 }
 
@@ -170,6 +202,15 @@ pub fn local_addr(endpoint: &Endpoint) -> EndpointAddr {
             socket
         };
         addr.addrs.insert(TransportAddr::Ip(socket));
+    }
+    addr
+}
+
+/// `addr` with the team relay added (every device of a team that runs its
+/// own relay is at home there, so a peer is reachable through it).
+pub fn via_relay(mut addr: EndpointAddr, relay: Option<&RelayUrl>) -> EndpointAddr {
+    if let Some(relay) = relay {
+        addr.addrs.insert(TransportAddr::Relay(relay.clone()));
     }
     addr
 }

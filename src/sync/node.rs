@@ -46,6 +46,8 @@ pub struct Node {
     /// Loads every document after start; awaited at shutdown.
     loader: Mutex<Option<tokio::task::JoinHandle<()>>>,
     workspace: String,
+    /// The team's own relay, if it runs one: every device is reachable there.
+    relay: Option<iroh::RelayUrl>,
 }
 
 impl Node {
@@ -72,7 +74,15 @@ impl Node {
                 return Err(e);
             }
         };
-        let node = Self::finish_start(Arc::new(store), key, endpoint, access, Vec::new()).await?;
+        let node = Self::finish_start(
+            Arc::new(store),
+            key,
+            endpoint,
+            access,
+            Vec::new(),
+            options.relay.clone(),
+        )
+        .await?;
         for peer in &options.static_peers {
             node.dial(peer.clone());
         }
@@ -101,7 +111,18 @@ impl Node {
         let founder = ticket.founder;
         let key = identity::load_or_create(data_dir)?;
         let endpoint = net::bind(data_dir, key.clone(), options).await?;
-        match Self::join_with(data_dir, ticket, name, founder, key, endpoint.clone()).await {
+        let relay = options.relay.clone();
+        match Self::join_with(
+            data_dir,
+            ticket,
+            name,
+            founder,
+            key,
+            endpoint.clone(),
+            relay,
+        )
+        .await
+        {
             Ok(node) => Ok(node),
             Err(e) => {
                 endpoint.close().await;
@@ -117,6 +138,7 @@ impl Node {
         founder: PublicKey,
         key: SecretKey,
         endpoint: Endpoint,
+        relay: Option<iroh::RelayUrl>,
     ) -> Result<Arc<Node>> {
         // 1. Redeem the ticket.
         let conn = endpoint
@@ -197,7 +219,8 @@ impl Node {
             .map(|h| (ticket.inviter.id.to_string(), h))
             .into_iter()
             .collect();
-        let node = Self::finish_start(Arc::new(store), key, endpoint, access, initial).await?;
+        let node =
+            Self::finish_start(Arc::new(store), key, endpoint, access, initial, relay).await?;
         Ok(node)
     }
 
@@ -207,6 +230,7 @@ impl Node {
         endpoint: Endpoint,
         access: Access,
         dialers: Vec<(String, DialerHandle<std::io::Error>)>,
+        relay: Option<iroh::RelayUrl>,
     ) -> Result<Arc<Node>> {
         let workspace = {
             let store = store.clone();
@@ -265,6 +289,7 @@ impl Node {
             tasks: Mutex::new(Vec::new()),
             loader: Mutex::new(Some(loader)),
             workspace,
+            relay,
         });
         node.spawn_removal_listener();
         node.publish_addresses();
@@ -284,7 +309,7 @@ impl Node {
 
     /// Where peers can reach this node.
     pub fn addr(&self) -> EndpointAddr {
-        net::local_addr(&self.endpoint)
+        net::via_relay(net::local_addr(&self.endpoint), self.relay.as_ref())
     }
 
     /// Since when `device` has been connected to this node (ms), if it is.
@@ -354,6 +379,7 @@ impl Node {
                     }
                 }
             }
+            let addr = net::via_relay(addr, self.relay.as_ref());
             let Some(dialer) =
                 IrohDialer::new(self.endpoint.clone(), addr, self.connections.clone())
             else {

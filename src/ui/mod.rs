@@ -57,6 +57,25 @@ pub struct Prefs {
     /// Network settings (applied at the next start).
     pub offline: bool,
     pub static_peers: String,
+    /// The team's own relay URL (empty: the public relays).
+    pub relay: String,
+}
+
+impl Prefs {
+    /// The network settings chosen in Team & Sync, on top of the command
+    /// line's (which win where both say something).
+    pub fn network(&self, mut net: crate::sync::NetOptions) -> crate::sync::NetOptions {
+        net.offline |= self.offline;
+        net.static_peers.extend(
+            self.static_peers
+                .lines()
+                .filter_map(|l| crate::sync::net::parse_static_peer(l.trim()).ok()),
+        );
+        if net.relay.is_none() {
+            net.relay = self.relay.trim().parse().ok();
+        }
+        net
+    }
 }
 
 /// Per-session UI state of every screen.
@@ -444,9 +463,35 @@ pub fn run(data_dir: PathBuf, net: crate::sync::NetOptions) -> anyhow::Result<()
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
                 .unwrap_or_default();
             let ctx = cc.egui_ctx.clone();
+            let net = prefs.network(net);
             let backend = Backend::threaded(data_dir, net, move || ctx.request_repaint());
             Ok(Box::new(BureauApp::new(backend, prefs)))
         }),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window ({e}); without a display, use the CLI: `bureau --help`, or `bureau serve` for an always-on peer"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_settings_from_team_and_sync_apply_under_the_command_line() {
+        let prefs = Prefs {
+            offline: true,
+            static_peers: "not an address\n".into(),
+            relay: " http://10.77.0.1:3340 ".into(),
+            ..Default::default()
+        };
+        let net = prefs.network(crate::sync::NetOptions::default());
+        assert!(net.offline);
+        assert!(net.static_peers.is_empty(), "unreadable lines are skipped");
+        assert_eq!(net.relay.unwrap().to_string(), "http://10.77.0.1:3340/");
+        let given: iroh::RelayUrl = "https://relay.acme.example".parse().unwrap();
+        let net = prefs.network(crate::sync::NetOptions {
+            relay: Some(given.clone()),
+            ..Default::default()
+        });
+        assert_eq!(net.relay, Some(given), "--relay wins");
+    }
 }

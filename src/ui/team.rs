@@ -204,6 +204,12 @@ pub fn show(
         if !bad.is_empty() {
             ui.colored_label(egui::Color32::from_rgb(200, 60, 60), format!("Not understood: {}", bad.join(", ")));
         }
+        let label = ui.label("Team relay (the URL of an iroh-relay your team runs; empty: the public relays)");
+        ui.add(egui::TextEdit::singleline(&mut prefs.relay).hint_text("https://relay.acme.example").desired_width(f32::INFINITY))
+            .labelled_by(label.id);
+        if !prefs.relay.trim().is_empty() && prefs.relay.trim().parse::<iroh::RelayUrl>().is_err() {
+            ui.colored_label(super::ERROR_COLOR, "Not a relay URL: type it as https://host or http://host:port");
+        }
         ui.small("Network settings take effect the next time Bureau starts.");
     });
 }
