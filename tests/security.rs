@@ -177,6 +177,7 @@ fn forged_and_self_signed_membership_entries_are_ignored() {
             member_id: ben.member_id.clone(),
             role: Role::Admin,
         },
+        covers: Default::default(),
     };
     let store = |e: SignedEntry| StoredEntry {
         payload: e.payload,

@@ -146,3 +146,11 @@ pub fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
         )
     })
 }
+
+/// This device's public key (its endpoint id) from `device.key`, if the
+/// data directory has one.
+pub fn device_public_key(data_dir: &Path) -> Option<[u8; 32]> {
+    let text = std::fs::read_to_string(data_dir.join("device.key")).ok()?;
+    let key: iroh::SecretKey = text.trim().parse().ok()?;
+    Some(*key.public().as_bytes())
+}

@@ -149,7 +149,22 @@ pub struct Store {
     storage: DurableStorage,
     docs: std::sync::Arc<documents::Documents>,
     device: DeviceConfig,
+    /// The Automerge actor every change of this process is made as.
+    actor: automerge::ActorId,
     _lock: DataDirLock,
+}
+
+/// The Automerge actor this process writes as: the device's public key, so
+/// every change can be traced to the device that made it (a removed
+/// device's changes after its removal are undone by that), then 8 random
+/// bytes, so each run starts a fresh sequence (a device restored from an
+/// old backup never reuses one).
+fn author_actor(data_dir: &Path) -> automerge::ActorId {
+    let mut bytes = datadir::device_public_key(data_dir)
+        .map(|k| k.to_vec())
+        .unwrap_or_default();
+    bytes.extend(rand::random::<[u8; 8]>());
+    automerge::ActorId::from(bytes)
 }
 
 impl std::fmt::Debug for Store {
@@ -229,6 +244,7 @@ impl Store {
             )),
             storage,
             device,
+            actor: author_actor(data_dir),
             _lock: lock,
         };
         let mut founder = Member {
@@ -357,6 +373,7 @@ impl Store {
             )),
             storage,
             device,
+            actor: author_actor(data_dir),
             _lock: lock,
         })
     }
@@ -423,6 +440,11 @@ impl Store {
             .collect()
     }
 
+    /// The documents loaded so far, each with an area it holds.
+    pub(crate) fn loaded_documents(&self) -> Vec<(Area, DocHandle)> {
+        self.docs.loaded()
+    }
+
     /// The document holding `area`, loaded on first use.
     pub(crate) fn handle(&self, area: Area) -> Result<DocHandle> {
         self.docs.get(area)
@@ -468,6 +490,7 @@ impl Store {
                 )
             })?;
         let (value, chunk) = handle.with_document(|doc| -> Result<_> {
+            doc.set_actor(self.actor.clone());
             let mut tx = doc.transaction();
             let value = match f(&mut tx, &audit) {
                 Ok(v) => v,

@@ -31,23 +31,34 @@ pub struct Connections {
     removed: Arc<Mutex<Option<tokio::sync::mpsc::UnboundedSender<Vec<u8>>>>>,
 }
 
-/// The reason to send with [`CLOSE_REMOVED`]: the signed entry that
-/// removed the device (so it learns who removed it and when), if it fits
-/// in a close frame.
-pub fn removed_reason(removal: Option<&super::membership::Removal>) -> Vec<u8> {
-    removal
-        .and_then(|r| serde_json::to_vec(&r.entry).ok())
-        .filter(|bytes| bytes.len() <= 900)
-        .unwrap_or_else(|| b"removed from the workspace".to_vec())
+/// Longest signed removal entry a removed device reads (they are ~2 KiB).
+const MAX_REMOVAL_ENTRY: usize = 64 * 1024;
+
+/// Tells a removed device why it is refused: the signed entry that removed
+/// it (who, when) on a stream of its own (it is too big for a close
+/// reason), then closes with [`CLOSE_REMOVED`].
+pub async fn tell_removed(conn: Connection, removal: Option<super::membership::Removal>) {
+    if let Some(entry) = removal.and_then(|r| serde_json::to_vec(&r.entry).ok())
+        && let Ok(mut stream) = conn.open_uni().await
+        && stream.write_all(&entry).await.is_ok()
+        && stream.finish().is_ok()
+    {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), stream.stopped()).await;
+    }
+    conn.close(
+        VarInt::from_u32(CLOSE_REMOVED),
+        b"removed from the workspace",
+    );
 }
 
 impl Connections {
-    /// Sends the reason of every [`CLOSE_REMOVED`] a peer gives us to `tx`.
+    /// Sends every removal entry a peer hands us (see [`tell_removed`]) to `tx`.
     pub fn on_removed(&self, tx: tokio::sync::mpsc::UnboundedSender<Vec<u8>>) {
         *self.removed.lock().unwrap_or_else(|p| p.into_inner()) = Some(tx);
     }
 
-    /// Watches `conn` for a peer closing it because we were removed.
+    /// Watches `conn` for a peer telling us we were removed (a stream
+    /// carrying the signed entry, see [`tell_removed`]).
     pub fn watch_for_removal(&self, conn: &Connection) {
         let Some(tx) = self
             .removed
@@ -59,8 +70,11 @@ impl Connections {
         };
         let conn = conn.clone();
         tokio::spawn(async move {
-            if let Some(reason) = removal_reason(&conn.closed().await) {
-                let _ = tx.send(reason);
+            let Ok(mut stream) = conn.accept_uni().await else {
+                return;
+            };
+            if let Ok(entry) = stream.read_to_end(MAX_REMOVAL_ENTRY).await {
+                let _ = tx.send(entry);
             }
         });
     }
@@ -96,7 +110,8 @@ impl Connections {
             .copied()
     }
 
-    pub fn close_device(&self, device: &str, code: u32, reason: &[u8]) {
+    /// Closes every connection with `device`, telling it why it was removed.
+    pub fn close_removed(&self, device: &str, removal: Option<super::membership::Removal>) {
         let conns = self
             .inner
             .lock()
@@ -104,7 +119,7 @@ impl Connections {
             .remove(device)
             .unwrap_or_default();
         for conn in conns {
-            conn.close(VarInt::from_u32(code), reason);
+            tokio::spawn(tell_removed(conn, removal.clone()));
         }
     }
 
@@ -146,18 +161,6 @@ impl std::fmt::Debug for SyncHandler {
     }
 }
 
-/// The reason bytes of a close that says "you were removed".
-pub fn removal_reason(error: &iroh::endpoint::ConnectionError) -> Option<Vec<u8>> {
-    match error {
-        iroh::endpoint::ConnectionError::ApplicationClosed(close)
-            if close.error_code == VarInt::from_u32(CLOSE_REMOVED) =>
-        {
-            Some(close.reason.to_vec())
-        }
-        _ => None,
-    }
-}
-
 impl ProtocolHandler for SyncHandler {
     async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
         let remote = conn.remote_id().to_string();
@@ -166,10 +169,7 @@ impl ProtocolHandler for SyncHandler {
             && let Some(removal) = membership.removals.get(&remote)
         {
             tracing::info!(peer = %remote, "refused: removed from this workspace");
-            conn.close(
-                VarInt::from_u32(CLOSE_REMOVED),
-                &removed_reason(Some(removal)),
-            );
+            tell_removed(conn, Some(removal.clone())).await;
             return Ok(());
         }
         if self.access.role_of(&remote).is_none() {
@@ -347,6 +347,7 @@ pub fn add_member(
             role,
             device: device.to_string(),
         },
+        covers: Default::default(),
     };
     let mut member = Member {
         id: member_id.to_string(),

@@ -69,6 +69,11 @@ pub struct Entry {
     pub at: i64,
     #[serde(flatten)]
     pub action: Action,
+    /// For a removal: per document id, the heads its signer had seen. What
+    /// the removed device did outside of that is undone on every peer that
+    /// knows the removal (see `sync::removal`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub covers: BTreeMap<String, Vec<String>>,
 }
 
 /// An entry as stored in the root document: the exact signed bytes, who
@@ -121,6 +126,8 @@ pub struct MemberInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Removal {
     pub entry: SignedEntry,
+    /// What the removal covers (per document id, its signer's heads).
+    pub covers: BTreeMap<String, Vec<String>>,
     /// The name of the admin who removed it.
     pub by: String,
     /// When (ms, the signer's clock).
@@ -174,6 +181,7 @@ impl Membership {
             let signer_text = signer.to_string();
             let removal = |m: &Membership| Removal {
                 entry: signed.clone(),
+                covers: entry.covers.clone(),
                 by: m
                     .member_for_device(&signer_text)
                     .map_or_else(|| "the recovery kit".to_string(), |s| s.name.clone()),
@@ -410,6 +418,7 @@ mod tests {
             id: format!("e{at}"),
             at,
             action,
+            covers: BTreeMap::new(),
         }
     }
 

@@ -12,6 +12,7 @@ pub mod membership;
 pub mod net;
 pub mod node;
 pub mod recovery;
+pub mod removal;
 pub mod status;
 pub mod workspace;
 

@@ -15,15 +15,15 @@ use samod::{BackoffConfig, DialerHandle};
 
 use super::access::Access;
 use super::dialer::IrohDialer;
-use super::handlers::{self, Connections, JoinHandler, JoinRequest, JoinResponse, SyncHandler};
+use super::handlers::{Connections, JoinHandler, JoinRequest, JoinResponse, SyncHandler};
 use super::invite::Ticket;
-use super::membership::Action;
 use super::net::{self, JOIN_ALPN, NetOptions, SYNC_ALPN};
 use super::status;
 use super::{framing, identity};
 use crate::model::{Area, Role, Stamp};
 use crate::store::{DeviceConfig, Network, Store, StoreError};
 
+mod removed;
 mod waiting;
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -296,6 +296,7 @@ impl Node {
         node.dial_known_devices();
         node.spawn_membership_watcher();
         node.spawn_status_recorder();
+        node.spawn_sweeper();
         Ok(node)
     }
 
@@ -394,77 +395,6 @@ impl Node {
         }
     }
 
-    /// Why this device was removed from the workspace, if it was.
-    pub fn removal(&self) -> Option<super::membership::Removal> {
-        let membership = self.access.current();
-        let me = self.id();
-        if membership.role_of(&me).is_some() {
-            return None;
-        }
-        membership.removals.get(&me).cloned()
-    }
-
-    /// A peer closed our connection saying we were removed, with the signed
-    /// entry that did it: if it really removes this device, record it like
-    /// any relayed entry, so membership (and every screen) knows.
-    async fn on_told_removed(self: &Arc<Self>, reason: Vec<u8>) {
-        let Ok(signed) = serde_json::from_slice::<super::membership::SignedEntry>(&reason) else {
-            return;
-        };
-        let Some((entry, _)) = signed.verify() else {
-            return;
-        };
-        let about_us = match &entry.action {
-            Action::Remove { member_id } => member_id == self.store.member_id(),
-            Action::RemoveDevice { device, .. } => *device == self.id(),
-            _ => false,
-        };
-        if !about_us || entry.workspace != self.workspace {
-            return;
-        }
-        let node = self.clone();
-        let recorded = tokio::task::spawn_blocking(move || {
-            let known = node
-                .store
-                .membership_log()?
-                .iter()
-                .any(|e| e.signature == signed.signature);
-            if known {
-                return Ok(());
-            }
-            node.store.append_membership(
-                &entry.id,
-                crate::store::StoredEntry {
-                    payload: signed.payload,
-                    signer: signed.signer,
-                    signature: signed.signature,
-                },
-                None,
-            )
-        })
-        .await;
-        if let Ok(Err(e)) = recorded {
-            tracing::warn!(error = %e, "could not record our removal");
-        }
-        self.on_root_changed().await;
-    }
-
-    fn spawn_removal_listener(self: &Arc<Self>) {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        self.connections.on_removed(tx);
-        let weak = Arc::downgrade(self);
-        let task = tokio::spawn(async move {
-            while let Some(reason) = rx.recv().await {
-                let Some(node) = weak.upgrade() else { break };
-                node.on_told_removed(reason).await;
-            }
-        });
-        self.tasks
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(task);
-    }
-
     /// Adds a peer by address (e.g. a static address typed by the user).
     pub fn dial(&self, addr: EndpointAddr) {
         let device = addr.id.to_string();
@@ -522,11 +452,8 @@ impl Node {
         for device in self.connections.devices() {
             if membership.role_of(&device).is_none() {
                 tracing::info!(%device, "closing connection: no longer a member");
-                self.connections.close_device(
-                    &device,
-                    handlers::CLOSE_REMOVED,
-                    &handlers::removed_reason(membership.removals.get(&device)),
-                );
+                self.connections
+                    .close_removed(&device, membership.removals.get(&device).cloned());
                 if let Some(d) = self
                     .dialers
                     .lock()

@@ -132,11 +132,19 @@ pub fn change_membership(
         ));
     }
     let workspace = store.workspace()?.id;
+    // A removal says what it covers: every document as this device has it.
+    let covers = match &action {
+        Action::Remove { .. } | Action::RemoveDevice { .. } => {
+            status::our_heads(&store.documents()?).into_iter().collect()
+        }
+        _ => BTreeMap::new(),
+    };
     let entry = Entry {
         workspace,
         id: new_id(),
         at: Stamp::now().millis(),
         action: action.clone(),
+        covers,
     };
     let member = match &action {
         Action::Remove { member_id } | Action::SetRole { member_id, .. } => {
@@ -187,6 +195,7 @@ pub fn write_genesis(store: &Store, key: &SecretKey, name: &str) -> Result<()> {
             name: name.to_string(),
             device: key.public().to_string(),
         },
+        covers: BTreeMap::new(),
     };
     handlers::append(store, key, &entry, None)
 }
