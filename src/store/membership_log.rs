@@ -12,7 +12,9 @@ use super::records::kind_map_mut;
 use super::{Result, Store, kind_map};
 use crate::model::{Area, Member, Record};
 
-const LOG: &str = "membership";
+/// The root document's map of signed membership entries.
+pub const MEMBERSHIP_LOG: &str = "membership";
+const LOG: &str = MEMBERSHIP_LOG;
 const ADDRESSES: &str = "addresses";
 
 /// One stored membership entry (see `sync::membership::SignedEntry`).

@@ -44,7 +44,7 @@ pub use conflicts::FieldConflict;
 pub use datadir::{DataDirLock, DeviceConfig, default_data_dir};
 pub use faults::{FaultOp, FaultPlan};
 pub use layout::{ALL_KINDS, Layout};
-pub use membership_log::{DeviceAddresses, StoredEntry};
+pub use membership_log::{DeviceAddresses, MEMBERSHIP_LOG, StoredEntry};
 pub use queries::{LowStock, Renewal, low_stock_in};
 pub use records::{Listing, Unreadable};
 #[cfg(feature = "test-support")]

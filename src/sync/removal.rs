@@ -19,6 +19,9 @@
 //! - counters it moved are left as they are and counted, for an admin to
 //!   look at (undoing an increment once per peer would count it twice).
 //!
+//! The membership log is never touched: its entries are signed facts, and
+//! one signed by a device after its removal already counts for nothing.
+//!
 //! Undoing only acts while the removed device's op is still what everyone
 //! sees, so several peers undoing the same change at once converge on the
 //! same document (equal puts of the old value, or the same delete). A
@@ -163,6 +166,22 @@ fn plan(doc: &Automerge, doc_id: &str, removed: &[Removed]) -> Vec<Undo> {
 }
 
 fn ops_of(doc: &Automerge, change: &Change) -> Vec<Undo> {
+    // The membership log and its entries are left alone (see the module doc).
+    let log = doc
+        .get(automerge::ROOT, crate::store::MEMBERSHIP_LOG)
+        .ok()
+        .flatten()
+        .map(|(_, id)| id);
+    let in_log = |obj: &ExId| {
+        log.as_ref().is_some_and(|log| {
+            obj == log
+                || doc
+                    .parents(obj)
+                    .ok()
+                    .and_then(|mut p| p.next())
+                    .is_some_and(|p| &p.obj == log)
+        })
+    };
     let expanded = change.decode();
     let actor = expanded.actor_id.to_hex_string();
     let deps = change.deps().to_vec();
@@ -177,6 +196,9 @@ fn ops_of(doc: &Automerge, change: &Change) -> Vec<Undo> {
                     .import_obj(&format!("{}@{}", id.0, id.1.to_hex_string()))
                     .ok()?,
             };
+            if in_log(&obj) {
+                return None;
+            }
             let (key, action) = match (&op.key, &op.action) {
                 (Key::Map(key), OpType::Put(_) | OpType::Make(_)) => {
                     (Some(key.to_string()), Kind::Set)
