@@ -94,8 +94,18 @@ join "1" "2 3"
 settle 2 "1 2" "Eve's task after her removal" || fail "Ana's and Dan's exports differ or hold Eve's task"
 stop 3
 b 3 status | grep -q "You were removed from Acme Office by Ana" || fail "Eve was not told"
+# Ana sees what was undone and keeps it: back everywhere.
+b 1 member after-removal | grep -q "by Eve's device" || fail "Ana does not see Eve's later changes"
+EVE=$(b 1 member after-removal --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["device"][:12])')
+b 1 member keep "$EVE" >/dev/null || fail "Ana keeps Eve's changes"
+b 1 export --json | grep -q "Eve's task after her removal" || fail "kept task missing on Ana"
+for _ in $(seq 1 5); do
+    b 2 sync --timeout 10 >/dev/null || true
+    b 2 export --json | grep -q "Eve's task after her removal" && break
+done
+b 2 export --json | grep -q "Eve's task after her removal" || fail "kept task missing on Dan"
 stop 1
-echo "removal: finding 1 ok: identical exports on Ana and Dan, without Eve's task; Eve was told"
+echo "removal: finding 1 ok: identical exports on Ana and Dan, without Eve's task; Eve was told; Ana kept it afterwards and Dan has it too"
 "$LAN" down
 
 echo "removal: finding 2 (a stale laptop slips in a task and a removal through Cleo)"

@@ -885,3 +885,72 @@ fn an_owner_is_found_by_typing_part_of_their_name() {
     let vm = h.state_mut().backend_mut().view();
     assert_eq!(vm.tasks[0].owner.as_deref(), Some("Ana Ruiz"));
 }
+
+#[test]
+fn an_admin_sees_and_keeps_what_a_removed_device_changed_after_its_removal() {
+    use bureau::sync::{handlers, identity, membership::Action, node, removal};
+    let app = workspace(|_| {});
+    let eve_dir = app._dir.path().join("eve");
+    let rt = common::runtime();
+    {
+        // Eve joins (a copy of Ana's data with her own key), is removed,
+        // and adds a task; it reaches Ana, whose node undoes it.
+        let ana = rt
+            .block_on(bureau::store::Store::open(&app.path, "test"))
+            .expect("open");
+        let key = identity::load_or_create(&app.path).expect("key");
+        let eve_key = iroh::SecretKey::generate();
+        let eve_member = bureau::model::new_id();
+        let ws = ana.workspace().expect("ws").id;
+        handlers::add_member(
+            &ana,
+            &key,
+            &ws,
+            &eve_member,
+            "Eve Novak",
+            Role::Member,
+            &eve_key.public().to_string(),
+        )
+        .expect("add eve");
+        rt.block_on(ana.close());
+        common::copy_dir(&app.path, &eve_dir);
+        std::fs::write(
+            eve_dir.join("device.key"),
+            data_encoding::HEXLOWER.encode(&eve_key.to_bytes()),
+        )
+        .expect("key");
+        let ana = rt
+            .block_on(bureau::store::Store::open(&app.path, "test"))
+            .expect("open");
+        let access = node::offline_access(&ana).expect("access");
+        node::change_membership(
+            &ana,
+            &key,
+            &access,
+            Action::Remove {
+                member_id: eve_member,
+            },
+        )
+        .expect("remove");
+        let eve = rt
+            .block_on(bureau::store::Store::open(&eve_dir, "test"))
+            .expect("open");
+        eve.create(task("Eve's task after her removal", None))
+            .expect("eve adds");
+        ana.merge_from(&eve).expect("merge");
+        ana.documents().expect("load");
+        let removed =
+            removal::removed_devices(&node::offline_access(&ana).expect("access").current());
+        assert!(removal::sweep(&ana, &removed).expect("sweep").undone > 0);
+        rt.block_on(eve.close());
+        rt.block_on(ana.close());
+    }
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Team);
+    h.get_by_label("Changes after a removal");
+    h.get_by_label_contains("1 change(s) by Eve Novak's device");
+    click(&mut h, "Keep them");
+    click(&mut h, "Yes, keep them");
+    h.get_by_label_contains("Kept: 1 record(s)");
+    click(&mut h, "Tasks");
+    h.get_by_label("Eve's task after her removal");
+}

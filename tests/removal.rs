@@ -164,6 +164,46 @@ fn a_removed_members_later_edits_are_undone_wherever_they_travel() {
     assert_eq!(export(&ana), export(&dan));
     // Eve keeps her own copy as it was.
     assert!(titles(&eve).contains(&"Eve was here".to_string()));
+
+    // Admins see what was undone, and may keep it.
+    let membership = node::offline_access(&ana).expect("access").current();
+    let listed = removal::after_removal(&ana, &membership).expect("list");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].member, "Eve Novak");
+    assert_eq!(listed[0].records.len(), 2, "{listed:?}");
+    assert!(
+        listed[0].describe().contains("by Eve Novak's device"),
+        "{}",
+        listed[0].describe()
+    );
+    let dan_device = identity::load_or_create(dan.data_dir())
+        .expect("key")
+        .public()
+        .to_string();
+    let refused = removal::keep(&dan, &membership, &dan_device, &listed[0].device[..10]);
+    assert!(refused.unwrap_err().to_string().contains("only an admin"));
+    let me = identity::load_or_create(ana.data_dir())
+        .expect("key")
+        .public()
+        .to_string();
+    let restored = removal::keep(&ana, &membership, &me, &listed[0].device[..10]).expect("keep");
+    assert_eq!(restored, 2);
+    dan.merge_from(&ana).expect("merge");
+    assert_eq!(sweep(&dan).undone, 0, "a kept change is not undone again");
+    ana.merge_from(&dan).expect("merge");
+    let kept = vec![
+        "Ana's task".to_string(),
+        "Eve was here".to_string(),
+        "Eve's task after her removal".to_string(),
+    ];
+    assert_eq!(titles(&ana), kept);
+    assert_eq!(titles(&dan), kept);
+    assert_eq!(export(&ana), export(&dan));
+    assert!(
+        removal::after_removal(&ana, &membership)
+            .expect("list")
+            .is_empty()
+    );
     for store in [ana, dan, eve] {
         fx.close(store);
     }

@@ -29,6 +29,15 @@ pub enum MemberCommand {
         #[arg(long)]
         json: bool,
     },
+    /// What removed devices changed after their removal (undone on every
+    /// peer that knows the removal).
+    AfterRemoval {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep what a removed device changed after its removal (admins): the
+    /// records it touched go back to how it left them.
+    Keep { device: String },
 }
 
 /// What `bureau member …`, `recover` and `recovery-kit` ask for.
@@ -46,7 +55,10 @@ pub enum Request {
 impl Request {
     /// Whether it changes membership (and so should spread now).
     pub fn changes(&self) -> bool {
-        !matches!(self, Request::Member(MemberCommand::List { .. }))
+        !matches!(
+            self,
+            Request::Member(MemberCommand::List { .. } | MemberCommand::AfterRemoval { .. })
+        )
     }
 }
 
@@ -181,6 +193,31 @@ fn member(store: &Store, access: &Access, command: MemberCommand) -> Result<()> 
                     ""
                 }
             );
+        }
+        MemberCommand::AfterRemoval { json } => {
+            store.documents()?;
+            let listed = crate::sync::removal::after_removal(store, &membership)?;
+            if json {
+                return print_json(&listed);
+            }
+            if listed.is_empty() {
+                note!("no removed device changed anything after its removal");
+            }
+            for item in listed {
+                say!("{}", item.describe());
+                for record in &item.records {
+                    say!("  {record}");
+                }
+                say!(
+                    "  keep them: bureau member keep {}",
+                    item.device.chars().take(12).collect::<String>()
+                );
+            }
+        }
+        MemberCommand::Keep { device } => {
+            store.documents()?;
+            let restored = crate::sync::removal::keep(store, &membership, &me, &device)?;
+            note!("kept: {restored} record(s) back as the removed device left them");
         }
         MemberCommand::Role { who, role } => {
             let m = find(&who)?;

@@ -136,3 +136,39 @@ fn read_map<T: serde::de::DeserializeOwned, D: ReadDoc>(
         .map(|(k, obj)| Ok((k, super::fast_read::read_value::<T, _>(doc, &obj)?)))
         .collect()
 }
+
+/// The root document's map of changes by removed devices an admin kept.
+const KEPT: &str = "kept_after_removal";
+
+impl Store {
+    /// Hashes of changes by removed devices that an admin chose to keep.
+    pub fn kept_after_removal(&self) -> Result<std::collections::BTreeSet<String>> {
+        self.read(Area::Root, |doc| {
+            Ok(match kind_map(doc, KEPT) {
+                Some(map) => automerge::ReadDoc::keys(doc, &map).collect(),
+                None => Default::default(),
+            })
+        })
+    }
+
+    /// Records that an admin kept these changes (by hash).
+    pub fn mark_kept_after_removal(&self, hashes: &[String]) -> Result<()> {
+        if hashes.is_empty() {
+            return Ok(());
+        }
+        self.change(
+            Area::Root,
+            "keep changes made after a removal",
+            |tx, audit| {
+                let map = match kind_map(&*tx, KEPT) {
+                    Some(map) => map,
+                    None => tx.put_object(ROOT, KEPT, ObjType::Map)?,
+                };
+                for hash in hashes {
+                    tx.put(&map, hash.as_str(), audit.member_id.as_str())?;
+                }
+                Ok(())
+            },
+        )
+    }
+}

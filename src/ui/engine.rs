@@ -305,6 +305,20 @@ impl Engine {
                 self.peers_wanted = true;
                 Ok(None)
             }
+            Command::KeepAfterRemoval { device } => {
+                let store = self.store()?;
+                let access = self
+                    .access
+                    .as_ref()
+                    .ok_or("this workspace has no membership")?;
+                let me = self.device.clone().unwrap_or_default();
+                let restored = crate::sync::removal::keep(&store, &access.current(), &me, &device)
+                    .map_err(err)?;
+                self.peers_wanted = true;
+                Ok(Some(format!(
+                    "Kept: {restored} record(s) back as the removed device left them"
+                )))
+            }
             Command::ForgetRecoveryPhrase => {
                 self.vm.recovery_phrase = None;
                 Ok(None)
@@ -400,6 +414,15 @@ impl Engine {
                     None => node::peer_status(&store, access, &me, None),
                 };
                 self.vm.peers = Arc::new(peers.unwrap_or_default());
+                // What removed devices changed after their removal (admins).
+                let after = if membership.is_admin_device(&me) && !membership.removals.is_empty() {
+                    crate::sync::removal::after_removal(&store, &membership).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                if *self.vm.after_removal != after {
+                    self.vm.after_removal = Arc::new(after);
+                }
                 self.peers_wanted = false;
                 self.peers_at = Some(Instant::now());
             }

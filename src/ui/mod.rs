@@ -33,7 +33,6 @@ const TOAST_SECONDS: f64 = 6.0;
 
 /// Text that reports a mistake.
 pub(crate) const ERROR_COLOR: egui::Color32 = egui::Color32::from_rgb(200, 60, 60);
-pub(crate) const WARNING_COLOR: egui::Color32 = egui::Color32::from_rgb(200, 140, 20);
 /// Text that warns (blocked, unreadable records).
 pub(crate) const WARN_COLOR: egui::Color32 = egui::Color32::from_rgb(200, 120, 0);
 

@@ -41,7 +41,7 @@ pub fn show(
             .sum();
         if admin_devices == 1 && !vm.has_recovery_kit {
             ui.colored_label(
-                super::WARNING_COLOR,
+                super::WARN_COLOR,
                 "Only one admin device: if it is lost, nobody can invite, remove or change roles. Make a second admin below, or keep a recovery kit (bureau recover --help).",
             );
         }
@@ -100,6 +100,21 @@ pub fn show(
                 ui.end_row();
             }
         });
+        if admin && !vm.after_removal.is_empty() {
+            ui.add_space(12.0);
+            ui.heading("Changes after a removal");
+            for item in vm.after_removal.iter() {
+                ui.label(item.describe());
+                let question = format!(
+                    "Keep what {}'s device changed after the removal? The {} record(s) go back to how it left them, on every device.",
+                    item.member,
+                    item.records.len()
+                );
+                if state.confirm.button(ui, &format!("keep {}", item.device), "Keep them", &question) {
+                    commands.push(Command::KeepAfterRemoval { device: item.device.clone() });
+                }
+            }
+        }
         ui.add_space(12.0);
         ui.heading("Devices and sync");
         if vm.peers.is_empty() {

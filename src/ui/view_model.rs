@@ -56,6 +56,10 @@ pub enum Command {
     PeersChanged,
     /// A new recovery kit (admins); its phrase is shown once.
     NewRecoveryKit,
+    /// Keep what a removed device changed after its removal (admins).
+    KeepAfterRemoval {
+        device: String,
+    },
     /// The recovery phrase was written down: stop showing it.
     ForgetRecoveryPhrase,
     /// The app is closing: stop after what is queued, closing connections

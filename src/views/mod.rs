@@ -55,6 +55,8 @@ pub struct ViewModel {
     pub has_recovery_kit: bool,
     /// "You were removed from … by … on …" once this device was removed.
     pub removed: Option<String>,
+    /// What removed devices changed after their removal (shown to admins).
+    pub after_removal: Arc<Vec<crate::sync::removal::AfterRemoval>>,
     /// What the last invite allows: "member, one use, until 2026-11-29 07:30".
     pub last_ticket_terms: Option<String>,
     /// The Trash, loaded while the Trash area is open.
