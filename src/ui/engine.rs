@@ -312,7 +312,7 @@ impl Engine {
                     .as_ref()
                     .ok_or("this workspace has no membership")?;
                 let me = self.device.clone().unwrap_or_default();
-                let restored = crate::sync::removal::keep(&store, &access.current(), &me, &device)
+                let restored = crate::sync::removal::keep(store, &access.current(), &me, &device)
                     .map_err(err)?;
                 self.peers_wanted = true;
                 Ok(Some(format!(
