@@ -113,12 +113,7 @@ fn member(store: &Store, access: &Access, command: MemberCommand) -> Result<()> 
     let find = |who: &str| membership.find(who).cloned().map_err(anyhow::Error::msg);
     match command {
         MemberCommand::List { json } => {
-            let members: Vec<_> = membership
-                .members
-                .values()
-                .filter(|m| !m.removed)
-                .cloned()
-                .collect();
+            let members = membership.current_members();
             if json {
                 return print_json(&members);
             }

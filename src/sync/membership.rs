@@ -311,6 +311,15 @@ impl Membership {
         self.is_admin_device(key) || self.recovery_key.as_deref() == Some(key)
     }
 
+    /// The current (not removed) members.
+    pub fn current_members(&self) -> Vec<MemberInfo> {
+        self.members
+            .values()
+            .filter(|m| !m.removed)
+            .cloned()
+            .collect()
+    }
+
     /// Every device of every current member.
     pub fn devices(&self) -> impl Iterator<Item = (&MemberInfo, &String)> {
         self.members

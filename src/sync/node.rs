@@ -428,6 +428,19 @@ impl Node {
             .push(task);
     }
 
+    /// Stops every dialer and closes every connection.
+    fn disconnect_all(&self) {
+        for (_, d) in self
+            .dialers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain()
+        {
+            d.close();
+        }
+        self.connections.close_all();
+    }
+
     async fn on_root_changed(self: &Arc<Self>) {
         let node = self.clone();
         let refreshed = tokio::task::spawn_blocking(move || node.access.refresh(&node.store)).await;
@@ -437,15 +450,7 @@ impl Node {
         // Removed ourselves: stop syncing (the local copy stays ours).
         if membership.role_of(&self.id()).is_none() {
             tracing::info!("this device was removed from the workspace; not syncing");
-            for (_, d) in self
-                .dialers
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .drain()
-            {
-                d.close();
-            }
-            self.connections.close_all();
+            self.disconnect_all();
             return;
         }
         // Cut off devices that are no longer members, telling them why.
@@ -499,15 +504,7 @@ impl Node {
             let _ = task.await;
         }
         tracing::debug!("shutdown: tasks stopped");
-        for (_, d) in self
-            .dialers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .drain()
-        {
-            d.close();
-        }
-        self.connections.close_all();
+        self.disconnect_all();
         // Closing waits until every peer acknowledged our close, or for a
         // dial still trying an absent peer, three probe timeouts (short:
         // see `net::INITIAL_RTT`).

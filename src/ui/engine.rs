@@ -398,12 +398,7 @@ impl Engine {
                 .filter(|d| self.vm.my_role.is_none() && membership.removals.contains_key(*d))
                 .and_then(|d| membership.removals.get(d))
                 .map(|r| r.notice(self.vm.workspace.as_deref().unwrap_or("the workspace")));
-            let members: Vec<_> = membership
-                .members
-                .values()
-                .filter(|m| !m.removed)
-                .cloned()
-                .collect();
+            let members = membership.current_members();
             if *self.vm.members != members {
                 self.vm.members = Arc::new(members);
             }
