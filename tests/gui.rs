@@ -456,6 +456,8 @@ fn an_admin_changes_a_role_and_removes_a_member() {
         "removed members leave the list"
     );
     assert!(h.query_by_label("Ben Ode").is_none(), "and the device list");
+    // It says who has heard: nobody is connected in this test.
+    h.get_by_label_contains("Removed. No device is connected, so nobody knows yet");
 }
 
 #[test]

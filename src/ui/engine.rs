@@ -52,8 +52,18 @@ pub struct Engine {
     pub(super) throttle_peers: bool,
 }
 
-/// What removing someone does, said when it is done.
-const SPREADS: &str = "Removed. Devices connected now learn it at once, the others when they next sync; what they already had stays with them.";
+/// What removing someone does, said when it is done: how many devices
+/// connected now get it at once.
+fn spreads(connected: usize) -> String {
+    format!(
+        "Removed. {} now; the others when they next sync. What they already had stays with them.",
+        match connected {
+            0 => "No device is connected, so nobody knows yet".to_string(),
+            1 => "The 1 device connected gets it".to_string(),
+            n => format!("The {n} devices connected get it"),
+        }
+    )
+}
 
 impl Engine {
     pub(super) fn new(
@@ -283,7 +293,7 @@ impl Engine {
             Command::RemoveMember { member_id } => {
                 self.change_membership(crate::sync::membership::Action::Remove { member_id })?;
                 self.peers_wanted = true;
-                Ok(Some(SPREADS.into()))
+                Ok(Some(spreads(self.connected_members())))
             }
             Command::RemoveDevice { member_id, device } => {
                 self.change_membership(crate::sync::membership::Action::RemoveDevice {
@@ -291,7 +301,7 @@ impl Engine {
                     device,
                 })?;
                 self.peers_wanted = true;
-                Ok(Some(SPREADS.into()))
+                Ok(Some(spreads(self.connected_members())))
             }
             Command::NewRecoveryKit => {
                 let store = self.store()?;
@@ -329,6 +339,14 @@ impl Engine {
                 Ok(None)
             }
         }
+    }
+
+    /// Member devices connected right now (they get a change at once).
+    fn connected_members(&self) -> usize {
+        self.node
+            .as_ref()
+            .and_then(|node| node.peer_status().ok())
+            .map_or(0, |peers| peers.iter().filter(|p| p.online).count())
     }
 
     fn change_membership(&self, action: crate::sync::membership::Action) -> Result<(), String> {
