@@ -74,8 +74,9 @@ pub fn sweep(store: &Store, removed: &[Removed]) -> Result<Sweep, StoreError> {
     Sweeper::default().run(store, removed)
 }
 
-/// [`sweep`] for a running node: a document whose heads have not moved
-/// since it was last swept (for the same removals) is skipped.
+/// [`sweep`] for a running node: after a document's first sweep (for the
+/// same removals), only the changes that arrived since are looked at, and
+/// the document is planned again only if one of them is a removed device's.
 #[derive(Debug, Default)]
 pub struct Sweeper {
     swept: BTreeMap<String, Vec<ChangeHash>>,
@@ -96,12 +97,23 @@ impl Sweeper {
             let doc_id = handle.document_id().to_string();
             let (heads, plan) = handle.with_document(|doc| {
                 let heads = doc.get_heads();
-                if self.swept.get(&doc_id) == Some(&heads) {
-                    return (heads, Vec::new());
+                if let Some(swept) = self.swept.get(&doc_id) {
+                    // Only what arrived since the last sweep can need undoing:
+                    // nothing by a removed device, nothing to look at (this
+                    // keeps a busy document's sweeps to its new changes).
+                    let by_removed = doc.get_changes(swept).iter().any(|c| {
+                        let actor = c.actor_id().to_hex_string();
+                        removed.iter().any(|r| actor.starts_with(&r.device_hex))
+                    });
+                    if !by_removed {
+                        return (heads, Some(Vec::new()));
+                    }
                 }
-                let plan = plan(doc, &doc_id, removed);
-                (heads, plan)
+                (heads, plan(doc, &doc_id, removed))
             });
+            let Some(plan) = plan else {
+                continue; // waiting for covered changes: look again next time
+            };
             self.swept.insert(doc_id, heads);
             if plan.is_empty() {
                 continue;
@@ -138,31 +150,36 @@ enum Kind {
     Leave,
 }
 
-/// The ops of changes by removed devices that their removals do not cover.
-fn plan(doc: &Automerge, doc_id: &str, removed: &[Removed]) -> Vec<Undo> {
-    removed
-        .iter()
-        .flat_map(|device| later_changes(doc, doc_id, device))
-        .flat_map(|change| ops_of(doc, &change))
-        .collect()
+/// The ops of changes by removed devices that their removals do not
+/// cover; `None` while some removal's covered changes are not all here.
+fn plan(doc: &Automerge, doc_id: &str, removed: &[Removed]) -> Option<Vec<Undo>> {
+    let mut out = Vec::new();
+    for device in removed {
+        for change in later_changes(doc, doc_id, device)? {
+            out.extend(ops_of(doc, &change));
+        }
+    }
+    Some(out)
 }
 
-/// The changes `device` made outside of what its removal covers (none
-/// until every covered change is here: before that, a covered change could
+/// The changes `device` made outside of what its removal covers; `None`
+/// until every covered change is here (before that, a covered change could
 /// look like a later one).
-fn later_changes(doc: &Automerge, doc_id: &str, device: &Removed) -> Vec<Change> {
+fn later_changes(doc: &Automerge, doc_id: &str, device: &Removed) -> Option<Vec<Change>> {
     let covered: Vec<ChangeHash> = device
         .covers
         .get(doc_id)
         .map(|heads| heads.iter().filter_map(|h| h.parse().ok()).collect())
         .unwrap_or_default();
     if covered.iter().any(|h| doc.get_change_by_hash(h).is_none()) {
-        return Vec::new();
+        return None;
     }
-    doc.get_changes(&covered)
-        .into_iter()
-        .filter(|c| c.actor_id().to_hex_string().starts_with(&device.device_hex))
-        .collect()
+    Some(
+        doc.get_changes(&covered)
+            .into_iter()
+            .filter(|c| c.actor_id().to_hex_string().starts_with(&device.device_hex))
+            .collect(),
+    )
 }
 
 /// What one removed device changed after its removal (for admins).
@@ -205,7 +222,7 @@ pub fn after_removal(
         for (_, handle) in store.loaded_documents() {
             let doc_id = handle.document_id().to_string();
             handle.with_document(|doc| {
-                for change in later_changes(doc, &doc_id, &device) {
+                for change in later_changes(doc, &doc_id, &device).unwrap_or_default() {
                     if kept.contains(&change.hash().to_string()) {
                         continue;
                     }
@@ -269,6 +286,7 @@ pub fn keep(
         let doc_id = handle.document_id().to_string();
         let (heads, targets) = handle.with_document(|doc| {
             let changes: Vec<Change> = later_changes(doc, &doc_id, &removed)
+                .unwrap_or_default()
                 .into_iter()
                 .filter(|c| !kept.contains(&c.hash().to_string()))
                 .collect();
