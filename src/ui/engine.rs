@@ -50,6 +50,9 @@ pub struct Engine {
     /// Rate-limit peer status (the threaded app); inline backends compute
     /// it whenever it is wanted, so tests never depend on time passing.
     pub(super) throttle_peers: bool,
+    /// Removals and document heads the "changes after a removal" list was
+    /// last computed for.
+    after_removal_key: Vec<String>,
 }
 
 /// What removing someone does, said when it is done: how many devices
@@ -93,6 +96,7 @@ impl Engine {
             peers_wanted: true,
             peers_at: None,
             throttle_peers: false,
+            after_removal_key: Vec::new(),
         }
     }
 
@@ -427,14 +431,32 @@ impl Engine {
                     None => node::peer_status(&store, access, &me, None),
                 };
                 self.vm.peers = Arc::new(peers.unwrap_or_default());
-                // What removed devices changed after their removal (admins).
-                let after = if membership.is_admin_device(&me) && !membership.removals.is_empty() {
-                    crate::sync::removal::after_removal(&store, &membership).unwrap_or_default()
+                // What removed devices changed after their removal (admins),
+                // looked at again only when a document or the removals moved.
+                let key = if membership.is_admin_device(&me) && !membership.removals.is_empty() {
+                    let mut key: Vec<String> = membership.removals.keys().cloned().collect();
+                    for (_, handle) in store.loaded_documents() {
+                        key.extend(
+                            handle
+                                .with_document(|d| d.get_heads())
+                                .iter()
+                                .map(|h| h.to_string()),
+                        );
+                    }
+                    key
                 } else {
                     Vec::new()
                 };
-                if *self.vm.after_removal != after {
-                    self.vm.after_removal = Arc::new(after);
+                if key != self.after_removal_key {
+                    let after = if key.is_empty() {
+                        Vec::new()
+                    } else {
+                        crate::sync::removal::after_removal(&store, &membership).unwrap_or_default()
+                    };
+                    if *self.vm.after_removal != after {
+                        self.vm.after_removal = Arc::new(after);
+                    }
+                    self.after_removal_key = key;
                 }
                 self.peers_wanted = false;
                 self.peers_at = Some(Instant::now());
