@@ -58,6 +58,15 @@ join() { for a in $1; do for c in $2; do
     ip -n "$LAN_PREFIX-h$a" route del blackhole "10.77.0.$c/32"
     ip -n "$LAN_PREFIX-h$c" route del blackhole "10.77.0.$a/32"
 done; done; }
+# Syncs host $1 until its export holds $2 (a few tries: it may be in sync
+# with one peer before another answers).
+sync_until() {
+    for _ in $(seq 1 5); do
+        b "$1" sync --timeout 10 >/dev/null || true
+        b "$1" export --json | grep -q "$2" && return 0
+    done
+    return 1
+}
 # Syncs `syncer` until the exports of every host listed are identical and
 # none holds `text` (or gives up).
 settle() {
@@ -99,11 +108,7 @@ b 1 member after-removal | grep -q "by Eve's device" || fail "Ana does not see E
 EVE=$(b 1 member after-removal --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["device"][:12])')
 b 1 member keep "$EVE" >/dev/null || fail "Ana keeps Eve's changes"
 b 1 export --json | grep -q "Eve's task after her removal" || fail "kept task missing on Ana"
-for _ in $(seq 1 5); do
-    b 2 sync --timeout 10 >/dev/null || true
-    b 2 export --json | grep -q "Eve's task after her removal" && break
-done
-b 2 export --json | grep -q "Eve's task after her removal" || fail "kept task missing on Dan"
+sync_until 2 "Eve's task after her removal" || fail "kept task missing on Dan"
 stop 1
 echo "removal: finding 1 ok: identical exports on Ana and Dan, without Eve's task; Eve was told; Ana kept it afterwards and Dan has it too"
 "$LAN" down
@@ -130,11 +135,7 @@ b 2 task add "Slipped in by the old laptop" >/dev/null || fail "the old laptop a
 b 2 member remove "Office Peer" >/dev/null || fail "the old laptop removes the office peer"
 serve 2
 # Cleo may be in sync with the office peer before the old laptop answers.
-for _ in $(seq 1 5); do
-    b 3 sync --timeout 20 >/dev/null || true
-    b 3 export --json | grep -q "Slipped in by the old laptop" && break
-done
-b 3 export --json | grep -q "Slipped in by the old laptop" || fail "Cleo should have the old laptop's task before she hears"
+sync_until 3 "Slipped in by the old laptop" || fail "Cleo should have the old laptop's task before she hears"
 stop 2
 join "1" "2 3 4"
 serve 1

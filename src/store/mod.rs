@@ -13,6 +13,7 @@
 
 mod chunk_file;
 mod conflicts;
+mod damage;
 pub mod datadir;
 mod documents;
 mod export;
@@ -41,6 +42,7 @@ use samod::{DocHandle, DocumentId, Repo};
 use crate::model::{Area, Audit, Member, Stamp, ValidationError, Workspace};
 
 pub use conflicts::FieldConflict;
+pub use damage::Damage;
 pub use datadir::{DataDirLock, DeviceConfig, default_data_dir};
 pub use faults::{FaultOp, FaultPlan};
 pub use layout::{ALL_KINDS, Layout};
@@ -422,24 +424,6 @@ impl Store {
         self.storage.quarantined()
     }
 
-    /// Documents (among those loaded) that cannot show all they hold: some
-    /// of their changes are missing (a damaged file was set aside), so the
-    /// changes made after those wait, hidden, until a peer supplies them.
-    /// Said on every open until repaired.
-    pub fn damage(&self) -> Vec<Damage> {
-        self.docs
-            .loaded()
-            .into_iter()
-            .filter_map(|(area, handle)| {
-                let missing = handle.with_document(|d| d.get_missing_deps(&[]).len());
-                (missing > 0).then_some(Damage {
-                    area: area.name(),
-                    missing_changes: missing,
-                })
-            })
-            .collect()
-    }
-
     /// The documents loaded so far, each with an area it holds.
     pub(crate) fn loaded_documents(&self) -> Vec<(Area, DocHandle)> {
         self.docs.loaded()
@@ -589,24 +573,5 @@ pub(crate) fn kind_map<D: ReadDoc>(doc: &D, kind: &str) -> Option<automerge::Obj
     match doc.get(automerge::ROOT, kind) {
         Ok(Some((automerge::Value::Object(automerge::ObjType::Map), id))) => Some(id),
         _ => None,
-    }
-}
-
-/// A document with changes missing (see [`Store::damage`]).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Damage {
-    /// The area the document holds ("tasks", "inventory", …).
-    pub area: &'static str,
-    /// Changes it knows of but does not have.
-    pub missing_changes: usize,
-}
-
-impl Damage {
-    /// One line saying what is hidden and how it comes back.
-    pub fn describe(&self) -> String {
-        format!(
-            "the {} document is missing {} change(s) (a damaged file was set aside), so the changes made after them are hidden; they come back when a peer that has them syncs (`bureau sync`)",
-            self.area, self.missing_changes
-        )
     }
 }
