@@ -54,9 +54,15 @@ pub fn after_removal(
                     if kept.contains(&change.hash().to_string()) {
                         continue;
                     }
+                    let touched = records_of(doc, &change);
+                    // Only changes to records count (not, say, the device
+                    // publishing its addresses).
+                    if touched.is_empty() {
+                        continue;
+                    }
                     changes += 1;
                     records.extend(
-                        records_of(doc, &change)
+                        touched
                             .into_iter()
                             .map(|(kind, id, _)| format!("{kind}/{id}")),
                     );
@@ -165,7 +171,8 @@ pub fn keep(
 }
 
 /// The records a change touched: (kind, record id, the kind's map), for
-/// ops below `/kind/id`.
+/// ops below `/kind/id` where `kind` is a record kind (not the membership
+/// log, published addresses and the like).
 fn records_of(doc: &Automerge, change: &Change) -> Vec<(String, String, ExId)> {
     let expanded = change.decode();
     let mut out = Vec::new();
@@ -199,7 +206,9 @@ fn records_of(doc: &Automerge, change: &Change) -> Vec<(String, String, ExId)> {
             _ => None,
         };
         if let Some(record) = record
-            && record.0 != crate::store::MEMBERSHIP_LOG
+            && crate::store::ALL_KINDS
+                .iter()
+                .any(|(kind, _)| *kind == record.0)
             && !out.contains(&record)
         {
             out.push(record);
