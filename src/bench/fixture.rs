@@ -360,7 +360,7 @@ pub fn build_office(
             vendor: id.clone(),
             title: format!("{} service", title(&mut rng)),
             start: today.add_days(-365),
-            renewal_date: Some(date_near(&mut rng, today, 180)),
+            end: Some(date_near(&mut rng, today, 180).max(today.add_days(-300))),
             notice_days: 30,
             auto_renew: rng.random_bool(0.5),
             annual_value: Money::new(rng.random_range(10_000..5_000_000), "EUR"),

@@ -7,9 +7,11 @@ mod control;
 mod inventory;
 mod membership;
 mod network;
+mod orders;
 mod output;
 mod records;
 mod tasks;
+mod vendors;
 mod workspace;
 
 use output::note;
@@ -81,6 +83,21 @@ pub enum Command {
     /// Sites (offices, storerooms): add, list, show, set, rename, delete, restore.
     #[command(subcommand)]
     Site(records::RecordCommand),
+    /// Vendors: add, list, show (with contacts, contracts, orders,
+    /// invoices), contact, set, rename, delete, restore.
+    #[command(subcommand)]
+    Vendor(vendors::VendorCommand),
+    /// Contracts with vendors and the renewal calendar.
+    #[command(subcommand)]
+    Contract(vendors::ContractCommand),
+    /// Purchase orders: add, send, receive into stock, close, list, show.
+    #[command(subcommand)]
+    Po(orders::PoCommand),
+    /// Vendors' invoices and the three-way match with orders and receipts.
+    #[command(subcommand)]
+    Invoice(orders::InvoiceCommand),
+    /// What is low, drafted into purchase orders per preferred vendor.
+    Reorder(orders::ReorderArgs),
     /// Deleted tasks, projects, items and sites, with who deleted them and
     /// when (restore with `bureau <kind> restore ID`).
     Trash {
@@ -279,6 +296,11 @@ fn command_name(command: &Command) -> String {
         Command::Stock(_) => "stock",
         Command::Project(_) => "project",
         Command::Site(_) => "site",
+        Command::Vendor(_) => "vendor",
+        Command::Contract(_) => "contract",
+        Command::Po(_) => "po",
+        Command::Invoice(_) => "invoice",
+        Command::Reorder(_) => "reorder",
         Command::Trash { .. } => "trash",
         Command::Undo => "undo",
         Command::Redo => "redo",
@@ -342,6 +364,11 @@ fn dispatch_store(
         Command::Stock(cmd) => inventory::run_stock(store, session, cmd),
         Command::Project(cmd) => records::run_project(store, session, cmd),
         Command::Site(cmd) => records::run::<crate::model::Site>(store, session, cmd),
+        Command::Vendor(cmd) => vendors::run_vendor(store, session, cmd),
+        Command::Contract(cmd) => vendors::run_contract(store, session, cmd),
+        Command::Po(cmd) => orders::run_po(store, session, cmd),
+        Command::Invoice(cmd) => orders::run_invoice(store, session, cmd),
+        Command::Reorder(args) => orders::reorder(store, session, args),
         Command::Trash { json } => workspace::trash(store, json),
         Command::Undo => report_outcome(&session.undo(store)?),
         Command::Redo => report_outcome(&session.redo(store)?),

@@ -77,5 +77,6 @@ super::schema::describe! {
         reorder_at: "Reorder at", Int, column;
         sku: "SKU", Text, column;
         category: "Category", Text;
+        preferred_vendor: "Preferred vendor", Reference("vendors");
     }
 }

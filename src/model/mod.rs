@@ -11,9 +11,12 @@ pub mod budget;
 pub mod docs;
 pub mod facilities;
 pub mod inventory;
+pub mod matching;
 pub mod meetings;
 pub mod onboarding;
+pub mod orders;
 pub mod purchasing;
+pub mod reorder;
 pub mod tasks;
 pub mod workspace;
 
@@ -23,10 +26,10 @@ pub use facilities::{MaintenanceRequest, RequestStatus};
 pub use inventory::{InventoryItem, MovementKind, StockMovement};
 pub use meetings::{ActionItem, AgendaItem, Meeting};
 pub use onboarding::{OnboardingPlan, OnboardingTemplate, PlanStep, TemplateStep};
-pub use purchasing::{
-    Contact, Contract, Invoice, InvoiceStatus, OrderLine, PoStatus, PurchaseOrder, Receipt,
-    ReceivedLine, Vendor,
+pub use orders::{
+    Invoice, InvoiceStatus, OrderLine, PoStatus, PurchaseOrder, Receipt, ReceivedLine,
 };
+pub use purchasing::{Contact, Contract, ContractStatus, Vendor};
 pub use record::{Area, Audit, Record, ValidationError, new_id, require_text};
 pub use tasks::{ChecklistItem, Comment, Priority, Project, Recurrence, Task, TaskStatus};
 pub use values::{Date, Money, Stamp, human_bytes};

@@ -1,4 +1,6 @@
-//! Vendors, contracts, purchase orders, receipts and invoices.
+//! Vendors and their contracts: who the office buys from, and the renewal
+//! calendar that keeps contracts from lapsing (or renewing unnoticed).
+//! Purchase orders, receipts and invoices are in [`super::orders`].
 
 use std::collections::BTreeMap;
 
@@ -21,14 +23,29 @@ record! {
     pub struct Vendor ("vendors" in Purchasing) {
         pub name: String,
         pub category: Option<String>,
+        /// The vendor's main email and phone (people are in `contacts`).
+        pub email: Option<String>,
+        pub phone: Option<String>,
+        /// "30 days", "on delivery".
+        pub payment_terms: Option<String>,
+        /// Our customer number with the vendor.
+        pub account_number: Option<String>,
         /// Contacts keyed by id.
         pub contacts: BTreeMap<String, Contact>,
         pub notes: String,
     }
     validate(v) {
         require_text("vendor name", &v.name)?;
+        for c in v.contacts.values() {
+            require_text("contact name", &c.name)?;
+        }
         check_len("notes", &v.notes, 20_000)
     }
+}
+
+string_enum! {
+    /// Where a contract stands: running, cancelled with notice given, or over.
+    pub enum ContractStatus { Active = "active", NoticeGiven = "notice-given", Ended = "ended" }
 }
 
 record! {
@@ -37,12 +54,16 @@ record! {
         pub vendor: String,
         pub title: String,
         pub start: Date,
+        /// Last day of the current term (none: open-ended).
         pub end: Option<Date>,
-        pub renewal_date: Option<Date>,
-        /// Days of notice needed to cancel before renewal.
+        /// Days of notice needed to cancel before the end of the term.
         pub notice_days: i64,
+        /// Renews for another term of the same length unless cancelled.
         pub auto_renew: bool,
         pub annual_value: Money,
+        pub owner: Option<String>,
+        pub status: ContractStatus,
+        pub notes: String,
     }
     validate(c) {
         require_text("vendor", &c.vendor)?;
@@ -50,146 +71,103 @@ record! {
         if c.notice_days < 0 {
             return Err(ValidationError::new("notice period", "must be 0 or more days"));
         }
-        if c.end.is_some_and(|e| e < c.start) {
-            return Err(ValidationError::new("end", "must not be before the start date"));
+        if let Some(end) = c.end {
+            if end < c.start {
+                return Err(ValidationError::new("end", "must not be before the start date"));
+            }
+            let term = c.start.days_until(end);
+            if c.notice_days > term {
+                return Err(ValidationError::new(
+                    "notice period",
+                    format!(
+                        "{} days is longer than the contract term ({term} days from {} to {end}); check the dates or the notice",
+                        c.notice_days, c.start
+                    ),
+                ));
+            }
         }
-        if !c.annual_value.is_valid() {
-            return Err(ValidationError::new("annual value", "needs a 3-letter currency code"));
+        if c.annual_value.minor < 0 || !c.annual_value.is_valid() {
+            return Err(ValidationError::new(
+                "annual value",
+                "must be 0 or more with a 3-letter currency code",
+            ));
         }
-        Ok(())
+        check_len("notes", &c.notes, 20_000)
     }
+}
+
+/// A contract's next decision: the end of the term it is in and the last
+/// day to give notice before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Renewal {
+    pub term_end: Date,
+    pub deadline: Date,
 }
 
 impl Contract {
-    /// Last day to give notice before the renewal date.
-    pub fn notice_deadline(&self) -> Option<Date> {
-        self.renewal_date.map(|d| d.add_days(-self.notice_days))
-    }
-}
-
-string_enum! {
-    pub enum PoStatus { Draft = "draft", Approved = "approved", Ordered = "ordered", Received = "received", Closed = "closed" }
-}
-
-/// One line on a purchase order or invoice.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
-pub struct OrderLine {
-    pub description: String,
-    /// Inventory item id, when the line buys stock.
-    pub item: Option<String>,
-    pub quantity: i64,
-    pub unit_price: Money,
-    /// Sortable position set by the user.
-    pub order: i64,
-}
-
-impl OrderLine {
-    pub fn total_minor(&self) -> i64 {
-        self.quantity.saturating_mul(self.unit_price.minor)
-    }
-}
-
-fn validate_lines(lines: &BTreeMap<String, OrderLine>) -> Result<(), ValidationError> {
-    for line in lines.values() {
-        require_text("line description", &line.description)?;
-        if line.quantity <= 0 {
-            return Err(ValidationError::new("line quantity", "must be more than 0"));
+    /// The end of the term running on `today`. An auto-renewing active
+    /// contract past its end rolls forward by its term length: in whole
+    /// months when the term is (a year from 29 February ends on 28 February
+    /// and renews to the next 28 February), else in days. `None` for
+    /// open-ended contracts.
+    pub fn current_term_end(&self, today: Date) -> Option<Date> {
+        let end = self.end?;
+        if end >= today || !self.auto_renew || self.status != ContractStatus::Active {
+            return Some(end);
         }
-        if line.unit_price.minor < 0 || !line.unit_price.is_valid() {
-            return Err(ValidationError::new(
-                "line unit price",
-                "must be 0 or more with a currency code",
-            ));
+        let months = whole_months(self.start, end);
+        let days = self.start.days_until(end).max(0) + 1;
+        // Terms until today, at most ten thousand (a typo'd 1-day term).
+        let mut term_end = end;
+        for n in 2..10_000u32 {
+            term_end = match months {
+                Some(m) => term_end_after(self.start, m.saturating_mul(n)),
+                None => self.start.add_days(days * i64::from(n) - 1),
+            };
+            if term_end >= today {
+                break;
+            }
         }
-    }
-    Ok(())
-}
-
-record! {
-    pub struct PurchaseOrder ("purchase_orders" in Purchasing) {
-        pub number: String,
-        pub vendor: String,
-        pub site: Option<String>,
-        pub lines: BTreeMap<String, OrderLine>,
-        pub status: PoStatus,
-        pub requested_by: String,
-        pub approved_by: Option<String>,
-        pub ordered_on: Option<Date>,
-    }
-    validate(p) {
-        require_text("PO number", &p.number)?;
-        require_text("vendor", &p.vendor)?;
-        validate_lines(&p.lines)
-    }
-}
-
-impl PurchaseOrder {
-    pub fn total_minor(&self) -> i64 {
-        self.lines.values().map(OrderLine::total_minor).sum()
+        Some(term_end)
     }
 
-    pub fn is_open(&self) -> bool {
-        self.deleted_at.is_none() && !matches!(self.status, PoStatus::Closed)
-    }
-}
-
-/// Quantity received against one PO line.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
-pub struct ReceivedLine {
-    pub po_line: String,
-    pub quantity: i64,
-}
-
-record! {
-    /// Goods received against a purchase order.
-    pub struct Receipt ("receipts" in Purchasing) {
-        pub purchase_order: String,
-        pub received_on: Date,
-        pub lines: BTreeMap<String, ReceivedLine>,
-        pub notes: String,
-    }
-    validate(r) {
-        require_text("purchase order", &r.purchase_order)?;
-        if r.lines.values().any(|l| l.quantity <= 0) {
-            return Err(ValidationError::new("received quantity", "must be more than 0"));
+    /// The next decision on `today`: the end of the running term and the
+    /// last day to give notice. `None` for contracts not active, open-ended
+    /// or in the trash.
+    pub fn renewal(&self, today: Date) -> Option<Renewal> {
+        if self.deleted_at.is_some() || self.status != ContractStatus::Active {
+            return None;
         }
-        Ok(())
+        let term_end = self.current_term_end(today)?;
+        Some(Renewal {
+            term_end,
+            deadline: term_end.add_days(-self.notice_days),
+        })
     }
 }
 
-string_enum! {
-    pub enum InvoiceStatus { Received = "received", Matched = "matched", Approved = "approved", Paid = "paid", Disputed = "disputed" }
-}
-
-record! {
-    pub struct Invoice ("invoices" in Purchasing) {
-        pub vendor: String,
-        pub number: String,
-        pub date: Date,
-        pub due: Option<Date>,
-        pub lines: BTreeMap<String, OrderLine>,
-        pub total: Money,
-        /// The purchase order this invoice bills, once matched.
-        pub purchase_order: Option<String>,
-        pub status: InvoiceStatus,
-    }
-    validate(i) {
-        require_text("vendor", &i.vendor)?;
-        require_text("invoice number", &i.number)?;
-        validate_lines(&i.lines)?;
-        if !i.total.is_valid() {
-            return Err(ValidationError::new("total", "needs a 3-letter currency code"));
-        }
-        Ok(())
+/// The last day of a term of `months` from `start`: the day before the
+/// anniversary, or the month's last day when the anniversary does not
+/// exist (a start on 29 February or the 31st).
+fn term_end_after(start: Date, months: u32) -> Date {
+    use chrono::Datelike;
+    let anniversary = start.add_months(months);
+    if anniversary.0.day() < start.0.day() {
+        anniversary
+    } else {
+        anniversary.add_days(-1)
     }
 }
 
-impl Invoice {
-    pub fn is_unmatched(&self) -> bool {
-        self.deleted_at.is_none()
-            && self.purchase_order.is_none()
-            && !matches!(self.status, InvoiceStatus::Paid)
-    }
+/// The term from `start` to `end` in whole months, if it is one.
+fn whole_months(start: Date, end: Date) -> Option<u32> {
+    use chrono::Datelike;
+    let diff = (end.0.year() - start.0.year()) * 12 + end.0.month() as i32 - start.0.month() as i32;
+    [diff, diff + 1]
+        .into_iter()
+        .filter(|m| *m > 0)
+        .map(|m| m as u32)
+        .find(|m| term_end_after(start, *m) == end)
 }
 
 super::field_write::nested_fields!(Contact {
@@ -198,11 +176,100 @@ super::field_write::nested_fields!(Contact {
     phone,
     role
 });
-super::field_write::nested_fields!(OrderLine {
-    description,
-    item,
-    quantity,
-    unit_price,
-    order
-});
-super::field_write::nested_fields!(ReceivedLine { po_line, quantity });
+
+super::schema::describe! {
+    Vendor, label: "vendor", title: "Vendors", name: name,
+    unique_name: true,
+    fields {
+        name: "Name", Text, required, column;
+        category: "Category", Text, column;
+        email: "Email", Text, column;
+        phone: "Phone", Text, column;
+        payment_terms: "Payment terms", Text, column;
+        account_number: "Account number", Text;
+        notes: "Notes", LongText;
+    }
+}
+
+super::schema::describe! {
+    Contract, label: "contract", title: "Contracts", name: title,
+    fields {
+        title: "Title", Text, required, column;
+        vendor: "Vendor", Reference("vendors"), required, column;
+        start: "Start", Date, required, column;
+        end: "End", Date, column;
+        notice_days: "Notice (days)", Int, column;
+        auto_renew: "Auto-renews", Flag, column;
+        annual_value: "Annual value", Money, column;
+        owner: "Owner", Person;
+        status: "Status", Choice(ContractStatus::NAMES), column;
+        notes: "Notes", LongText;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Date {
+        Date::new(y, m, day).unwrap()
+    }
+
+    fn contract(start: Date, end: Date, notice: i64, auto: bool) -> Contract {
+        Contract {
+            vendor: "v".into(),
+            title: "Cleaning".into(),
+            start,
+            end: Some(end),
+            notice_days: notice,
+            auto_renew: auto,
+            annual_value: Money::new(0, "EUR"),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_deadline_is_the_end_less_the_notice_across_month_ends_and_leap_days() {
+        let c = contract(d(2025, 3, 1), d(2026, 2, 28), 30, false);
+        assert_eq!(c.renewal(d(2026, 1, 1)).unwrap().deadline, d(2026, 1, 29));
+        let leap = contract(d(2023, 3, 1), d(2024, 2, 29), 29, false);
+        assert_eq!(leap.renewal(d(2024, 1, 1)).unwrap().deadline, d(2024, 1, 31));
+        let month_end = contract(d(2026, 1, 1), d(2026, 3, 31), 31, false);
+        assert_eq!(
+            month_end.renewal(d(2026, 1, 1)).unwrap().deadline,
+            d(2026, 2, 28)
+        );
+    }
+
+    #[test]
+    fn auto_renewing_contracts_roll_forward_by_whole_terms() {
+        // A year from 29 Feb 2024 ends 28 Feb 2025 and renews to 28 Feb 2026.
+        let c = contract(d(2024, 2, 29), d(2025, 2, 28), 60, true);
+        let r = c.renewal(d(2025, 6, 1)).unwrap();
+        assert_eq!(r.term_end, d(2026, 2, 28));
+        assert_eq!(r.deadline, d(2025, 12, 30));
+        // A calendar year renews to the next calendar year.
+        let year = contract(d(2025, 1, 1), d(2025, 12, 31), 90, true);
+        assert_eq!(year.renewal(d(2027, 3, 3)).unwrap().term_end, d(2027, 12, 31));
+        // Not auto-renewing and past its end: nothing to decide.
+        let over = contract(d(2025, 1, 1), d(2025, 12, 31), 90, false);
+        assert_eq!(over.renewal(d(2026, 1, 5)).unwrap().term_end, d(2025, 12, 31));
+        // A term that is not whole months rolls by days.
+        let weeks = contract(d(2026, 1, 1), d(2026, 1, 14), 7, true);
+        assert_eq!(weeks.renewal(d(2026, 1, 20)).unwrap().term_end, d(2026, 1, 28));
+        let ended = Contract {
+            status: ContractStatus::Ended,
+            ..over
+        };
+        assert_eq!(ended.renewal(d(2026, 1, 5)), None);
+    }
+
+    #[test]
+    fn a_notice_period_longer_than_the_term_is_refused() {
+        let c = contract(d(2026, 1, 1), d(2026, 1, 31), 45, false);
+        let err = crate::model::Record::validate(&c).unwrap_err();
+        assert_eq!(err.field, "notice period");
+        assert!(err.message.contains("longer than the contract term"), "{err}");
+        assert!(crate::model::Record::validate(&contract(d(2026, 1, 1), d(2026, 1, 31), 30, false)).is_ok());
+    }
+}

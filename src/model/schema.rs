@@ -9,7 +9,7 @@
 //! into that text and parses it back with one clear error.
 
 use super::record::{Record, ValidationError};
-use super::values::{Date, Stamp};
+use super::values::{Date, Money, Stamp};
 
 /// How a field is edited and shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,9 @@ pub enum FieldKind {
     Reference(&'static str),
     /// Yes or no.
     Flag,
+    /// An amount such as `12.50` or `12.50 USD` (the workspace currency
+    /// when none is typed).
+    Money,
 }
 
 /// One editable field of a record kind.
@@ -54,9 +57,11 @@ pub struct FieldSpec {
 }
 
 /// What parsing relative input needs to know.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct FieldContext {
     pub today: Date,
+    /// The workspace currency, for amounts typed without one.
+    pub currency: String,
 }
 
 /// A record kind with a description. Implemented with [`describe!`].
@@ -174,6 +179,20 @@ impl FieldText for bool {
                 format!("{other:?} is not yes or no"),
             )),
         }
+    }
+}
+
+impl FieldText for Money {
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+    fn from_text(text: &str, spec: &FieldSpec, cx: &FieldContext) -> Result<Self, ValidationError> {
+        let currency = if cx.currency.is_empty() { "EUR" } else { &cx.currency };
+        let money = Money::parse(text, currency).map_err(|e| ValidationError::new(spec.key, e))?;
+        if money.minor < 0 {
+            return Err(ValidationError::new(spec.key, "must be 0 or more"));
+        }
+        Ok(money)
     }
 }
 

@@ -25,8 +25,22 @@ impl Date {
         (other.0 - self.0).num_days()
     }
 
+    /// The same day `months` later (the month's last day when it has no
+    /// such day: 31 January + 1 month is 28 or 29 February).
+    pub fn add_months(self, months: u32) -> Date {
+        Date(
+            self.0
+                .checked_add_months(chrono::Months::new(months))
+                .unwrap_or(self.0),
+        )
+    }
+
+    /// `days` later (earlier when negative); a result past the calendar's
+    /// range stays at `self` rather than panicking on hostile input.
     pub fn add_days(self, days: i64) -> Date {
-        Date(self.0 + chrono::Duration::days(days))
+        chrono::Duration::try_days(days)
+            .and_then(|d| self.0.checked_add_signed(d))
+            .map_or(self, Date)
     }
 }
 

@@ -6,7 +6,7 @@ use serde_json::Value as J;
 
 use super::journal::{Action, FieldChange, Step};
 use super::kinds::with_kind;
-use super::rules::{check_unique_name, people, resolve_reference};
+use super::rules::{check_unique_name, cross_references, people, resolve_reference};
 use super::{Op, Outcome};
 use crate::model::schema::{Described, FieldContext, same_name};
 use crate::model::{Audit, ChecklistItem, Comment, InventoryItem, Record, Site, Task, new_id};
@@ -30,6 +30,17 @@ pub(super) fn prepare(op: Op) -> Op {
             }
             Op::CreateItem { fields, site, qty }
         }
+        Op::Receive {
+            order,
+            site,
+            lines,
+            receipt,
+        } => Op::Receive {
+            order,
+            site,
+            lines,
+            receipt: receipt.or_else(|| Some(new_id())),
+        },
         other => other,
     }
 }
@@ -38,19 +49,87 @@ pub(super) fn prepare(op: Op) -> Op {
 pub(super) fn spans_documents(op: &Op) -> bool {
     matches!(op, Op::CreateItem { site: Some(_), .. })
         || matches!(op, Op::MergeInto { kind, .. } if kind == Site::KIND)
+        || matches!(op, Op::Receive { .. } | Op::VoidReceipt { .. })
+        || matches!(op, Op::Delete { kind, .. } if kind == crate::model::Receipt::KIND)
 }
 
-pub(super) fn apply(store: &Store, op: &Op, cx: &FieldContext) -> Result<(Outcome, Action)> {
+/// Applies `op`; `series` is this device's purchase order series.
+pub(super) fn apply(
+    store: &Store,
+    op: &Op,
+    cx: &FieldContext,
+    series: &str,
+) -> Result<(Outcome, Action)> {
+    use super::purchasing as buy;
     match op {
+        Op::CreateOrder {
+            vendor,
+            site,
+            lines,
+            notes,
+        } => buy::create_order(store, vendor, site.as_deref(), lines, notes, series, cx),
+        Op::Receive {
+            order,
+            site,
+            lines,
+            receipt,
+        } => {
+            let receipt = receipt
+                .as_deref()
+                .ok_or_else(|| StoreError::Rejected("receipt id not prepared".into()))?;
+            buy::receive(store, order, site, lines, receipt, cx.today)
+        }
+        Op::VoidReceipt { receipt } => buy::void_receipt(store, receipt),
+        Op::Delete { kind, id } if kind == crate::model::Receipt::KIND => {
+            buy::void_receipt(store, id)
+        }
+        Op::Restore { kind, .. } if kind == crate::model::Receipt::KIND => Err(StoreError::Rejected(
+            "a receipt taken back cannot come back; record the delivery again (receive)".into(),
+        )),
+        Op::CreateInvoice {
+            vendor,
+            number,
+            date,
+            due,
+            order,
+            lines,
+            total,
+        } => buy::create_invoice(
+            store,
+            vendor,
+            number,
+            date,
+            due.as_deref(),
+            order.as_deref(),
+            lines,
+            total.as_deref(),
+            cx,
+        ),
+        Op::DecideInvoice { invoice, decision } => {
+            buy::decide_invoice(store, invoice, decision, cx.today)
+        }
+        Op::AddContact { vendor, contact } => buy::add_contact(store, vendor, contact),
+        Op::RemoveContact { vendor, contact } => buy::remove_contact(store, vendor, contact),
+        Op::SetTolerance {
+            percent_bp,
+            absolute_minor,
+        } => buy::set_tolerance(store, *percent_bp, *absolute_minor),
+        Op::Reorder {
+            site,
+            buffer_percent,
+        } => buy::reorder(store, site.as_deref(), *buffer_percent, series, cx),
         Op::Create { kind, fields } => with_kind!(kind.as_str(), R => {
             let fields = people::<R>(store, fields)?;
+            let fields = cross_references::<R>(store, &fields)?;
             create::<R>(store, &fields, cx)
         }),
         Op::CreateItem { fields, site, qty } => {
             create_item(store, fields, site.as_deref(), *qty, cx)
         }
         Op::Edit { kind, id, fields } => with_kind!(kind.as_str(), R => {
+            super::rules::check_editable(kind, fields)?;
             let fields = people::<R>(store, fields)?;
+            let fields = cross_references::<R>(store, &fields)?;
             edit_fields::<R>(store, id, &fields, cx)
         }),
         Op::AddComment { task, text } => {

@@ -22,6 +22,26 @@ macro_rules! with_kind {
                 type $R = $crate::model::Site;
                 $body
             }
+            "vendors" => {
+                type $R = $crate::model::Vendor;
+                $body
+            }
+            "contracts" => {
+                type $R = $crate::model::Contract;
+                $body
+            }
+            "purchase_orders" => {
+                type $R = $crate::model::PurchaseOrder;
+                $body
+            }
+            "receipts" => {
+                type $R = $crate::model::Receipt;
+                $body
+            }
+            "invoices" => {
+                type $R = $crate::model::Invoice;
+                $body
+            }
             other => Err($crate::store::StoreError::Rejected(format!(
                 "records of kind {other:?} cannot be changed here"
             ))),

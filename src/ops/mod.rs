@@ -15,6 +15,8 @@ mod apply;
 mod journal;
 mod kinds;
 mod many;
+mod numbers;
+mod purchasing;
 mod rules;
 mod undo;
 
@@ -105,6 +107,58 @@ pub enum Op {
         site: String,
         level: Option<i64>,
     },
+    /// Creates a purchase order, numbered from this device's series.
+    CreateOrder {
+        /// Vendor id.
+        vendor: String,
+        /// Ship-to site id.
+        site: Option<String>,
+        lines: Vec<LineInput>,
+        notes: String,
+    },
+    /// Records goods received against an order at a site (id) and adds
+    /// the stock of its inventory lines there. `lines`: (order line id,
+    /// quantity); none means everything outstanding.
+    Receive {
+        order: String,
+        site: String,
+        lines: Vec<(String, i64)>,
+        /// Fixed before the first write (see `apply::prepare`).
+        receipt: Option<String>,
+    },
+    /// Takes a receipt back: it goes to the trash and its stock leaves.
+    VoidReceipt { receipt: String },
+    /// Enters a vendor's invoice: lines, or only a total.
+    CreateInvoice {
+        vendor: String,
+        number: String,
+        date: String,
+        due: Option<String>,
+        order: Option<String>,
+        lines: Vec<LineInput>,
+        total: Option<String>,
+    },
+    /// Approves, pays or disputes an invoice.
+    DecideInvoice {
+        invoice: String,
+        decision: Decision,
+    },
+    AddContact {
+        vendor: String,
+        contact: crate::model::Contact,
+    },
+    RemoveContact {
+        vendor: String,
+        contact: String,
+    },
+    /// Sets the three-way match tolerance.
+    SetTolerance { percent_bp: i64, absolute_minor: i64 },
+    /// Drafts the purchase orders the reorder plan suggests (one per
+    /// preferred vendor and site), at `site` only if given.
+    Reorder {
+        site: Option<String>,
+        buffer_percent: i64,
+    },
     /// Moves a record to the trash.
     Delete {
         kind: String,
@@ -126,6 +180,29 @@ impl Op {
             fields: vec![(key.to_string(), text.into())],
         }
     }
+}
+
+/// An order or invoice line as typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineInput {
+    /// Inventory item id, for stock.
+    pub item: Option<String>,
+    /// What is bought ("Desk lamp"); the item's name when empty.
+    pub description: String,
+    pub quantity: i64,
+    /// Unit price as typed: `3.95` or `3.95 USD`.
+    pub unit_price: String,
+    /// Tax in basis points (2000 = 20%).
+    pub tax_rate: i64,
+}
+
+/// What to do with an invoice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Decision {
+    /// Approve for payment; `note` says why when it does not match.
+    Approve { note: Option<String> },
+    Pay,
+    Dispute,
 }
 
 /// What an operation did, to tell the user.
@@ -192,12 +269,38 @@ impl Session {
         self
     }
 
-    fn context(&self) -> FieldContext {
+    fn context(&self, store: &Store) -> FieldContext {
         FieldContext {
             today: self
                 .today
                 .unwrap_or_else(|| Date(chrono::Local::now().date_naive())),
+            currency: store.workspace().map(|w| w.currency).unwrap_or_default(),
         }
+    }
+
+    /// This device's purchase order series, when `op` numbers orders.
+    fn series_for(&self, store: &Store, op: &Op) -> Result<String> {
+        if !matches!(op, Op::CreateOrder { .. } | Op::Reorder { .. }) {
+            return Ok(String::new());
+        }
+        let (own, others) = match &self.check {
+            WriteCheck::Members { access, device } => {
+                let others: Vec<String> = access
+                    .current()
+                    .members
+                    .values()
+                    .flat_map(|m| m.devices.iter().chain(&m.removed_devices).cloned())
+                    .collect();
+                (device.clone(), others)
+            }
+            WriteCheck::Open => (
+                crate::sync::identity::load_or_create(store.data_dir())?
+                    .public()
+                    .to_string(),
+                Vec::new(),
+            ),
+        };
+        Ok(numbers::series_tag(&own, &others))
     }
 
     /// Refuses changes on a viewer's device, with the reason.
@@ -224,14 +327,15 @@ impl Session {
     /// document, durable before it returns; recorded for undo.
     pub fn apply(&mut self, store: &Store, op: Op) -> Result<Outcome> {
         self.ensure_can_write()?;
-        let cx = self.context();
+        let cx = self.context(store);
         let op = apply::prepare(op);
         let two_documents = apply::spans_documents(&op);
         if two_documents {
             self.journal.pending = Some(op.clone());
             self.journal.save(&journal_path(store))?;
         }
-        let result = apply::apply(store, &op, &cx);
+        let series = self.series_for(store, &op)?;
+        let result = apply::apply(store, &op, &cx, &series);
         if two_documents {
             self.journal.pending = None;
         }
@@ -297,8 +401,9 @@ impl Session {
             return Ok(());
         };
         tracing::info!("finishing an action interrupted by a crash: {op:?}");
-        let cx = self.context();
-        let (_, action) = apply::apply(store, &op, &cx)?;
+        let cx = self.context(store);
+        let series = self.series_for(store, &op)?;
+        let (_, action) = apply::apply(store, &op, &cx, &series)?;
         self.journal.pending = None;
         self.journal.record(action);
         self.journal.save(&journal_path(store))

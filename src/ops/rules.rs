@@ -5,6 +5,7 @@
 use automerge::transaction::Transaction;
 
 use super::journal::Step;
+use super::kinds::with_kind;
 use crate::model::schema::{Described, FieldKind, same_name};
 use crate::model::{Audit, Project, Record, new_id};
 use crate::store::records::{kind_map_mut, read_all};
@@ -142,8 +143,99 @@ pub(super) fn resolve_reference<R: Described>(
             });
             Ok(project.id)
         }
-        other => Err(StoreError::Rejected(format!(
-            "{key}: references to {other} cannot be typed here"
+        other if area_of(other) != Some(R::AREA) => {
+            // In another document: resolved before the transaction
+            // (`cross_references`).
+            Ok(wanted.to_string())
+        }
+        other => with_kind!(other, T => one_named::<T>(key, wanted, find_named::<T, _>(&*tx, wanted))),
+    }
+}
+
+/// The area (document) holding records of `kind`.
+fn area_of(kind: &str) -> Option<crate::model::Area> {
+    crate::store::ALL_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, a)| *a)
+}
+
+/// Live records of `T` whose id or name is `wanted`: (id, name).
+fn find_named<T: Described, D: automerge::ReadDoc>(doc: &D, wanted: &str) -> Vec<(String, String)> {
+    let records = read_all::<T, _>(doc, false).records;
+    if let Some(exact) = records.iter().find(|r| r.id() == wanted) {
+        return vec![(exact.id().to_string(), exact.name().to_string())];
+    }
+    records
+        .iter()
+        .filter(|r| same_name(r.name(), wanted))
+        .map(|r| (r.id().to_string(), r.name().to_string()))
+        .collect()
+}
+
+/// The one record found, or an error saying what to type.
+fn one_named<T: Described>(key: &str, wanted: &str, found: Vec<(String, String)>) -> Result<String> {
+    match found.as_slice() {
+        [(id, _)] => Ok(id.clone()),
+        [] => Err(StoreError::Rejected(format!(
+            "{key}: there is no {} named {wanted:?}; check the spelling or add it first",
+            T::LABEL
+        ))),
+        many => Err(StoreError::Rejected(format!(
+            "{key}: {} {}s are named {wanted:?} ({}); give the id",
+            many.len(),
+            T::LABEL,
+            many.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", ")
         ))),
     }
+}
+
+/// Reference fields naming records in *another* document (a purchase
+/// order's ship-to site, an item's preferred vendor): typed names become
+/// ids, read before the transaction (which only sees its own document).
+pub(super) fn cross_references<R: Described>(
+    store: &Store,
+    fields: &[super::FieldInput],
+) -> Result<Vec<super::FieldInput>> {
+    fields
+        .iter()
+        .map(|(key, text)| {
+            let Ok(spec) = R::spec(key) else {
+                return Ok((key.clone(), text.clone()));
+            };
+            let FieldKind::Reference(target) = spec.kind else {
+                return Ok((key.clone(), text.clone()));
+            };
+            let wanted = text.trim();
+            let Some(area) = area_of(target).filter(|a| *a != R::AREA) else {
+                return Ok((key.clone(), text.clone()));
+            };
+            if wanted.is_empty() || wanted.eq_ignore_ascii_case("none") {
+                return Ok((key.clone(), String::new()));
+            }
+            let id = with_kind!(target, T => {
+                let found = store.read(area, |doc| Ok(find_named::<T, _>(doc, wanted)))?;
+                one_named::<T>(key, wanted, found)
+            })?;
+            Ok((key.clone(), id))
+        })
+        .collect()
+}
+
+/// Fields that change only through their own action, never by a plain
+/// edit: an invoice's status (approving checks the match), a purchase
+/// order's number (given out once from a device's series).
+pub(super) fn check_editable(kind: &str, fields: &[super::FieldInput]) -> Result<()> {
+    for (key, _) in fields {
+        let how = match (kind, key.as_str()) {
+            ("invoices", "status") => "use approve, pay or dispute (`bureau invoice approve ID`)",
+            ("purchase_orders", "number") => "numbers are given out once and never change",
+            ("receipts", "lines" | "purchase_order" | "site") => {
+                "take the receipt back and receive again"
+            }
+            _ => continue,
+        };
+        return Err(StoreError::Rejected(format!("{key} cannot be set here: {how}")));
+    }
+    Ok(())
 }

@@ -21,6 +21,7 @@ mod fast_read;
 pub mod faults;
 mod layout;
 mod membership_log;
+mod purchasing;
 mod queries;
 pub(crate) mod records;
 #[cfg(feature = "test-support")]
@@ -47,11 +48,15 @@ pub use datadir::{DataDirLock, DeviceConfig, default_data_dir};
 pub use faults::{FaultOp, FaultPlan};
 pub use layout::{ALL_KINDS, Layout};
 pub use membership_log::{DeviceAddresses, MEMBERSHIP_LOG, StoredEntry};
-pub use queries::{LowStock, Renewal, low_stock_in};
+pub use purchasing::PurchasingRecords;
+pub(crate) use purchasing::{
+    order_numbers as purchasing_order_numbers, read_tolerance as purchasing_tolerance,
+};
+pub use queries::{LowStock, Renewal, low_stock_in, renewal_calendar};
 pub use records::{Listing, Unreadable};
 #[cfg(feature = "test-support")]
 pub use replica::SyncSession;
-pub use stock::{ItemStock, StockChange};
+pub use stock::{ItemStock, ReceiptMove, StockChange};
 pub use storage::{DurableStorage, Quarantined};
 
 /// Everything that can go wrong in the store, each with what to do about it.

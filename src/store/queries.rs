@@ -6,8 +6,8 @@ use automerge::{ReadDoc, ScalarValueRef, ValueRef};
 use super::stock::ItemStock;
 use super::{Result, Store, StoreError, kind_map};
 use crate::model::{
-    Contract, Date, InventoryItem, Invoice, PoStatus, PurchaseOrder, Record, Site, Task,
-    TaskStatus, new_id,
+    Contract, Date, InventoryItem, Invoice, PurchaseOrder, Record, Site, Task, TaskStatus,
+    new_id,
 };
 
 /// An item at or below its reorder threshold at one site.
@@ -19,11 +19,39 @@ pub struct LowStock {
     pub threshold: i64,
 }
 
-/// A contract whose renewal date falls within the asked window.
+/// A contract's next decision on the renewal calendar.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Renewal {
     pub contract: Contract,
+    /// End of the running term.
+    pub term_end: Date,
+    /// Last day to give notice.
+    pub deadline: Date,
+    /// Days from today to the deadline (negative: passed).
     pub days_left: i64,
+}
+
+/// Contracts needing a decision within `days` of `today` (deadline no
+/// later than today + days, term not over), soonest deadline first.
+pub fn renewal_calendar<'a>(
+    contracts: impl Iterator<Item = &'a Contract>,
+    today: Date,
+    days: i64,
+) -> Vec<Renewal> {
+    let last = today.add_days(days);
+    let mut out: Vec<Renewal> = contracts
+        .filter_map(|c| {
+            let r = c.renewal(today)?;
+            (r.term_end >= today && r.deadline <= last).then(|| Renewal {
+                contract: c.clone(),
+                term_end: r.term_end,
+                deadline: r.deadline,
+                days_left: today.days_until(r.deadline),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.deadline, &a.contract.id).cmp(&(b.deadline, &b.contract.id)));
+    out
 }
 
 /// The scalar fields a query looks at, read in one pass over a record's map.
@@ -153,36 +181,25 @@ impl Store {
         Ok(low_stock_in(items.iter(), &sites))
     }
 
-    /// Contracts with a renewal date from `today` up to `days` days ahead.
+    /// The renewal calendar: active contracts whose notice deadline falls
+    /// within `days` of `today` (and whose term has not ended), soonest
+    /// deadline first. One rule for the CLI, the app and the dashboard
+    /// ([`renewal_calendar`]).
     pub fn contracts_renewing_within(&self, today: Date, days: i64) -> Result<Vec<Renewal>> {
-        let (from, to) = (today.to_string(), today.add_days(days).to_string());
-        let contracts = self.read(Contract::AREA, |doc| {
-            select::<Contract, _>(doc, &["renewal_date"], |f| {
-                f[0].as_deref()
-                    .is_some_and(|d| d >= from.as_str() && d <= to.as_str())
-            })
-        })?;
-        let mut out: Vec<Renewal> = contracts
-            .into_iter()
-            .map(|contract| Renewal {
-                days_left: contract.renewal_date.map_or(0, |d| today.days_until(d)),
-                contract,
-            })
-            .collect();
-        out.sort_by_key(|r| (r.days_left, r.contract.id.clone()));
-        Ok(out)
+        let contracts = self.list::<Contract>(false)?;
+        Ok(renewal_calendar(contracts.iter(), today, days))
     }
 
-    /// Purchase orders that are not closed.
+    /// Purchase orders still open (draft or sent).
     pub fn open_purchase_orders(&self) -> Result<Vec<PurchaseOrder>> {
         self.read(PurchaseOrder::AREA, |doc| {
             select::<PurchaseOrder, _>(doc, &["status"], |f| {
-                f[0].as_deref() != Some(PoStatus::Closed.as_str())
+                matches!(f[0].as_deref(), Some("draft" | "sent"))
             })
         })
     }
 
-    /// Invoices not yet matched to a purchase order (and not paid).
+    /// Invoices not linked to a purchase order (and not paid).
     pub fn unmatched_invoices(&self) -> Result<Vec<Invoice>> {
         self.read(Invoice::AREA, |doc| {
             select::<Invoice, _>(doc, &["purchase_order", "status"], |f| {

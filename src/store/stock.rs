@@ -20,6 +20,17 @@ pub struct ItemStock {
     pub on_hand: BTreeMap<String, i64>,
 }
 
+/// One line of a receipt's stock change (see [`Store::receipt_stock`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptMove {
+    pub movement_id: String,
+    pub item: String,
+    pub site: String,
+    pub delta: i64,
+    /// "received PO-3F-0042".
+    pub reason: String,
+}
+
 /// What a stock change did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StockChange {
@@ -319,6 +330,46 @@ impl Store {
                 }
             }
             Ok(out)
+        })
+    }
+
+    /// Adds (or with negative quantities takes back) the stock of a
+    /// receipt in one commit: one counter increment and one movement per
+    /// line, under movement ids fixed by the caller. A line whose movement
+    /// already exists is not applied again, so running it again after a
+    /// crash changes nothing twice; a line whose item is in the trash is
+    /// left out (its stock is frozen). Returns the lines in effect.
+    pub fn receipt_stock(&self, action: &str, moves: &[ReceiptMove]) -> Result<Vec<ReceiptMove>> {
+        for m in moves {
+            self.require_site(&m.site)?;
+        }
+        self.change(InventoryItem::AREA, action, |tx, audit| {
+            let mut applied = Vec::new();
+            for m in moves {
+                let log = kind_map_mut(tx, StockMovement::KIND)?;
+                if tx.get(&log, m.movement_id.as_str())?.is_some() {
+                    applied.push(m.clone());
+                    continue;
+                }
+                let Ok(obj) = live_item_obj(&*tx, &m.item) else {
+                    continue;
+                };
+                increment(tx, &obj, &m.site, m.delta)?;
+                let mut movement = StockMovement {
+                    id: m.movement_id.clone(),
+                    item: m.item.clone(),
+                    site: m.site.clone(),
+                    kind: MovementKind::Receipt,
+                    delta: m.delta,
+                    reason: Some(m.reason.clone()),
+                    ..Default::default()
+                };
+                movement.validate()?;
+                movement.touch(audit, true);
+                autosurgeon::reconcile_prop(tx, &log, movement.id.as_str(), &movement)?;
+                applied.push(m.clone());
+            }
+            Ok(applied)
         })
     }
 

@@ -22,6 +22,8 @@ pub struct FormContext<'a> {
     pub references: &'a BTreeMap<&'static str, Vec<(String, String)>>,
     /// Members' names, for person fields.
     pub people: &'a [String],
+    /// The workspace currency, for amounts typed without one.
+    pub currency: &'a str,
 }
 
 /// Field mistakes shown under their fields, keyed by (record id, field).
@@ -74,7 +76,10 @@ pub fn field_editor<R: Described>(
     let key = (record.id().to_string(), spec.key);
     let mut send = |text: String, errors: &mut FieldErrors| {
         let mut probe = record.clone();
-        let check = FieldContext { today: cx.today };
+        let check = FieldContext {
+            today: cx.today,
+            currency: cx.currency.to_string(),
+        };
         match spec.kind {
             // References are resolved (or created) by the operations layer.
             FieldKind::Reference(_) => {}

@@ -418,6 +418,7 @@ fn edit_item(
         today: vm.today,
         references: &references,
         people: &[],
+        currency: &vm.currency,
     };
     details_form(ui, &stock.item, &cx, &mut state.errors, commands);
     site_levels(ui, state, vm, &stock.item, commands);

@@ -395,6 +395,7 @@ fn details(
         today: vm.today,
         references: &references,
         people: &people,
+        currency: &vm.currency,
     };
     details_form(ui, current, &cx, &mut state.errors, commands);
     ui.separator();

@@ -33,6 +33,8 @@ pub struct ViewModel {
     /// This device's id (its own row is never offered for removal).
     pub my_device: Option<String>,
     pub my_role: Option<Role>,
+    /// The workspace currency (amounts typed without one).
+    pub currency: String,
     pub data_dir: PathBuf,
     pub today: Date,
     pub tasks: Arc<Vec<Arc<Task>>>,
@@ -261,7 +263,9 @@ impl Views {
         if root_changed {
             rebuilt.root = true;
             vm.sites = Arc::new(self.sites.records());
-            vm.workspace = store.workspace().ok().map(|w| w.name);
+            let workspace = store.workspace().ok();
+            vm.currency = workspace.as_ref().map(|w| w.currency.clone()).unwrap_or_default();
+            vm.workspace = workspace.map(|w| w.name);
             vm.me = store.me().ok().map(|m| m.name);
             vm.my_member_id = Some(store.member_id().to_string());
         }
