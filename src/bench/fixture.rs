@@ -45,7 +45,8 @@ impl OfficeSize {
             tasks: s(self.tasks),
             items: s(self.items),
             sites: self.sites,
-            vendors: s(self.vendors),
+            // Enough vendors to look like an office even when small.
+            vendors: s(self.vendors).max(self.vendors.min(8)),
             purchase_orders: s(self.purchase_orders),
             invoices: s(self.invoices),
             meetings: s(self.meetings),
@@ -303,6 +304,10 @@ pub fn build_office(
         tick(1);
     }
 
+    let vendors = super::fixture_purchasing::vendors(store, &mut rng, size.vendors, today)?;
+    tick(size.vendors);
+    let suppliers = super::fixture_purchasing::suppliers(&vendors);
+    let mut stocked = Vec::with_capacity(size.items);
     for i in 0..size.items {
         let (name, unit) = ITEMS[i % ITEMS.len()];
         let name = match i / ITEMS.len() {
@@ -315,6 +320,9 @@ pub fn build_office(
             sku: Some(format!("SKU-{:05}", i + 1)),
             unit: unit.into(),
             reorder_at: rng.random_range(2..20),
+            preferred_vendor: rng
+                .random_bool(0.8)
+                .then(|| suppliers[rng.random_range(0..suppliers.len())].clone()),
             ..Default::default()
         };
         // Mostly stocked above the reorder level; a few running low.
@@ -327,6 +335,11 @@ pub fn build_office(
             }
         };
         let opening = stock(&mut rng);
+        stocked.push(super::fixture_purchasing::Stocked {
+            id: item.id.clone(),
+            name: item.name.clone(),
+            vendor: item.preferred_vendor.clone(),
+        });
         let id = store.create_item(item, Some((&sites[0], opening)))?;
         for site in &sites[1..] {
             let n = stock(&mut rng);
@@ -337,83 +350,17 @@ pub fn build_office(
         tick(1);
     }
 
-    let mut vendors = Vec::new();
-    for _ in 0..size.vendors {
-        let mut contacts = BTreeMap::new();
-        contacts.insert(
-            new_id(),
-            Contact {
-                name: person(&mut rng),
-                email: Some("orders@example.com".into()),
-                ..Default::default()
-            },
-        );
-        let id = store.create(Vendor {
-            id: new_id(),
-            name: format!("{} Ltd", title(&mut rng)),
-            category: Some(WORDS[rng.random_range(0..WORDS.len())].into()),
-            contacts,
-            ..Default::default()
-        })?;
-        store.create(Contract {
-            id: new_id(),
-            vendor: id.clone(),
-            title: format!("{} service", title(&mut rng)),
-            start: today.add_days(-365),
-            end: Some(date_near(&mut rng, today, 180).max(today.add_days(-300))),
-            notice_days: 30,
-            auto_renew: rng.random_bool(0.5),
-            annual_value: Money::new(rng.random_range(10_000..5_000_000), "EUR"),
-            ..Default::default()
-        })?;
-        vendors.push(id);
-        tick(1);
-    }
-
-    let mut pos = Vec::new();
-    for i in 0..size.purchase_orders {
-        let mut lines = BTreeMap::new();
-        for order in 0..rng.random_range(1..4) {
-            lines.insert(
-                new_id(),
-                OrderLine {
-                    description: title(&mut rng),
-                    quantity: rng.random_range(1..50),
-                    unit_price: Money::new(rng.random_range(100..20_000), "EUR"),
-                    order,
-                    ..Default::default()
-                },
-            );
-        }
-        let id = store.create(PurchaseOrder {
-            id: new_id(),
-            number: format!("PO-{:05}", i + 1),
-            vendor: vendors[rng.random_range(0..vendors.len())].clone(),
-            site: Some(sites[rng.random_range(0..sites.len())].clone()),
-            lines,
-            status: PoStatus::ALL[rng.random_range(0..PoStatus::ALL.len())],
-            requested_by: person(&mut rng),
-            ..Default::default()
-        })?;
-        pos.push(id);
-        tick(1);
-    }
-
-    for i in 0..size.invoices {
-        let total = Money::new(rng.random_range(1_000..500_000), "EUR");
-        store.create(Invoice {
-            id: new_id(),
-            vendor: vendors[rng.random_range(0..vendors.len())].clone(),
-            number: format!("INV-{:05}", i + 1),
-            date: date_near(&mut rng, today, 90),
-            total,
-            purchase_order: rng
-                .random_bool(0.8)
-                .then(|| pos[rng.random_range(0..pos.len())].clone()),
-            ..Default::default()
-        })?;
-        tick(1);
-    }
+    super::fixture_purchasing::orders_and_invoices(
+        store,
+        &mut rng,
+        size.purchase_orders,
+        size.invoices,
+        today,
+        &sites,
+        &vendors,
+        &stocked,
+        &mut tick,
+    )?;
 
     for _ in 0..size.meetings {
         let mut agenda = BTreeMap::new();

@@ -103,7 +103,7 @@ pub fn run<R: Described>(
             if json {
                 return print_json(&listing.records);
             }
-            print_table(&listing.records);
+            print_table(store, &listing.records)?;
         }
         RecordCommand::Show { id, json } => {
             let id = resolve::<R>(store, &id)?;
@@ -206,20 +206,30 @@ pub fn resolve<R: Described>(store: &Store, given: &str) -> Result<String> {
     resolve_id::<R>(store, given)
 }
 
-/// The kind's column fields as a table, id first.
-fn print_table<R: Described>(records: &[R]) {
+/// The kind's column fields as a table, id first; references by name.
+fn print_table<R: Described>(store: &Store, records: &[R]) -> Result<()> {
     let columns: Vec<_> = R::fields().iter().filter(|f| f.column).collect();
+    let mut names = std::collections::BTreeMap::new();
+    for spec in &columns {
+        if let crate::model::schema::FieldKind::Reference(kind) = spec.kind {
+            names.insert(spec.key, crate::ops::reference_names(store, kind)?);
+        }
+    }
+    let shown = |r: &R, key: &str| {
+        let text = r.field_text(key).unwrap_or_default();
+        names
+            .get(key)
+            .and_then(|n| n.get(&text))
+            .cloned()
+            .unwrap_or(text)
+    };
     let mut headers = vec!["ID".to_string()];
     headers.extend(columns.iter().map(|f| f.key.to_uppercase()));
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut out = table(&headers);
     for r in records {
         let mut row = vec![r.id().to_string()];
-        row.extend(
-            columns
-                .iter()
-                .map(|f| r.field_text(f.key).unwrap_or_default()),
-        );
+        row.extend(columns.iter().map(|f| shown(r, f.key)));
         out.add_row(row);
     }
     if records.is_empty() {
@@ -227,6 +237,7 @@ fn print_table<R: Described>(records: &[R]) {
     } else {
         say!("{out}");
     }
+    Ok(())
 }
 
 /// `bureau project ...`: the record commands plus archiving.

@@ -7,7 +7,7 @@
 //! HQ while both were offline give one answer on both machines once they
 //! have synced. The CLI and the app's views both build a [`Book`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -342,8 +342,9 @@ impl<'a> Book<'a> {
         if invoice.lines.is_empty() {
             self.match_total(invoice, po, &received, &mut reasons);
         }
+        let mut used = BTreeSet::new();
         for (_, billed) in ordered_lines(&invoice.lines) {
-            let Some((po_line_id, po_line)) = po_line_for(po, billed) else {
+            let Some((po_line_id, po_line)) = po_line_for(po, billed, &mut used) else {
                 reasons.push(format!("“{}” is not on {}", billed.description, po.number));
                 lines.push(MatchLine {
                     description: billed.description.clone(),
@@ -359,18 +360,8 @@ impl<'a> Book<'a> {
             let row = &mut lines[position[po_line_id.as_str()]];
             row.invoiced_price = Some(billed.unit_price.minor);
             let name = &po_line.description;
-            if row.invoiced > row.received {
-                reasons.push(format!(
-                    "{name}: invoiced {}, received {}",
-                    row.invoiced, row.received
-                ));
-                row.problem = true;
-            }
-            if row.invoiced > row.ordered {
-                reasons.push(format!(
-                    "{name}: invoiced {}, ordered {}",
-                    row.invoiced, row.ordered
-                ));
+            if let Some(reason) = quantity_reason(row.ordered, row.received, row.invoiced) {
+                reasons.push(format!("{name}: {reason}"));
                 row.problem = true;
             }
             let expected = i128::from(billed.quantity) * i128::from(po_line.unit_price.minor);
@@ -396,6 +387,8 @@ impl<'a> Book<'a> {
                 row.problem = true;
             }
         }
+        let mut seen = BTreeSet::new();
+        reasons.retain(|r| seen.insert(r.clone()));
         InvoiceMatch {
             state: if reasons.is_empty() {
                 MatchState::Matched
@@ -450,8 +443,9 @@ impl<'a> Book<'a> {
     fn invoiced(&self, po: &PurchaseOrder) -> BTreeMap<String, i64> {
         let mut out: BTreeMap<String, i64> = BTreeMap::new();
         for inv in self.invoices_of(&po.id) {
-            for line in inv.lines.values() {
-                if let Some((id, _)) = po_line_for(po, line) {
+            let mut used = BTreeSet::new();
+            for (_, line) in ordered_lines(&inv.lines) {
+                if let Some((id, _)) = po_line_for(po, line, &mut used) {
                     let sum = out.entry(id.clone()).or_default();
                     *sum = sum.saturating_add(line.quantity);
                 }
@@ -480,22 +474,56 @@ impl<'a> Book<'a> {
     }
 }
 
+/// What is wrong with the quantities billed for one order line, if
+/// anything: billed more than arrived, or more than was ordered.
+fn quantity_reason(ordered: i64, received: i64, invoiced: i64) -> Option<String> {
+    if invoiced > received {
+        Some(if received == ordered {
+            format!("invoiced {invoiced}, ordered and received {received}")
+        } else if invoiced > ordered {
+            format!("invoiced {invoiced}, received {received} (ordered {ordered})")
+        } else {
+            format!("invoiced {invoiced}, received {received}")
+        })
+    } else if invoiced > ordered {
+        Some(format!("invoiced {invoiced}, ordered {ordered}"))
+    } else {
+        None
+    }
+}
+
 /// Basis points as a percent: 2000 is "20", 250 is "2.50".
 pub fn percent_text(basis_points: i64) -> String {
     amount_text(basis_points).trim_end_matches(".00").to_string()
 }
 
-/// The order line an invoice line bills: the same inventory item, else the
-/// same description (any case).
-fn po_line_for<'p>(po: &'p PurchaseOrder, billed: &OrderLine) -> Option<(&'p String, &'p OrderLine)> {
-    if let Some(item) = &billed.item
-        && let Some(found) = po.lines.iter().find(|(_, l)| l.item.as_ref() == Some(item))
-    {
-        return Some(found);
-    }
-    po.lines
+/// The order line an invoice line bills: the same inventory item (else the
+/// same description, any case); among several, one this invoice has not
+/// billed yet, at the same price if there is one.
+fn po_line_for<'p>(
+    po: &'p PurchaseOrder,
+    billed: &OrderLine,
+    used: &mut BTreeSet<&'p str>,
+) -> Option<(&'p String, &'p OrderLine)> {
+    let same = |l: &OrderLine| match &billed.item {
+        Some(item) if l.item.as_ref() == Some(item) => true,
+        Some(_) if po.lines.values().any(|o| o.item == billed.item) => false,
+        _ => same_name(&l.description, &billed.description),
+    };
+    let candidates: Vec<(&'p String, &'p OrderLine)> = ordered_lines(&po.lines)
+        .into_iter()
+        .filter(|(_, l)| same(l))
+        .collect();
+    let fresh = |(id, _): &&(&'p String, &'p OrderLine)| !used.contains(id.as_str());
+    let chosen = candidates
         .iter()
-        .find(|(_, l)| same_name(&l.description, &billed.description))
+        .filter(fresh)
+        .find(|(_, l)| l.unit_price == billed.unit_price)
+        .or_else(|| candidates.iter().find(fresh))
+        .or(candidates.first())
+        .copied()?;
+    used.insert(chosen.0.as_str());
+    Some(chosen)
 }
 
 #[cfg(test)]

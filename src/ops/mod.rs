@@ -30,6 +30,7 @@ use crate::store::{Result, Store, StoreError};
 use crate::sync::access::Access;
 
 pub use journal::{Action, FieldChange, Step};
+pub use rules::reference_names;
 
 /// A field edit as typed: the field's key and the text for it.
 pub type FieldInput = (String, String);

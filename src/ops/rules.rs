@@ -239,3 +239,13 @@ pub(super) fn check_editable(kind: &str, fields: &[super::FieldInput]) -> Result
     }
     Ok(())
 }
+
+/// Id -> name of every record of `kind` (trash included, for labels), to
+/// show reference fields by name.
+pub fn reference_names(store: &Store, kind: &str) -> Result<std::collections::BTreeMap<String, String>> {
+    with_kind!(kind, T => Ok(store
+        .list::<T>(true)?
+        .into_iter()
+        .map(|r| (r.id().to_string(), r.name().to_string()))
+        .collect()))
+}

@@ -54,6 +54,14 @@ pub(crate) use purchasing::{
 };
 pub use queries::{LowStock, Renewal, low_stock_in, renewal_calendar};
 pub use records::{Listing, Unreadable};
+
+/// "purchase_orders" -> "purchase order", for messages.
+pub fn singular_kind(kind: &str) -> &str {
+    match crate::store::ALL_KINDS.iter().find(|(k, _)| *k == kind) {
+        Some((k, _)) => records::singular(k),
+        None => kind,
+    }
+}
 #[cfg(feature = "test-support")]
 pub use replica::SyncSession;
 pub use stock::{ItemStock, ReceiptMove, StockChange};

@@ -17,6 +17,28 @@ pub enum Jump {
     Item(String),
     /// Inventory showing only what is low.
     LowStock,
+    Vendor(String),
+    Order(String),
+    Invoice(String),
+    Contract(String),
+    /// A tab of the Purchasing area.
+    Purchasing(super::purchasing::Tab),
+}
+
+impl Jump {
+    /// Where "Show" on a "created" toast leads.
+    pub fn created(kind: &str, id: &str) -> Option<Jump> {
+        let id = id.to_string();
+        Some(match kind {
+            "tasks" => Jump::Task(id),
+            "items" => Jump::Item(id),
+            "vendors" => Jump::Vendor(id),
+            "purchase_orders" => Jump::Order(id),
+            "invoices" => Jump::Invoice(id),
+            "contracts" => Jump::Contract(id),
+            _ => return None,
+        })
+    }
 }
 
 /// A dashboard card: "what is slipping" in one area.
@@ -42,7 +64,7 @@ pub struct AreaEntry {
     pub cards: fn(&ViewModel) -> Vec<Card>,
 }
 
-pub const AREAS: [AreaEntry; 5] = [
+pub const AREAS: [AreaEntry; 7] = [
     AreaEntry {
         tab: AreaTab::Dashboard,
         label: "Dashboard",
@@ -63,6 +85,20 @@ pub const AREAS: [AreaEntry; 5] = [
         new_record: Some(|s| s.inventory.adding = true),
         records: item_entries,
         cards: inventory_cards,
+    },
+    AreaEntry {
+        tab: AreaTab::Vendors,
+        label: "Vendors",
+        new_record: Some(|s| s.vendors.focus_new = true),
+        records: vendor_entries,
+        cards: |_| Vec::new(),
+    },
+    AreaEntry {
+        tab: AreaTab::Purchasing,
+        label: "Purchasing",
+        new_record: Some(|s| s.purchasing.start_new()),
+        records: purchasing_entries,
+        cards: purchasing_cards,
     },
     AreaEntry {
         tab: AreaTab::Trash,
@@ -106,6 +142,119 @@ fn item_entries(vm: &ViewModel) -> Vec<(String, Jump)> {
             )
         })
         .collect()
+}
+
+fn vendor_entries(vm: &ViewModel) -> Vec<(String, Jump)> {
+    vm.purchasing
+        .vendors
+        .iter()
+        .map(|v| (format!("Vendor: {}", v.name), Jump::Vendor(v.id.clone())))
+        .collect()
+}
+
+fn purchasing_entries(vm: &ViewModel) -> Vec<(String, Jump)> {
+    let view = &vm.purchasing;
+    let orders = view.orders.iter().map(|o| {
+        (
+            format!("Order: {} ({})", o.number, view.vendor_name(&o.vendor)),
+            Jump::Order(o.id.clone()),
+        )
+    });
+    let invoices = view.invoices.iter().map(|i| {
+        (
+            format!("Invoice: {} ({})", i.number, view.vendor_name(&i.vendor)),
+            Jump::Invoice(i.id.clone()),
+        )
+    });
+    let contracts = view.contracts.iter().map(|c| {
+        (
+            format!("Contract: {} ({})", c.title, view.vendor_name(&c.vendor)),
+            Jump::Contract(c.id.clone()),
+        )
+    });
+    orders.chain(invoices).chain(contracts).collect()
+}
+
+fn purchasing_cards(vm: &ViewModel) -> Vec<Card> {
+    use super::purchasing::{AWAITING_DAYS, Tab};
+    let view = &vm.purchasing;
+    let decisions: Vec<_> = view
+        .renewals
+        .iter()
+        .filter(|r| r.days_left <= super::renewals::DECISION_DAYS)
+        .collect();
+    let (renewal_lines, renewal_more) = lines(&decisions, |r| {
+        let when = if r.days_left < 0 {
+            format!("notice deadline passed {} ago", days_text(-r.days_left))
+        } else {
+            format!("give notice within {}", days_text(r.days_left))
+        };
+        (
+            format!("{} ({}) — {when}", r.contract.title, view.vendor_name(&r.contract.vendor)),
+            Jump::Contract(r.contract.id.clone()),
+        )
+    });
+    let late: Vec<_> = view.awaiting_delivery(vm.today, AWAITING_DAYS).collect();
+    let (late_lines, late_more) = lines(&late, |o| {
+        let days = o.sent_on.map_or(0, |s| s.days_until(vm.today));
+        (
+            format!(
+                "{} ({}) — {}, sent {} ago",
+                o.number,
+                view.vendor_name(&o.vendor),
+                view.order_status.get(&o.id).copied().unwrap_or(""),
+                days_text(days)
+            ),
+            Jump::Order(o.id.clone()),
+        )
+    });
+    let queue: Vec<_> = view.to_reconcile().collect();
+    let (queue_lines, queue_more) = lines(&queue, |i| {
+        let why = view
+            .matches
+            .get(&i.id)
+            .and_then(|m| m.reasons.first().cloned())
+            .unwrap_or_else(|| "no purchase order".into());
+        (
+            format!("{} ({}) — {why}", i.number, view.vendor_name(&i.vendor)),
+            Jump::Invoice(i.id.clone()),
+        )
+    });
+    let mut due: Vec<_> = view.due_within_week(vm.today).collect();
+    due.sort_by_key(|i| i.due);
+    let (due_lines, due_more) = lines(&due, |i| {
+        let when = i.due.map_or(String::new(), |d| d.to_string());
+        (
+            format!("{} ({}) — {}, due {when}", i.number, view.vendor_name(&i.vendor), i.total),
+            Jump::Invoice(i.id.clone()),
+        )
+    });
+    vec![
+        Card {
+            title: format!("Renewals to decide: {}", decisions.len()),
+            lines: renewal_lines,
+            more: renewal_more,
+            open: ("Open the renewal calendar", Jump::Purchasing(Tab::Renewals)),
+        },
+        Card {
+            title: format!("Awaiting delivery over a week: {}", late.len()),
+            lines: late_lines,
+            more: late_more,
+            open: ("Open purchase orders", Jump::Purchasing(Tab::Orders)),
+        },
+        Card {
+            title: format!("Invoices to reconcile: {}", queue.len()),
+            lines: queue_lines,
+            more: queue_more,
+            open: ("Open the reconcile queue", Jump::Purchasing(Tab::Reconcile)),
+        },
+        Card {
+            title: format!("Invoices due this week: {}", due.len()),
+            lines: due_lines,
+            more: due_more,
+            open: ("Open invoices", Jump::Purchasing(Tab::Invoices)),
+        },
+    ]
 }
 
 /// The first eight of `rows` as card lines, and how many are left.

@@ -19,8 +19,8 @@ use crate::views::Views;
 /// What applying a command has to say.
 enum Reply {
     Said(String),
-    /// The id of a record the command created.
-    Created(String),
+    /// The id of a record the command created, and what the operation said.
+    Created(String, Option<String>),
 }
 
 /// Peer status reads every document and `peers.json`: at most this often.
@@ -166,19 +166,25 @@ impl Engine {
         let created = match &command {
             Command::Op(Op::Create { kind, fields }) => Some((kind.clone(), fields.clone())),
             Command::Op(Op::CreateItem { fields, .. }) => Some(("items".into(), fields.clone())),
+            Command::Op(Op::CreateOrder { .. }) => Some(("purchase_orders".into(), Vec::new())),
+            Command::Op(Op::CreateInvoice { number, .. }) => Some((
+                "invoices".into(),
+                vec![("name".to_string(), number.clone())],
+            )),
+            Command::Op(Op::Receive { .. }) => Some(("receipts".into(), Vec::new())),
             _ => None,
         };
         match self.apply(command) {
-            Ok(Some(Reply::Created(id))) => {
+            Ok(Some(Reply::Created(id, said))) => {
                 let (kind, fields) = created?;
                 let name = fields
                     .iter()
                     .find(|(k, _)| k == "title" || k == "name")
                     .map(|(_, v)| v.trim().to_string())
                     .unwrap_or_default();
-                let label = kind.trim_end_matches('s');
+                let label = crate::store::singular_kind(&kind);
                 Some(Notice::Created {
-                    text: format!("Created {label} “{name}”"),
+                    text: said.unwrap_or_else(|| format!("Created {label} “{name}”")),
                     kind,
                     id,
                 })
@@ -195,11 +201,18 @@ impl Engine {
         if let Command::Op(op) = command {
             let store = self.store()?.clone();
             let session = self.session.as_mut().ok_or("no workspace is open")?;
-            let creates = matches!(op, Op::Create { .. } | Op::CreateItem { .. });
+            let creates = matches!(
+                op,
+                Op::Create { .. }
+                    | Op::CreateItem { .. }
+                    | Op::CreateOrder { .. }
+                    | Op::CreateInvoice { .. }
+                    | Op::Receive { .. }
+            );
             let outcome = session.apply(&store, op).map_err(|e| e.to_string())?;
             self.peers_wanted = true;
             return Ok(match (creates, outcome.created, outcome.message) {
-                (true, Some(id), _) => Some(Reply::Created(id)),
+                (true, Some(id), said) => Some(Reply::Created(id, said)),
                 (_, _, Some(message)) => Some(Reply::Said(message)),
                 _ => None,
             });

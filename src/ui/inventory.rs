@@ -413,7 +413,13 @@ fn edit_item(
     let Some(stock) = vm.items.iter().find(|i| i.item.id == item) else {
         return;
     };
-    let references = Default::default();
+    let vendors: Vec<(String, String)> = vm
+        .purchasing
+        .vendors
+        .iter()
+        .map(|v| (v.id.clone(), v.name.clone()))
+        .collect();
+    let references = [("vendors", vendors)].into();
     let cx = FormContext {
         today: vm.today,
         references: &references,

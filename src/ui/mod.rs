@@ -12,15 +12,22 @@ mod dashboard;
 mod engine;
 mod fields;
 mod inventory;
+mod invoices;
+mod layout;
+mod order_form;
 mod palette;
+mod purchasing;
+mod receive_dialog;
 mod record_table;
 mod records_window;
 mod recovery;
+mod renewals;
 mod setup;
 mod stock_dialog;
 mod tasks;
 mod team;
 mod trash;
+mod vendors;
 mod view_model;
 
 use std::path::PathBuf;
@@ -43,6 +50,8 @@ pub enum AreaTab {
     Dashboard,
     Tasks,
     Inventory,
+    Vendors,
+    Purchasing,
     Team,
     Trash,
 }
@@ -83,6 +92,8 @@ pub struct Screens {
     pub setup: setup::SetupState,
     pub tasks: tasks::TasksState,
     pub inventory: inventory::InventoryState,
+    pub vendors: vendors::VendorsState,
+    pub purchasing: purchasing::PurchasingState,
     pub team: team::TeamState,
     pub palette: palette::PaletteState,
     pub sites: records_window::RecordsWindow,
@@ -124,6 +135,7 @@ impl BureauApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let now = ui.input(|i| i.time);
         for notice in self.backend.take_notices() {
+            self.screens.purchasing.settle(&notice);
             self.toasts.push((notice, now));
         }
         self.toasts.retain(|(_, at)| now - *at < TOAST_SECONDS);
@@ -212,6 +224,15 @@ impl BureauApp {
             self.screens.sites.open = false;
             self.screens.projects.open = false;
             self.screens.inventory.adding = false;
+            self.screens.vendors.selected = None;
+            let buying = &mut self.screens.purchasing;
+            buying.receive = None;
+            buying.new_order = None;
+            buying.new_invoice = None;
+            buying.new_contract = None;
+            buying.selected_order = None;
+            buying.selected_invoice = None;
+            buying.selected_contract = None;
         }
 
         egui::Panel::top("title").show(ui, |ui| {
@@ -325,6 +346,18 @@ impl BureauApp {
             }
             AreaTab::Tasks => tasks::show(ui, &mut self.screens.tasks, vm, commands),
             AreaTab::Inventory => inventory::show(ui, &mut self.screens.inventory, vm, commands),
+            AreaTab::Vendors => {
+                vendors::show(ui, &mut self.screens.vendors, vm, commands);
+                if let Some(jump) = self.screens.vendors.open.take() {
+                    self.go(jump, vm);
+                }
+            }
+            AreaTab::Purchasing => {
+                purchasing::show(ui, &mut self.screens.purchasing, vm, commands);
+                if let Some(vendor) = self.screens.purchasing.open_vendor.take() {
+                    self.go(areas::Jump::Vendor(vendor), vm);
+                }
+            }
             AreaTab::Trash => {
                 egui::CentralPanel::default().show(ui, |ui| trash::show(ui, vm, commands));
             }
@@ -359,6 +392,33 @@ impl BureauApp {
                 self.screens.tasks.filter = tasks::Filter::All;
                 self.screens.tasks.search.clear();
                 self.screens.tasks.selected = Some(id);
+            }
+            areas::Jump::Vendor(id) => {
+                self.prefs.area = AreaTab::Vendors;
+                self.screens.vendors.selected = Some(id);
+            }
+            areas::Jump::Order(id) => {
+                self.prefs.area = AreaTab::Purchasing;
+                self.screens.purchasing.tab = purchasing::Tab::Orders;
+                self.screens.purchasing.show_closed |= vm
+                    .purchasing
+                    .order(&id)
+                    .is_some_and(|o| !o.is_open());
+                self.screens.purchasing.selected_order = Some(id);
+            }
+            areas::Jump::Invoice(id) => {
+                self.prefs.area = AreaTab::Purchasing;
+                self.screens.purchasing.tab = purchasing::Tab::Invoices;
+                self.screens.purchasing.selected_invoice = Some(id);
+            }
+            areas::Jump::Contract(id) => {
+                self.prefs.area = AreaTab::Purchasing;
+                self.screens.purchasing.tab = purchasing::Tab::Renewals;
+                self.screens.purchasing.selected_contract = Some(id);
+            }
+            areas::Jump::Purchasing(tab) => {
+                self.prefs.area = AreaTab::Purchasing;
+                self.screens.purchasing.tab = tab;
             }
             areas::Jump::LowStock => {
                 self.prefs.area = AreaTab::Inventory;
@@ -406,11 +466,11 @@ impl BureauApp {
                                 if hidden {
                                     ui.colored_label(WARN_COLOR, "The current filter hides it.");
                                 }
-                                if ui.button("Show").clicked() {
-                                    jump = Some(match kind.as_str() {
-                                        "items" => areas::Jump::Item(id.clone()),
-                                        _ => areas::Jump::Task(id.clone()),
-                                    });
+                                let target = areas::Jump::created(kind, id);
+                                if let Some(target) = target
+                                    && ui.button("Show").clicked()
+                                {
+                                    jump = Some(target);
                                 }
                             }
                         });

@@ -152,29 +152,9 @@ pub fn show(
         ui.add_space(2.0);
     });
     if let Some(id) = state.selected.clone() {
-        // Below 1200 px the details float over the table instead of
-        // squeezing it.
-        let screen = ui.ctx().content_rect();
-        if screen.width() < 1200.0 {
-            egui::Window::new("Task details")
-                .title_bar(false)
-                .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-8.0, 96.0))
-                .resizable(false)
-                .default_width(360.0)
-                .show(ui.ctx(), |ui| {
-                    egui::ScrollArea::vertical()
-                        .max_height(screen.height() - 150.0)
-                        .show(ui, |ui| details(ui, state, vm, &id, commands));
-                });
-        } else {
-            egui::Panel::right("task details")
-                .default_size(360.0)
-                .show(ui, |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| {
-                        details(ui, state, vm, &id, commands);
-                    });
-                });
-        }
+        super::layout::details_side(ui, "Task details", |ui| {
+            details(ui, state, vm, &id, commands);
+        });
     }
     egui::CentralPanel::default().show(ui, |ui| {
         if state.board {

@@ -9,6 +9,7 @@
 //! No egui here: the UI reads these, the backend builds them.
 
 pub mod cache;
+pub mod purchasing;
 pub mod trash;
 
 use std::collections::BTreeMap;
@@ -45,6 +46,8 @@ pub struct ViewModel {
     pub items: Arc<Vec<Arc<ItemStock>>>,
     pub sites: Arc<Vec<Arc<Site>>>,
     pub low_stock: Arc<Vec<LowStock>>,
+    /// Vendors, contracts, orders, receipts, invoices and what follows.
+    pub purchasing: Arc<purchasing::PurchasingView>,
     pub members: Arc<Vec<MemberInfo>>,
     pub peers: Arc<Vec<PeerStatus>>,
     /// "1 task could not be read (…)", one line per kind.
@@ -174,6 +177,7 @@ pub struct Views {
     items: RecordCache<ItemStock>,
     sites: RecordCache<Site>,
     members: RecordCache<Member>,
+    purchasing: purchasing::PurchasingCaches,
 }
 
 /// Which parts of the view model a refresh rebuilt.
@@ -182,11 +186,12 @@ pub struct Rebuilt {
     pub tasks: bool,
     pub inventory: bool,
     pub root: bool,
+    pub purchasing: bool,
 }
 
 impl Rebuilt {
     pub fn any(self) -> bool {
-        self.tasks || self.inventory || self.root
+        self.tasks || self.inventory || self.root || self.purchasing
     }
 }
 
@@ -204,6 +209,7 @@ impl Views {
             items: RecordCache::new(InventoryItem::KIND, InventoryItem::AREA, read_item),
             sites: RecordCache::new(Site::KIND, Site::AREA, read_site),
             members: RecordCache::new(Member::KIND, Member::AREA, read_member),
+            purchasing: Default::default(),
         }
     }
 
@@ -279,14 +285,23 @@ impl Views {
             ));
             vm.items = Arc::new(items);
         }
+        let purchasing_changed = self.purchasing.refresh(store)?;
+        if purchasing_changed || rebuilt.inventory || vm.purchasing.renewals_for != vm.today {
+            rebuilt.purchasing = true;
+            let mut view = self.purchasing.build(store, vm.today, &vm.low_stock)?;
+            view.renewals_for = vm.today;
+            vm.purchasing = Arc::new(view);
+        }
         if rebuilt.any() {
             let mut lines = Vec::new();
-            for list in [
+            let mut lists = vec![
                 self.tasks.unreadable(),
                 self.items.unreadable(),
                 self.projects.unreadable(),
                 self.sites.unreadable(),
-            ] {
+            ];
+            lists.extend(self.purchasing.unreadable());
+            for list in lists {
                 lines.extend(Unreadable::summary(&list));
             }
             lines.extend(store.damage().iter().map(|d| {
