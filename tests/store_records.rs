@@ -102,7 +102,6 @@ fn sample_records(
         title: "Copier lease".into(),
         start: date("2026-01-01"),
         end: Some(date("2027-12-31")),
-        renewal_date: Some(date("2026-12-15")),
         notice_days: 30,
         auto_renew: true,
         annual_value: Money::new(240_000, "EUR"),
@@ -117,6 +116,7 @@ fn sample_records(
             item: None,
             quantity: 4,
             unit_price: Money::new(4_550, "EUR"),
+            tax_rate: 0,
             order: 1,
         },
     );
@@ -126,10 +126,9 @@ fn sample_records(
         vendor: vendor.id.clone(),
         site: Some(site.into()),
         lines: lines.clone(),
-        status: PoStatus::Approved,
+        status: PoStatus::Sent,
         requested_by: "Ana".into(),
-        approved_by: Some("Chloé".into()),
-        ordered_on: Some(date("2026-11-20")),
+        sent_on: Some(date("2026-11-20")),
         ..Default::default()
     };
     let mut received = BTreeMap::new();
@@ -157,7 +156,7 @@ fn sample_records(
         lines,
         total: Money::new(18_200, "EUR"),
         purchase_order: Some(po.id.clone()),
-        status: InvoiceStatus::Matched,
+        status: InvoiceStatus::Approved,
         ..Default::default()
     };
     let budget = BudgetLine {
@@ -513,7 +512,7 @@ fn queries_find_what_is_slipping() {
         vendor: vendor.clone(),
         title: "c".into(),
         start: date("2026-01-01"),
-        renewal_date: Some(date(renewal)),
+        end: Some(date(renewal)),
         annual_value: Money::new(1, "EUR"),
         ..Default::default()
     };

@@ -353,12 +353,13 @@ pub fn build_office(
     super::fixture_purchasing::orders_and_invoices(
         store,
         &mut rng,
-        size.purchase_orders,
-        size.invoices,
-        today,
-        &sites,
-        &vendors,
-        &stocked,
+        (size.purchase_orders, size.invoices),
+        super::fixture_purchasing::Office {
+            today,
+            sites: &sites,
+            vendors: &vendors,
+            items: &stocked,
+        },
         &mut tick,
     )?;
 

@@ -14,16 +14,51 @@ use crate::model::*;
 use crate::store::{Result, Store};
 
 const VENDORS: &[(&str, &str, &str, &str)] = &[
-    ("Office Depot", "Supplies", "Stationery and paper supply", "30 days"),
-    ("CleanCo Services", "Facilities", "Office cleaning service", "30 days"),
-    ("Metro Coffee Supply", "Kitchen", "Coffee machine lease and beans", "14 days"),
-    ("PrintWorks", "Equipment", "Printer lease and toner plan", "30 days"),
+    (
+        "Office Depot",
+        "Supplies",
+        "Stationery and paper supply",
+        "30 days",
+    ),
+    (
+        "CleanCo Services",
+        "Facilities",
+        "Office cleaning service",
+        "30 days",
+    ),
+    (
+        "Metro Coffee Supply",
+        "Kitchen",
+        "Coffee machine lease and beans",
+        "14 days",
+    ),
+    (
+        "PrintWorks",
+        "Equipment",
+        "Printer lease and toner plan",
+        "30 days",
+    ),
     ("TechSource IT", "IT", "IT support retainer", "30 days"),
-    ("SecureShred", "Facilities", "Confidential shredding", "30 days"),
-    ("GreenLeaf Plants", "Facilities", "Office plant care", "30 days"),
+    (
+        "SecureShred",
+        "Facilities",
+        "Confidential shredding",
+        "30 days",
+    ),
+    (
+        "GreenLeaf Plants",
+        "Facilities",
+        "Office plant care",
+        "30 days",
+    ),
     ("FastCourier", "Logistics", "Courier account", "14 days"),
     ("Facility Pros", "Facilities", "HVAC maintenance", "45 days"),
-    ("Staples Business", "Supplies", "Breakroom supplies framework", "30 days"),
+    (
+        "Staples Business",
+        "Supplies",
+        "Breakroom supplies framework",
+        "30 days",
+    ),
 ];
 
 const PRICES: &[i64] = &[
@@ -57,7 +92,11 @@ pub fn vendors(store: &Store, rng: &mut StdRng, n: usize, today: Date) -> Result
                     .replace("Ana", "Rosa")
                     .replace("Ben", "Marc"),
                 email: Some(format!("accounts@{domain}.example")),
-                phone: Some(format!("+351 21 {:03} {:04}", 100 + i % 900, 1000 + i * 7 % 9000)),
+                phone: Some(format!(
+                    "+351 21 {:03} {:04}",
+                    100 + i % 900,
+                    1000 + i * 7 % 9000
+                )),
                 role: Some("Account manager".into()),
             },
         );
@@ -99,7 +138,11 @@ pub fn suppliers(vendors: &[String]) -> Vec<String> {
         .filter(|(i, _)| matches!(i % VENDORS.len(), 0 | 2 | 3 | 9))
         .map(|(_, v)| v.clone())
         .collect();
-    if picked.is_empty() { vendors.to_vec() } else { picked }
+    if picked.is_empty() {
+        vendors.to_vec()
+    } else {
+        picked
+    }
 }
 
 /// The stocked items a generated office orders: (id, name, preferred vendor).
@@ -109,18 +152,28 @@ pub struct Stocked {
     pub vendor: Option<String>,
 }
 
-/// Orders, receipts and invoices for the generated office.
+/// What orders are made from: the office's sites, vendors and stock.
+pub struct Office<'a> {
+    pub today: Date,
+    pub sites: &'a [String],
+    pub vendors: &'a [String],
+    pub items: &'a [Stocked],
+}
+
+/// `orders` purchase orders (with their receipts) and `invoices` invoices.
 pub fn orders_and_invoices(
     store: &Store,
     rng: &mut StdRng,
-    orders: usize,
-    invoices: usize,
-    today: Date,
-    sites: &[String],
-    vendors: &[String],
-    items: &[Stocked],
+    (orders, invoices): (usize, usize),
+    office: Office<'_>,
     mut tick: impl FnMut(usize),
 ) -> Result<()> {
+    let Office {
+        today,
+        sites,
+        vendors,
+        items,
+    } = office;
     let suppliers = suppliers(vendors);
     let mut catalogue: BTreeMap<&str, Vec<&Stocked>> = BTreeMap::new();
     for item in items {
@@ -146,7 +199,11 @@ pub fn orders_and_invoices(
             let (item, description) = if rng.random_bool(0.85) {
                 (Some(stocked.id.clone()), stocked.name.clone())
             } else {
-                (None, ["Desk lamp", "Office chair", "Monitor arm", "Wall clock"][order % 4].to_string())
+                (
+                    None,
+                    ["Desk lamp", "Office chair", "Monitor arm", "Wall clock"][order % 4]
+                        .to_string(),
+                )
             };
             lines.insert(
                 new_id(),
@@ -200,7 +257,10 @@ pub fn orders_and_invoices(
                 id: new_id(),
                 purchase_order: id.clone(),
                 site,
-                received_on: sent_on.unwrap_or(today).add_days(rng.random_range(1..10)).min(today),
+                received_on: sent_on
+                    .unwrap_or(today)
+                    .add_days(rng.random_range(1..10))
+                    .min(today),
                 lines: received.clone(),
                 ..Default::default()
             })?;
@@ -248,7 +308,8 @@ pub fn orders_and_invoices(
                     lines,
                     total,
                     purchase_order: Some(po.id.clone()),
-                    paid_on: (status == InvoiceStatus::Paid).then_some(date.add_days(20).min(today)),
+                    paid_on: (status == InvoiceStatus::Paid)
+                        .then_some(date.add_days(20).min(today)),
                     status,
                     ..Default::default()
                 }

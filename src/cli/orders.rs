@@ -309,7 +309,6 @@ fn names<R: crate::model::schema::Described>(store: &Store) -> Result<BTreeMap<S
 }
 
 fn list_orders(store: &Store, all: bool, json: bool) -> Result<()> {
-
     let records = store.purchasing(false)?;
     super::report_unreadable(&records.unreadable());
     let book = records.book();
@@ -342,7 +341,9 @@ fn list_orders(store: &Store, all: bool, json: bool) -> Result<()> {
         note!("no purchase orders");
         return Ok(());
     }
-    let mut out = table(&["ID", "NUMBER", "VENDOR", "SHIP TO", "STATUS", "TOTAL", "SENT"]);
+    let mut out = table(&[
+        "ID", "NUMBER", "VENDOR", "SHIP TO", "STATUS", "TOTAL", "SENT",
+    ]);
     for p in orders {
         out.add_row(vec![
             p.id().to_string(),
@@ -418,7 +419,12 @@ fn show_order(store: &Store, id: &str, json: bool) -> Result<()> {
         );
     }
     for inv in book.invoices_of(&po.id) {
-        say!("invoice {}  {} ({})", inv.number, inv.total, book.invoice_status(inv));
+        say!(
+            "invoice {}  {} ({})",
+            inv.number,
+            inv.total,
+            book.invoice_status(inv)
+        );
     }
     Ok(())
 }
@@ -439,7 +445,10 @@ pub fn run_invoice(store: &Store, session: &mut Session, command: InvoiceCommand
             many => bail!(
                 "{} invoices are numbered {given:?} (from different vendors); give the id: {}",
                 many.len(),
-                many.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|i| i.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     };
@@ -545,7 +554,9 @@ fn match_report(store: &Store, json: bool, open_only: bool) -> Result<()> {
         note!("no invoices");
         return Ok(());
     }
-    let mut out = table(&["ID", "NUMBER", "VENDOR", "PO", "TOTAL", "DUE", "STATUS", "REASONS"]);
+    let mut out = table(&[
+        "ID", "NUMBER", "VENDOR", "PO", "TOTAL", "DUE", "STATUS", "REASONS",
+    ]);
     for i in &invoices {
         let m = book.match_invoice(i);
         let status = book.invoice_status(i);
@@ -573,7 +584,11 @@ fn match_report(store: &Store, json: bool, open_only: bool) -> Result<()> {
 }
 
 pub fn reorder(store: &Store, session: &mut Session, args: ReorderArgs) -> Result<()> {
-    let site = args.site.as_deref().map(|s| store.resolve_site(s)).transpose()?;
+    let site = args
+        .site
+        .as_deref()
+        .map(|s| store.resolve_site(s))
+        .transpose()?;
     if args.create {
         let op = Op::Reorder {
             site,
@@ -592,7 +607,16 @@ pub fn reorder(store: &Store, session: &mut Session, args: ReorderArgs) -> Resul
         note!("nothing to reorder");
         return Ok(());
     }
-    let mut out = table(&["VENDOR", "SHIP TO", "ITEM", "ON HAND", "REORDER AT", "ON ORDER", "ORDER", "LAST PRICE"]);
+    let mut out = table(&[
+        "VENDOR",
+        "SHIP TO",
+        "ITEM",
+        "ON HAND",
+        "REORDER AT",
+        "ON ORDER",
+        "ORDER",
+        "LAST PRICE",
+    ]);
     for draft in &plan.orders {
         for s in &draft.lines {
             out.add_row(vec![

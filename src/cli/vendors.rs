@@ -251,7 +251,10 @@ pub fn run_contract(store: &Store, session: &mut Session, command: ContractComma
                 ("end".into(), args.end),
                 ("notice_days".into(), args.notice_days.to_string()),
                 ("auto_renew".into(), args.auto_renew.to_string()),
-                ("annual_value".into(), args.value.unwrap_or_else(|| "0".into())),
+                (
+                    "annual_value".into(),
+                    args.value.unwrap_or_else(|| "0".into()),
+                ),
             ];
             if let Some(owner) = args.owner {
                 fields.push(("owner".into(), owner));
@@ -327,7 +330,13 @@ fn renewals(store: &Store, within: &str, json: bool) -> Result<()> {
         return Ok(());
     }
     let mut out = table(&[
-        "DEADLINE", "DAYS LEFT", "CONTRACT", "VENDOR", "TERM ENDS", "RENEWS", "VALUE",
+        "DEADLINE",
+        "DAYS LEFT",
+        "CONTRACT",
+        "VENDOR",
+        "TERM ENDS",
+        "RENEWS",
+        "VALUE",
     ]);
     for r in &calendar {
         out.add_row(vec![

@@ -278,7 +278,9 @@ impl<'a> Book<'a> {
             .all_invoices
             .iter()
             .filter(|o| {
-                o.id != invoice.id && o.vendor == invoice.vendor && same_name(&o.number, &invoice.number)
+                o.id != invoice.id
+                    && o.vendor == invoice.vendor
+                    && same_name(&o.number, &invoice.number)
             })
             .count();
         if twins > 0 {
@@ -494,7 +496,9 @@ fn quantity_reason(ordered: i64, received: i64, invoiced: i64) -> Option<String>
 
 /// Basis points as a percent: 2000 is "20", 250 is "2.50".
 pub fn percent_text(basis_points: i64) -> String {
-    amount_text(basis_points).trim_end_matches(".00").to_string()
+    amount_text(basis_points)
+        .trim_end_matches(".00")
+        .to_string()
 }
 
 /// The order line an invoice line bills: the same inventory item (else the

@@ -233,7 +233,10 @@ mod tests {
         let c = contract(d(2025, 3, 1), d(2026, 2, 28), 30, false);
         assert_eq!(c.renewal(d(2026, 1, 1)).unwrap().deadline, d(2026, 1, 29));
         let leap = contract(d(2023, 3, 1), d(2024, 2, 29), 29, false);
-        assert_eq!(leap.renewal(d(2024, 1, 1)).unwrap().deadline, d(2024, 1, 31));
+        assert_eq!(
+            leap.renewal(d(2024, 1, 1)).unwrap().deadline,
+            d(2024, 1, 31)
+        );
         let month_end = contract(d(2026, 1, 1), d(2026, 3, 31), 31, false);
         assert_eq!(
             month_end.renewal(d(2026, 1, 1)).unwrap().deadline,
@@ -250,13 +253,22 @@ mod tests {
         assert_eq!(r.deadline, d(2025, 12, 30));
         // A calendar year renews to the next calendar year.
         let year = contract(d(2025, 1, 1), d(2025, 12, 31), 90, true);
-        assert_eq!(year.renewal(d(2027, 3, 3)).unwrap().term_end, d(2027, 12, 31));
+        assert_eq!(
+            year.renewal(d(2027, 3, 3)).unwrap().term_end,
+            d(2027, 12, 31)
+        );
         // Not auto-renewing and past its end: nothing to decide.
         let over = contract(d(2025, 1, 1), d(2025, 12, 31), 90, false);
-        assert_eq!(over.renewal(d(2026, 1, 5)).unwrap().term_end, d(2025, 12, 31));
+        assert_eq!(
+            over.renewal(d(2026, 1, 5)).unwrap().term_end,
+            d(2025, 12, 31)
+        );
         // A term that is not whole months rolls by days.
         let weeks = contract(d(2026, 1, 1), d(2026, 1, 14), 7, true);
-        assert_eq!(weeks.renewal(d(2026, 1, 20)).unwrap().term_end, d(2026, 1, 28));
+        assert_eq!(
+            weeks.renewal(d(2026, 1, 20)).unwrap().term_end,
+            d(2026, 1, 28)
+        );
         let ended = Contract {
             status: ContractStatus::Ended,
             ..over
@@ -269,7 +281,13 @@ mod tests {
         let c = contract(d(2026, 1, 1), d(2026, 1, 31), 45, false);
         let err = crate::model::Record::validate(&c).unwrap_err();
         assert_eq!(err.field, "notice period");
-        assert!(err.message.contains("longer than the contract term"), "{err}");
-        assert!(crate::model::Record::validate(&contract(d(2026, 1, 1), d(2026, 1, 31), 30, false)).is_ok());
+        assert!(
+            err.message.contains("longer than the contract term"),
+            "{err}"
+        );
+        assert!(
+            crate::model::Record::validate(&contract(d(2026, 1, 1), d(2026, 1, 31), 30, false))
+                .is_ok()
+        );
     }
 }

@@ -68,7 +68,9 @@ pub fn plan<'a>(
     for po in orders.iter().filter(|p| !p.is_deleted()) {
         for line in po.lines.values() {
             if let Some(item) = &line.item {
-                let newer = last_price.get(item.as_str()).is_none_or(|(id, _, _)| *id < po.id.as_str());
+                let newer = last_price
+                    .get(item.as_str())
+                    .is_none_or(|(id, _, _)| *id < po.id.as_str());
                 if newer {
                     last_price.insert(item, (&po.id, line.unit_price.clone(), line.tax_rate));
                 }

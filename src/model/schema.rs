@@ -187,7 +187,11 @@ impl FieldText for Money {
         self.to_string()
     }
     fn from_text(text: &str, spec: &FieldSpec, cx: &FieldContext) -> Result<Self, ValidationError> {
-        let currency = if cx.currency.is_empty() { "EUR" } else { &cx.currency };
+        let currency = if cx.currency.is_empty() {
+            "EUR"
+        } else {
+            &cx.currency
+        };
         let money = Money::parse(text, currency).map_err(|e| ValidationError::new(spec.key, e))?;
         if money.minor < 0 {
             return Err(ValidationError::new(spec.key, "must be 0 or more"));

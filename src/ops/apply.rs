@@ -8,7 +8,7 @@ use super::journal::{Action, FieldChange, Step};
 use super::kinds::with_kind;
 use super::rules::{check_unique_name, cross_references, people, resolve_reference};
 use super::{Op, Outcome};
-use crate::model::schema::{Described, FieldContext, same_name};
+use crate::model::schema::{Described, FieldContext, FieldKind, same_name};
 use crate::model::{Audit, ChecklistItem, Comment, InventoryItem, Record, Site, Task, new_id};
 use crate::store::records::{hydrate_for_edit, kind_map_mut, write_edit};
 use crate::store::{Result, Store, StoreError};
@@ -83,9 +83,11 @@ pub(super) fn apply(
         Op::Delete { kind, id } if kind == crate::model::Receipt::KIND => {
             buy::void_receipt(store, id)
         }
-        Op::Restore { kind, .. } if kind == crate::model::Receipt::KIND => Err(StoreError::Rejected(
-            "a receipt taken back cannot come back; record the delivery again (receive)".into(),
-        )),
+        Op::Restore { kind, .. } if kind == crate::model::Receipt::KIND => {
+            Err(StoreError::Rejected(
+                "a receipt taken back cannot come back; record the delivery again (receive)".into(),
+            ))
+        }
         Op::CreateInvoice {
             vendor,
             number,
@@ -443,6 +445,10 @@ fn create<R: Described>(
         .find(|(k, _)| k == "id")
         .map_or_else(new_id, |(_, v)| v.clone());
     set_id(&mut record, &id);
+    // Amounts not typed are zero in the workspace currency.
+    for spec in R::fields().iter().filter(|s| s.kind == FieldKind::Money) {
+        record.set_field_text(spec.key, "0", cx)?;
+    }
     store.change(R::AREA, &format!("create {} {id}", R::KIND), |tx, audit| {
         let mut steps = Vec::new();
         for (key, text) in fields.iter().filter(|(k, _)| k != "id") {

@@ -128,7 +128,9 @@ pub enum Op {
         receipt: Option<String>,
     },
     /// Takes a receipt back: it goes to the trash and its stock leaves.
-    VoidReceipt { receipt: String },
+    VoidReceipt {
+        receipt: String,
+    },
     /// Enters a vendor's invoice: lines, or only a total.
     CreateInvoice {
         vendor: String,
@@ -153,7 +155,10 @@ pub enum Op {
         contact: String,
     },
     /// Sets the three-way match tolerance.
-    SetTolerance { percent_bp: i64, absolute_minor: i64 },
+    SetTolerance {
+        percent_bp: i64,
+        absolute_minor: i64,
+    },
     /// Drafts the purchase orders the reorder plan suggests (one per
     /// preferred vendor and site), at `site` only if given.
     Reorder {
@@ -201,7 +206,9 @@ pub struct LineInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Decision {
     /// Approve for payment; `note` says why when it does not match.
-    Approve { note: Option<String> },
+    Approve {
+        note: Option<String>,
+    },
     Pay,
     Dispute,
 }

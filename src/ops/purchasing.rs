@@ -106,11 +106,7 @@ fn add_order(
 ) -> Result<PurchaseOrder> {
     let vendor: Vendor = live(tx, &po.vendor)?;
     if po.lines.is_empty() {
-        return Err(ValidationError::new(
-            "lines",
-            "add at least one line (ITEM=QTY@PRICE)",
-        )
-        .into());
+        return Err(ValidationError::new("lines", "add at least one line (ITEM=QTY@PRICE)").into());
     }
     let numbers = crate::store::purchasing_order_numbers(&*tx);
     po.number = super::numbers::next_number(series, &numbers);
@@ -353,40 +349,39 @@ pub(super) fn receive(
     today: Date,
 ) -> Result<(Outcome, Action)> {
     let site = store.require_site(site)?;
-    let (receipt, po) =
-        store.change(Receipt::AREA, &format!("receive {order}"), |tx, audit| {
-            let po: PurchaseOrder = live(tx, order)?;
-            if let Some(done) = hydrate_record::<Receipt, _>(&*tx, receipt_id)? {
-                // Recorded before a crash: finish the stock part only.
-                return Ok((done, po));
-            }
-            if matches!(po.status, PoStatus::Closed | PoStatus::Cancelled) {
-                return Err(rejected(format!(
-                    "{} is {}; reopen it (status sent) to receive against it",
-                    po.number, po.status
-                )));
-            }
-            let receipts: Vec<Receipt> = read_all::<Receipt, _>(&*tx, false)
-                .records
-                .into_iter()
-                .filter(|r| r.purchase_order == po.id)
-                .collect();
-            let book = Book::new([], [&po], &receipts, [], Default::default());
-            let mut receipt = Receipt {
-                id: receipt_id.to_string(),
-                purchase_order: po.id.clone(),
-                site: site.id.clone(),
-                received_on: today,
-                lines: lines_to_receive(&po, &book, wanted)?,
-                seen: receipts.iter().map(|r| r.id.clone()).collect(),
-                ..Default::default()
-            };
-            receipt.validate()?;
-            receipt.touch(audit, true);
-            let map = kind_map_mut(tx, Receipt::KIND)?;
-            autosurgeon::reconcile_prop(tx, &map, receipt.id.as_str(), &receipt)?;
-            Ok((receipt, po))
-        })?;
+    let (receipt, po) = store.change(Receipt::AREA, &format!("receive {order}"), |tx, audit| {
+        let po: PurchaseOrder = live(tx, order)?;
+        if let Some(done) = hydrate_record::<Receipt, _>(&*tx, receipt_id)? {
+            // Recorded before a crash: finish the stock part only.
+            return Ok((done, po));
+        }
+        if matches!(po.status, PoStatus::Closed | PoStatus::Cancelled) {
+            return Err(rejected(format!(
+                "{} is {}; reopen it (status sent) to receive against it",
+                po.number, po.status
+            )));
+        }
+        let receipts: Vec<Receipt> = read_all::<Receipt, _>(&*tx, false)
+            .records
+            .into_iter()
+            .filter(|r| r.purchase_order == po.id)
+            .collect();
+        let book = Book::new([], [&po], &receipts, [], Default::default());
+        let mut receipt = Receipt {
+            id: receipt_id.to_string(),
+            purchase_order: po.id.clone(),
+            site: site.id.clone(),
+            received_on: today,
+            lines: lines_to_receive(&po, &book, wanted)?,
+            seen: receipts.iter().map(|r| r.id.clone()).collect(),
+            ..Default::default()
+        };
+        receipt.validate()?;
+        receipt.touch(audit, true);
+        let map = kind_map_mut(tx, Receipt::KIND)?;
+        autosurgeon::reconcile_prop(tx, &map, receipt.id.as_str(), &receipt)?;
+        Ok((receipt, po))
+    })?;
     let reason = format!("received {}", po.number);
     let moves = receipt_moves(&receipt, &po, 1, "", &reason);
     let applied = store.receipt_stock(&reason, &moves)?;
@@ -491,7 +486,11 @@ pub(super) fn create_invoice(
             .into());
         }
         (Some(text), true) => {
-            let currency = if cx.currency.is_empty() { "EUR" } else { &cx.currency };
+            let currency = if cx.currency.is_empty() {
+                "EUR"
+            } else {
+                &cx.currency
+            };
             Money::parse(text, currency).map_err(|e| ValidationError::new("total", e))?
         }
         (None, true) => {
@@ -651,10 +650,15 @@ pub(super) fn add_contact(
         role: contact.role.clone().filter(|r| !r.trim().is_empty()),
     };
     crate::model::require_text("contact name", &contact.name)?;
-    edit_record::<Vendor>(store, vendor, Edit::new("Add a contact to"), |_, v, _, _| {
-        v.contacts.insert(new_id(), contact);
-        Ok(())
-    })
+    edit_record::<Vendor>(
+        store,
+        vendor,
+        Edit::new("Add a contact to"),
+        |_, v, _, _| {
+            v.contacts.insert(new_id(), contact);
+            Ok(())
+        },
+    )
 }
 
 pub(super) fn remove_contact(
@@ -688,7 +692,10 @@ pub(super) fn set_tolerance(
     Ok((
         Outcome {
             created: None,
-            message: Some(format!("Invoices now match within {}", tolerance.describe())),
+            message: Some(format!(
+                "Invoices now match within {}",
+                tolerance.describe()
+            )),
         },
         Action {
             label: "Set the match tolerance".into(),

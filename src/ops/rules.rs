@@ -148,7 +148,9 @@ pub(super) fn resolve_reference<R: Described>(
             // (`cross_references`).
             Ok(wanted.to_string())
         }
-        other => with_kind!(other, T => one_named::<T>(key, wanted, find_named::<T, _>(&*tx, wanted))),
+        other => {
+            with_kind!(other, T => one_named::<T>(key, wanted, find_named::<T, _>(&*tx, wanted)))
+        }
     }
 }
 
@@ -174,7 +176,11 @@ fn find_named<T: Described, D: automerge::ReadDoc>(doc: &D, wanted: &str) -> Vec
 }
 
 /// The one record found, or an error saying what to type.
-fn one_named<T: Described>(key: &str, wanted: &str, found: Vec<(String, String)>) -> Result<String> {
+fn one_named<T: Described>(
+    key: &str,
+    wanted: &str,
+    found: Vec<(String, String)>,
+) -> Result<String> {
     match found.as_slice() {
         [(id, _)] => Ok(id.clone()),
         [] => Err(StoreError::Rejected(format!(
@@ -185,7 +191,10 @@ fn one_named<T: Described>(key: &str, wanted: &str, found: Vec<(String, String)>
             "{key}: {} {}s are named {wanted:?} ({}); give the id",
             many.len(),
             T::LABEL,
-            many.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|(id, _)| id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
     }
 }
@@ -235,14 +244,19 @@ pub(super) fn check_editable(kind: &str, fields: &[super::FieldInput]) -> Result
             }
             _ => continue,
         };
-        return Err(StoreError::Rejected(format!("{key} cannot be set here: {how}")));
+        return Err(StoreError::Rejected(format!(
+            "{key} cannot be set here: {how}"
+        )));
     }
     Ok(())
 }
 
 /// Id -> name of every record of `kind` (trash included, for labels), to
 /// show reference fields by name.
-pub fn reference_names(store: &Store, kind: &str) -> Result<std::collections::BTreeMap<String, String>> {
+pub fn reference_names(
+    store: &Store,
+    kind: &str,
+) -> Result<std::collections::BTreeMap<String, String>> {
     with_kind!(kind, T => Ok(store
         .list::<T>(true)?
         .into_iter()

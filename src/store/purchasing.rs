@@ -79,7 +79,9 @@ impl Store {
     /// Sets the match tolerance (each value written only if it changed).
     pub fn set_tolerance(&self, tolerance: Tolerance) -> Result<()> {
         if tolerance.percent_bp < 0 || tolerance.absolute_minor < 0 {
-            return Err(crate::model::ValidationError::new("tolerance", "must be 0 or more").into());
+            return Err(
+                crate::model::ValidationError::new("tolerance", "must be 0 or more").into(),
+            );
         }
         self.change(Area::Purchasing, "set match tolerance", |tx, _| {
             let current = read_tolerance(&*tx);
@@ -115,7 +117,12 @@ impl Store {
         let low = self.low_stock()?;
         let records = self.purchasing(false)?;
         let book = records.book();
-        let vendors: Vec<&str> = records.vendors.records.iter().map(|v| v.id.as_str()).collect();
+        let vendors: Vec<&str> = records
+            .vendors
+            .records
+            .iter()
+            .map(|v| v.id.as_str())
+            .collect();
         let orders: Vec<&PurchaseOrder> = records.orders.records.iter().collect();
         let shortfalls = low
             .iter()
@@ -126,7 +133,13 @@ impl Store {
                 on_hand: l.on_hand,
                 threshold: l.threshold,
             });
-        Ok(reorder::plan(shortfalls, &vendors, &orders, &book, buffer_percent))
+        Ok(reorder::plan(
+            shortfalls,
+            &vendors,
+            &orders,
+            &book,
+            buffer_percent,
+        ))
     }
 }
 

@@ -6,8 +6,7 @@ use automerge::{ReadDoc, ScalarValueRef, ValueRef};
 use super::stock::ItemStock;
 use super::{Result, Store, StoreError, kind_map};
 use crate::model::{
-    Contract, Date, InventoryItem, Invoice, PurchaseOrder, Record, Site, Task, TaskStatus,
-    new_id,
+    Contract, Date, InventoryItem, Invoice, PurchaseOrder, Record, Site, Task, TaskStatus, new_id,
 };
 
 /// An item at or below its reorder threshold at one site.

@@ -190,7 +190,11 @@ fn purchasing_cards(vm: &ViewModel) -> Vec<Card> {
             format!("give notice within {}", days_text(r.days_left))
         };
         (
-            format!("{} ({}) — {when}", r.contract.title, view.vendor_name(&r.contract.vendor)),
+            format!(
+                "{} ({}) — {when}",
+                r.contract.title,
+                view.vendor_name(&r.contract.vendor)
+            ),
             Jump::Contract(r.contract.id.clone()),
         )
     });
@@ -225,7 +229,12 @@ fn purchasing_cards(vm: &ViewModel) -> Vec<Card> {
     let (due_lines, due_more) = lines(&due, |i| {
         let when = i.due.map_or(String::new(), |d| d.to_string());
         (
-            format!("{} ({}) — {}, due {when}", i.number, view.vendor_name(&i.vendor), i.total),
+            format!(
+                "{} ({}) — {}, due {when}",
+                i.number,
+                view.vendor_name(&i.vendor),
+                i.total
+            ),
             Jump::Invoice(i.id.clone()),
         )
     });

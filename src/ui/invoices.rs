@@ -22,7 +22,12 @@ fn state_color(state: MatchState) -> egui::Color32 {
     }
 }
 
-pub fn show(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, commands: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &mut PurchasingState,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
     let view = &vm.purchasing;
     if let Some(id) = state.selected_invoice.clone() {
         if view.invoice(&id).is_some() {
@@ -80,21 +85,33 @@ pub fn show(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, comm
 }
 
 /// "Invoices match within [1] % or [1.00]": commits on Enter.
-fn tolerance(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, commands: &mut Vec<Command>) {
+fn tolerance(
+    ui: &mut egui::Ui,
+    state: &mut PurchasingState,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
     let current = vm.purchasing.tolerance;
     let (percent, amount) = &mut state.tolerance;
     let (percent_id, amount_id) = (
         egui::Id::unique("tolerance percent"),
         egui::Id::unique("tolerance amount"),
     );
-    let editing = ui.memory(|m| m.focused().is_some_and(|f| f == percent_id || f == amount_id));
+    let editing = ui.memory(|m| {
+        m.focused()
+            .is_some_and(|f| f == percent_id || f == amount_id)
+    });
     if !editing {
         *percent = percent_text(current.percent_bp);
         *amount = amount_text(current.absolute_minor);
     }
     let l = ui.label("Invoices match within");
     let p = ui
-        .add(egui::TextEdit::singleline(percent).id(percent_id).desired_width(36.0))
+        .add(
+            egui::TextEdit::singleline(percent)
+                .id(percent_id)
+                .desired_width(36.0),
+        )
         .labelled_by(l.id);
     ui.label("% or");
     let a = ui.add(
@@ -103,7 +120,8 @@ fn tolerance(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, com
             .desired_width(60.0),
     );
     ui.label(vm.currency.as_str());
-    let committed = (p.lost_focus() || a.lost_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    let committed =
+        (p.lost_focus() || a.lost_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
     if committed {
         let parsed = parse_percent(percent).ok().zip(
             Money::parse(amount, "XXX")
@@ -117,13 +135,22 @@ fn tolerance(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, com
                 absolute_minor,
             })),
             None => {
-                ui.colored_label(super::ERROR_COLOR, "Type a percent (e.g. 2) and an amount (e.g. 5.00)");
+                ui.colored_label(
+                    super::ERROR_COLOR,
+                    "Type a percent (e.g. 2) and an amount (e.g. 5.00)",
+                );
             }
         }
     }
 }
 
-fn details(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, id: &str, commands: &mut Vec<Command>) {
+fn details(
+    ui: &mut egui::Ui,
+    state: &mut PurchasingState,
+    vm: &ViewModel,
+    id: &str,
+    commands: &mut Vec<Command>,
+) {
     let view = &vm.purchasing;
     let Some(invoice) = view.invoice(id) else {
         return;
@@ -137,7 +164,10 @@ fn details(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, id: &
             state.selected_invoice = None;
         }
     });
-    if ui.link(format!("From {}", view.vendor_name(&invoice.vendor))).clicked() {
+    if ui
+        .link(format!("From {}", view.vendor_name(&invoice.vendor)))
+        .clicked()
+    {
         state.open_vendor = Some(invoice.vendor.clone());
     }
     ui.label(format!(
@@ -159,7 +189,10 @@ fn details(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, id: &
     if !m.lines.is_empty() {
         match_grid(ui, m);
     }
-    if let Some(po) = invoice.purchase_order.as_deref().and_then(|p| view.order(p))
+    if let Some(po) = invoice
+        .purchase_order
+        .as_deref()
+        .and_then(|p| view.order(p))
         && ui.link(format!("Open {}", po.number)).clicked()
     {
         state.tab = Tab::Orders;
@@ -187,7 +220,14 @@ fn match_grid(ui: &mut egui::Ui, m: &crate::model::matching::InvoiceMatch) {
         .num_columns(6)
         .striped(true)
         .show(ui, |ui| {
-            for h in ["Line", "Ordered", "Received", "Invoiced", "Order price", "Invoice price"] {
+            for h in [
+                "Line",
+                "Ordered",
+                "Received",
+                "Invoiced",
+                "Order price",
+                "Invoice price",
+            ] {
                 ui.strong(h);
             }
             ui.end_row();
@@ -269,7 +309,12 @@ fn decisions(
 
 /// The reconcile queue: invoices that do not match, and receipts that
 /// look recorded twice.
-pub fn reconcile(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, commands: &mut Vec<Command>) {
+pub fn reconcile(
+    ui: &mut egui::Ui,
+    state: &mut PurchasingState,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
     let view = &vm.purchasing;
     egui::CentralPanel::default().show(ui, |ui| {
         ui.horizontal_wrapped(|ui| tolerance(ui, state, vm, commands));
@@ -279,77 +324,94 @@ pub fn reconcile(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel,
         if queue.is_empty() {
             ui.weak("Every invoice matches its order and what was received.");
         }
-        egui::ScrollArea::vertical().id_salt("reconcile").show(ui, |ui| {
-            for invoice in queue {
-                let Some(m) = view.matches.get(&invoice.id) else {
-                    continue;
-                };
-                ui.horizontal_wrapped(|ui| {
-                    if ui
-                        .link(format!(
-                            "{} from {} ({})",
-                            invoice.number,
-                            view.vendor_name(&invoice.vendor),
-                            invoice.total
-                        ))
-                        .clicked()
-                    {
-                        state.tab = Tab::Invoices;
-                        state.selected_invoice = Some(invoice.id.clone());
-                    }
-                    let why = if m.reasons.is_empty() {
-                        "not linked to a purchase order".to_string()
-                    } else {
-                        m.reasons.join("; ")
+        egui::ScrollArea::vertical()
+            .id_salt("reconcile")
+            .show(ui, |ui| {
+                for invoice in queue {
+                    let Some(m) = view.matches.get(&invoice.id) else {
+                        continue;
                     };
-                    ui.colored_label(state_color(m.state), why);
-                });
-            }
-            ui.add_space(12.0);
-            ui.heading(format!("Receipts that may be recorded twice: {}", view.duplicates.len()));
-            if view.duplicates.is_empty() {
-                ui.weak("None.");
-            }
-            for (receipt_id, first) in &view.duplicates {
-                let Some(r) = view.receipts.iter().find(|r| &r.id == receipt_id) else {
-                    continue;
-                };
-                let po = view.order(&r.purchase_order);
-                let number = po.map_or("?", |p| p.number.as_str());
-                let count: i64 = r.lines.values().map(|l| l.quantity).sum();
-                let who = |member: &str| {
-                    vm.members
-                        .iter()
-                        .find(|m| m.member_id == member)
-                        .map_or("someone".to_string(), |m| m.name.clone())
-                };
-                let earlier = view
-                    .receipts
-                    .iter()
-                    .find(|e| &e.id == first)
-                    .map_or(String::new(), |e| {
-                        format!(" — the same as {}'s receipt of {}", who(&e.created_by), e.received_on)
+                    ui.horizontal_wrapped(|ui| {
+                        if ui
+                            .link(format!(
+                                "{} from {} ({})",
+                                invoice.number,
+                                view.vendor_name(&invoice.vendor),
+                                invoice.total
+                            ))
+                            .clicked()
+                        {
+                            state.tab = Tab::Invoices;
+                            state.selected_invoice = Some(invoice.id.clone());
+                        }
+                        let why = if m.reasons.is_empty() {
+                            "not linked to a purchase order".to_string()
+                        } else {
+                            m.reasons.join("; ")
+                        };
+                        ui.colored_label(state_color(m.state), why);
                     });
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(format!(
-                        "{number}: {count} received at {} on {} by {}{earlier}",
-                        vm.site_name(&r.site),
-                        r.received_on,
-                        who(&r.created_by)
-                    ));
-                    if ui.button("Open order").clicked() {
-                        state.tab = Tab::Orders;
-                        state.selected_order = Some(r.purchase_order.clone());
-                    }
-                    if ui.button("Not a duplicate").clicked() {
-                        commands.push(Command::Op(Op::set(Receipt::KIND, &r.id, "not_duplicate", "yes")));
-                    }
-                    let question = format!("Take this receipt back? {count} leave the stock again.");
-                    if state.confirm.button(ui, &r.id, "Take back", &question) {
-                        commands.push(Command::Op(Op::VoidReceipt { receipt: r.id.clone() }));
-                    }
-                });
-            }
-        });
+                }
+                ui.add_space(12.0);
+                ui.heading(format!(
+                    "Receipts that may be recorded twice: {}",
+                    view.duplicates.len()
+                ));
+                if view.duplicates.is_empty() {
+                    ui.weak("None.");
+                }
+                for (receipt_id, first) in &view.duplicates {
+                    let Some(r) = view.receipts.iter().find(|r| &r.id == receipt_id) else {
+                        continue;
+                    };
+                    let po = view.order(&r.purchase_order);
+                    let number = po.map_or("?", |p| p.number.as_str());
+                    let count: i64 = r.lines.values().map(|l| l.quantity).sum();
+                    let who = |member: &str| {
+                        vm.members
+                            .iter()
+                            .find(|m| m.member_id == member)
+                            .map_or("someone".to_string(), |m| m.name.clone())
+                    };
+                    let earlier =
+                        view.receipts
+                            .iter()
+                            .find(|e| &e.id == first)
+                            .map_or(String::new(), |e| {
+                                format!(
+                                    " — the same as {}'s receipt of {}",
+                                    who(&e.created_by),
+                                    e.received_on
+                                )
+                            });
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(format!(
+                            "{number}: {count} received at {} on {} by {}{earlier}",
+                            vm.site_name(&r.site),
+                            r.received_on,
+                            who(&r.created_by)
+                        ));
+                        if ui.button("Open order").clicked() {
+                            state.tab = Tab::Orders;
+                            state.selected_order = Some(r.purchase_order.clone());
+                        }
+                        if ui.button("Not a duplicate").clicked() {
+                            commands.push(Command::Op(Op::set(
+                                Receipt::KIND,
+                                &r.id,
+                                "not_duplicate",
+                                "yes",
+                            )));
+                        }
+                        let question =
+                            format!("Take this receipt back? {count} leave the stock again.");
+                        if state.confirm.button(ui, &r.id, "Take back", &question) {
+                            commands.push(Command::Op(Op::VoidReceipt {
+                                receipt: r.id.clone(),
+                            }));
+                        }
+                    });
+                }
+            });
     });
 }

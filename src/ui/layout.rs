@@ -21,7 +21,9 @@ pub fn details_side(ui: &mut egui::Ui, id_salt: &str, contents: impl FnOnce(&mut
         egui::Panel::right(id_salt)
             .default_size(380.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().id_salt(id_salt).show(ui, contents);
+                egui::ScrollArea::vertical()
+                    .id_salt(id_salt)
+                    .show(ui, contents);
             });
     }
 }

@@ -400,10 +400,8 @@ impl BureauApp {
             areas::Jump::Order(id) => {
                 self.prefs.area = AreaTab::Purchasing;
                 self.screens.purchasing.tab = purchasing::Tab::Orders;
-                self.screens.purchasing.show_closed |= vm
-                    .purchasing
-                    .order(&id)
-                    .is_some_and(|o| !o.is_open());
+                self.screens.purchasing.show_closed |=
+                    vm.purchasing.order(&id).is_some_and(|o| !o.is_open());
                 self.screens.purchasing.selected_order = Some(id);
             }
             areas::Jump::Invoice(id) => {

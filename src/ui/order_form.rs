@@ -52,56 +52,71 @@ impl LineDraft {
 
 /// Edits `lines`; returns the inputs when every line reads, else the
 /// first problem.
-fn lines_editor(ui: &mut egui::Ui, salt: &str, lines: &mut Vec<LineDraft>, vm: &ViewModel) -> Result<Vec<LineInput>, String> {
+fn lines_editor(
+    ui: &mut egui::Ui,
+    salt: &str,
+    lines: &mut Vec<LineDraft>,
+    vm: &ViewModel,
+) -> Result<Vec<LineInput>, String> {
     let mut remove = None;
-    egui::Grid::new((salt, "lines")).num_columns(6).striped(true).show(ui, |ui| {
-        ui.strong("Item or description");
-        ui.strong("Qty");
-        ui.strong("Unit price");
-        ui.strong("Tax %");
-        ui.end_row();
-        for (i, line) in lines.iter_mut().enumerate() {
-            ui.horizontal(|ui| {
-                let shown = line
-                    .item
-                    .as_ref()
-                    .and_then(|id| vm.items.iter().find(|s| &s.item.id == id))
-                    .map_or("(not stocked)".to_string(), |s| s.item.name.clone());
-                egui::ComboBox::from_id_salt((salt, "item", i))
-                    .selected_text(shown)
-                    .width(150.0)
-                    .show_ui(ui, |ui| {
-                        if ui.selectable_label(line.item.is_none(), "(not stocked)").clicked() {
-                            line.item = None;
-                        }
-                        for stock in vm.items.iter() {
-                            let picked = line.item.as_ref() == Some(&stock.item.id);
-                            if ui.selectable_label(picked, &stock.item.name).clicked() {
-                                line.item = Some(stock.item.id.clone());
-                            }
-                        }
-                    });
-                if line.item.is_none() {
-                    ui.add(
-                        egui::TextEdit::singleline(&mut line.description)
-                            .hint_text("e.g. Desk lamp")
-                            .desired_width(120.0),
-                    );
-                }
-            });
-            ui.add(egui::TextEdit::singleline(&mut line.quantity).desired_width(40.0));
-            ui.add(
-                egui::TextEdit::singleline(&mut line.price)
-                    .hint_text(vm.currency.as_str())
-                    .desired_width(70.0),
-            );
-            ui.add(egui::TextEdit::singleline(&mut line.tax).hint_text("0").desired_width(40.0));
-            if ui.small_button("Remove").clicked() {
-                remove = Some(i);
-            }
+    egui::Grid::new((salt, "lines"))
+        .num_columns(6)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.strong("Item or description");
+            ui.strong("Qty");
+            ui.strong("Unit price");
+            ui.strong("Tax %");
             ui.end_row();
-        }
-    });
+            for (i, line) in lines.iter_mut().enumerate() {
+                ui.horizontal(|ui| {
+                    let shown = line
+                        .item
+                        .as_ref()
+                        .and_then(|id| vm.items.iter().find(|s| &s.item.id == id))
+                        .map_or("(not stocked)".to_string(), |s| s.item.name.clone());
+                    egui::ComboBox::from_id_salt((salt, "item", i))
+                        .selected_text(shown)
+                        .width(150.0)
+                        .show_ui(ui, |ui| {
+                            if ui
+                                .selectable_label(line.item.is_none(), "(not stocked)")
+                                .clicked()
+                            {
+                                line.item = None;
+                            }
+                            for stock in vm.items.iter() {
+                                let picked = line.item.as_ref() == Some(&stock.item.id);
+                                if ui.selectable_label(picked, &stock.item.name).clicked() {
+                                    line.item = Some(stock.item.id.clone());
+                                }
+                            }
+                        });
+                    if line.item.is_none() {
+                        ui.add(
+                            egui::TextEdit::singleline(&mut line.description)
+                                .hint_text("e.g. Desk lamp")
+                                .desired_width(120.0),
+                        );
+                    }
+                });
+                ui.add(egui::TextEdit::singleline(&mut line.quantity).desired_width(40.0));
+                ui.add(
+                    egui::TextEdit::singleline(&mut line.price)
+                        .hint_text(vm.currency.as_str())
+                        .desired_width(70.0),
+                );
+                ui.add(
+                    egui::TextEdit::singleline(&mut line.tax)
+                        .hint_text("0")
+                        .desired_width(40.0),
+                );
+                if ui.small_button("Remove").clicked() {
+                    remove = Some(i);
+                }
+                ui.end_row();
+            }
+        });
     if let Some(i) = remove {
         lines.remove(i);
     }
@@ -118,7 +133,13 @@ fn lines_editor(ui: &mut egui::Ui, salt: &str, lines: &mut Vec<LineDraft>, vm: &
 }
 
 /// A combo box over (id, name) pairs; `None` shows "—".
-fn picker(ui: &mut egui::Ui, salt: &str, label: &str, chosen: &mut Option<String>, options: &[(String, String)]) {
+fn picker(
+    ui: &mut egui::Ui,
+    salt: &str,
+    label: &str,
+    chosen: &mut Option<String>,
+    options: &[(String, String)],
+) {
     let l = ui.label(label);
     let shown = chosen
         .as_ref()
@@ -128,7 +149,10 @@ fn picker(ui: &mut egui::Ui, salt: &str, label: &str, chosen: &mut Option<String
         .selected_text(shown)
         .show_ui(ui, |ui| {
             for (id, name) in options {
-                if ui.selectable_label(chosen.as_ref() == Some(id), name).clicked() {
+                if ui
+                    .selectable_label(chosen.as_ref() == Some(id), name)
+                    .clicked()
+                {
                     *chosen = Some(id.clone());
                 }
             }
@@ -146,7 +170,10 @@ fn vendors(vm: &ViewModel) -> Vec<(String, String)> {
 }
 
 fn sites(vm: &ViewModel) -> Vec<(String, String)> {
-    vm.sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect()
+    vm.sites
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .collect()
 }
 
 /// A purchase order being written.
@@ -161,14 +188,25 @@ pub struct OrderDraft {
 }
 
 /// The "New purchase order" window; returns false once it is done.
-pub fn order_window(ctx: &egui::Context, draft: &mut OrderDraft, vm: &ViewModel, commands: &mut Vec<Command>) -> bool {
+pub fn order_window(
+    ctx: &egui::Context,
+    draft: &mut OrderDraft,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) -> bool {
     let mut keep = true;
     egui::Window::new("New purchase order")
         .collapsible(false)
         .open(&mut keep)
         .show(ctx, |ui| {
             egui::Grid::new("order head").num_columns(2).show(ui, |ui| {
-                picker(ui, "order vendor", "Vendor", &mut draft.vendor, &vendors(vm));
+                picker(
+                    ui,
+                    "order vendor",
+                    "Vendor",
+                    &mut draft.vendor,
+                    &vendors(vm),
+                );
                 ui.end_row();
                 picker(ui, "order site", "Ship to", &mut draft.site, &sites(vm));
                 ui.end_row();
@@ -224,7 +262,12 @@ pub struct InvoiceDraft {
 }
 
 /// The "New invoice" window; returns false once it is done.
-pub fn invoice_window(ctx: &egui::Context, draft: &mut InvoiceDraft, vm: &ViewModel, commands: &mut Vec<Command>) -> bool {
+pub fn invoice_window(
+    ctx: &egui::Context,
+    draft: &mut InvoiceDraft,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) -> bool {
     let mut keep = true;
     egui::Window::new("New invoice")
         .collapsible(false)
@@ -234,26 +277,49 @@ pub fn invoice_window(ctx: &egui::Context, draft: &mut InvoiceDraft, vm: &ViewMo
                 .purchasing
                 .orders
                 .iter()
-                .filter(|o| draft.vendor.as_ref().is_none_or(|v| *v == o.vendor) && o.deleted_at.is_none())
+                .filter(|o| {
+                    draft.vendor.as_ref().is_none_or(|v| *v == o.vendor) && o.deleted_at.is_none()
+                })
                 .map(|o| (o.id.clone(), o.number.clone()))
                 .collect();
-            egui::Grid::new("invoice head").num_columns(2).show(ui, |ui| {
-                picker(ui, "invoice vendor", "Vendor", &mut draft.vendor, &vendors(vm));
-                ui.end_row();
-                for (label, value, hint) in [
-                    ("Invoice number", &mut draft.number, "as printed, e.g. INV-2291"),
-                    ("Date", &mut draft.date, "today, 2026-11-20"),
-                    ("Due", &mut draft.due, "from the vendor's terms"),
-                ] {
-                    let l = ui.label(label);
-                    ui.add(egui::TextEdit::singleline(value).hint_text(hint))
-                        .labelled_by(l.id);
+            egui::Grid::new("invoice head")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    picker(
+                        ui,
+                        "invoice vendor",
+                        "Vendor",
+                        &mut draft.vendor,
+                        &vendors(vm),
+                    );
                     ui.end_row();
-                }
-                picker(ui, "invoice order", "Purchase order", &mut draft.order, &orders);
-                ui.end_row();
-            });
-            if let Some(po) = draft.order.as_deref().and_then(|id| vm.purchasing.order(id))
+                    for (label, value, hint) in [
+                        (
+                            "Invoice number",
+                            &mut draft.number,
+                            "as printed, e.g. INV-2291",
+                        ),
+                        ("Date", &mut draft.date, "today, 2026-11-20"),
+                        ("Due", &mut draft.due, "from the vendor's terms"),
+                    ] {
+                        let l = ui.label(label);
+                        ui.add(egui::TextEdit::singleline(value).hint_text(hint))
+                            .labelled_by(l.id);
+                        ui.end_row();
+                    }
+                    picker(
+                        ui,
+                        "invoice order",
+                        "Purchase order",
+                        &mut draft.order,
+                        &orders,
+                    );
+                    ui.end_row();
+                });
+            if let Some(po) = draft
+                .order
+                .as_deref()
+                .and_then(|id| vm.purchasing.order(id))
                 && ui
                     .button("Copy lines from the order")
                     .on_hover_text("One line per order line, at the order's price")
@@ -264,7 +330,11 @@ pub fn invoice_window(ctx: &egui::Context, draft: &mut InvoiceDraft, vm: &ViewMo
                     .into_iter()
                     .map(|(_, l)| LineDraft {
                         item: l.item.clone(),
-                        description: if l.item.is_some() { String::new() } else { l.description.clone() },
+                        description: if l.item.is_some() {
+                            String::new()
+                        } else {
+                            l.description.clone()
+                        },
                         quantity: l.quantity.to_string(),
                         price: crate::model::orders::amount_text(l.unit_price.minor),
                         tax: crate::model::matching::percent_text(l.tax_rate),
@@ -279,8 +349,10 @@ pub fn invoice_window(ctx: &egui::Context, draft: &mut InvoiceDraft, vm: &ViewMo
                 lines_editor(ui, "invoice", &mut draft.lines, vm).map(|l| (l, None))
             } else {
                 let l = ui.label("Total (with tax)");
-                ui.add(egui::TextEdit::singleline(&mut draft.total).hint_text(vm.currency.as_str()))
-                    .labelled_by(l.id);
+                ui.add(
+                    egui::TextEdit::singleline(&mut draft.total).hint_text(vm.currency.as_str()),
+                )
+                .labelled_by(l.id);
                 if draft.total.trim().is_empty() {
                     Err("Type the total".to_string())
                 } else {
@@ -339,29 +411,45 @@ pub struct ContractDraft {
 }
 
 /// The "New contract" window; returns false once it is done.
-pub fn contract_window(ctx: &egui::Context, draft: &mut ContractDraft, vm: &ViewModel, commands: &mut Vec<Command>) -> bool {
+pub fn contract_window(
+    ctx: &egui::Context,
+    draft: &mut ContractDraft,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) -> bool {
     let mut keep = true;
     egui::Window::new("New contract")
         .collapsible(false)
         .open(&mut keep)
         .show(ctx, |ui| {
-            egui::Grid::new("contract head").num_columns(2).show(ui, |ui| {
-                picker(ui, "contract vendor", "Vendor", &mut draft.vendor, &vendors(vm));
-                ui.end_row();
-                for (label, value, hint) in [
-                    ("Title", &mut draft.title, "e.g. Cleaning service"),
-                    ("Start", &mut draft.start, "2026-01-01"),
-                    ("End", &mut draft.end, "2026-12-31"),
-                    ("Notice (days)", &mut draft.notice_days, "30"),
-                    ("Annual value", &mut draft.value, "1200.00"),
-                ] {
-                    let l = ui.label(label);
-                    ui.add(egui::TextEdit::singleline(value).hint_text(hint))
-                        .labelled_by(l.id);
+            egui::Grid::new("contract head")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    picker(
+                        ui,
+                        "contract vendor",
+                        "Vendor",
+                        &mut draft.vendor,
+                        &vendors(vm),
+                    );
                     ui.end_row();
-                }
-            });
-            ui.checkbox(&mut draft.auto_renew, "Renews automatically unless cancelled");
+                    for (label, value, hint) in [
+                        ("Title", &mut draft.title, "e.g. Cleaning service"),
+                        ("Start", &mut draft.start, "2026-01-01"),
+                        ("End", &mut draft.end, "2026-12-31"),
+                        ("Notice (days)", &mut draft.notice_days, "30"),
+                        ("Annual value", &mut draft.value, "1200.00"),
+                    ] {
+                        let l = ui.label(label);
+                        ui.add(egui::TextEdit::singleline(value).hint_text(hint))
+                            .labelled_by(l.id);
+                        ui.end_row();
+                    }
+                });
+            ui.checkbox(
+                &mut draft.auto_renew,
+                "Renews automatically unless cancelled",
+            );
             let ready = match &draft.vendor {
                 None => Err("Pick the vendor"),
                 Some(_) if draft.title.trim().is_empty() => Err("Type a title"),
@@ -376,7 +464,13 @@ pub fn contract_window(ctx: &egui::Context, draft: &mut ContractDraft, vm: &View
                 }
                 Ok(vendor) => {
                     if ui.button("Add contract").clicked() {
-                        let value = |t: &str| if t.trim().is_empty() { "0".to_string() } else { t.to_string() };
+                        let value = |t: &str| {
+                            if t.trim().is_empty() {
+                                "0".to_string()
+                            } else {
+                                t.to_string()
+                            }
+                        };
                         commands.push(Command::Op(Op::Create {
                             kind: "contracts".into(),
                             fields: vec![

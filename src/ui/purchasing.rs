@@ -164,7 +164,9 @@ pub fn show(
 }
 
 /// Reference fields by name: vendors, sites, orders.
-pub fn references(vm: &ViewModel) -> std::collections::BTreeMap<&'static str, Vec<(String, String)>> {
+pub fn references(
+    vm: &ViewModel,
+) -> std::collections::BTreeMap<&'static str, Vec<(String, String)>> {
     let view = &vm.purchasing;
     [
         (
@@ -205,7 +207,12 @@ pub fn reference_text(vm: &ViewModel, spec: &FieldSpec, id: &str) -> String {
     }
 }
 
-fn orders(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, commands: &mut Vec<Command>) {
+fn orders(
+    ui: &mut egui::Ui,
+    state: &mut PurchasingState,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
     let view = &vm.purchasing;
     if let Some(id) = state.selected_order.clone() {
         if view.order(&id).is_some() {
@@ -294,7 +301,10 @@ fn order_details(
             state.selected_order = None;
         }
     });
-    if ui.link(format!("Vendor: {}", view.vendor_name(&po.vendor))).clicked() {
+    if ui
+        .link(format!("Vendor: {}", view.vendor_name(&po.vendor)))
+        .clicked()
+    {
         state.open_vendor = Some(po.vendor.clone());
     }
     lines_grid(ui, vm, po);
@@ -319,7 +329,12 @@ fn order_details(
         ui.strong("Invoices");
         for inv in invoices {
             if ui
-                .link(format!("{} — {}, {}", inv.number, view.invoice_status(inv), inv.total))
+                .link(format!(
+                    "{} — {}, {}",
+                    inv.number,
+                    view.invoice_status(inv),
+                    inv.total
+                ))
                 .clicked()
             {
                 state.tab = Tab::Invoices;
@@ -330,7 +345,12 @@ fn order_details(
 }
 
 fn lines_grid(ui: &mut egui::Ui, vm: &ViewModel, po: &PurchaseOrder) {
-    let progress = vm.purchasing.progress.get(&po.id).cloned().unwrap_or_default();
+    let progress = vm
+        .purchasing
+        .progress
+        .get(&po.id)
+        .cloned()
+        .unwrap_or_default();
     egui::Grid::new(("order lines", &po.id))
         .num_columns(6)
         .striped(true)
@@ -348,7 +368,10 @@ fn lines_grid(ui: &mut egui::Ui, vm: &ViewModel, po: &PurchaseOrder) {
                     ui.label(got.received.to_string());
                 }
                 ui.label(amount_text(line.unit_price.minor));
-                ui.label(format!("{}%", crate::model::matching::percent_text(line.tax_rate)));
+                ui.label(format!(
+                    "{}%",
+                    crate::model::matching::percent_text(line.tax_rate)
+                ));
                 ui.label(line.gross_minor().map_or("-".into(), amount_text));
                 ui.end_row();
             }
@@ -388,12 +411,18 @@ fn order_actions(
     }
     if po.is_open() {
         let question = format!("Close {}? Nothing more is expected on it.", po.number);
-        if state.confirm.button(ui, &format!("close {}", po.id), "Close order", &question) {
+        if state
+            .confirm
+            .button(ui, &format!("close {}", po.id), "Close order", &question)
+        {
             commands.push(set("closed"));
         }
         if status != "partially received" && status != "received" {
             let question = format!("Cancel {}? Tell the vendor too.", po.number);
-            if state.confirm.button(ui, &format!("cancel {}", po.id), "Cancel order", &question) {
+            if state
+                .confirm
+                .button(ui, &format!("cancel {}", po.id), "Cancel order", &question)
+            {
                 commands.push(set("cancelled"));
             }
         }
@@ -437,7 +466,12 @@ fn receipts(
                 "Possible duplicate: the same delivery was recorded on another device while offline.",
             );
             if ui.button("Not a duplicate").clicked() {
-                commands.push(Command::Op(Op::set(Receipt::KIND, &r.id, "not_duplicate", "yes")));
+                commands.push(Command::Op(Op::set(
+                    Receipt::KIND,
+                    &r.id,
+                    "not_duplicate",
+                    "yes",
+                )));
             }
         }
         let question = format!(

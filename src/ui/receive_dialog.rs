@@ -41,7 +41,12 @@ impl ReceiveDialog {
 }
 
 /// Draws the dialog; returns false once it should close.
-pub fn show(ctx: &egui::Context, dialog: &mut ReceiveDialog, vm: &ViewModel, commands: &mut Vec<Command>) -> bool {
+pub fn show(
+    ctx: &egui::Context,
+    dialog: &mut ReceiveDialog,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) -> bool {
     let view = &vm.purchasing;
     let Some(po) = view.order(&dialog.order) else {
         return false;
@@ -91,7 +96,9 @@ pub fn show(ctx: &egui::Context, dialog: &mut ReceiveDialog, vm: &ViewModel, com
                         match typed.trim() {
                             "" => {}
                             t => match t.parse::<i64>() {
-                                Ok(q) if q < 0 => problem = Some(format!("{}: type 0 or more", line.description)),
+                                Ok(q) if q < 0 => {
+                                    problem = Some(format!("{}: type 0 or more", line.description))
+                                }
                                 Ok(q) if q > line.outstanding() => {
                                     problem = Some(format!(
                                         "{}: only {} outstanding",
@@ -100,7 +107,10 @@ pub fn show(ctx: &egui::Context, dialog: &mut ReceiveDialog, vm: &ViewModel, com
                                     ))
                                 }
                                 Ok(_) => {}
-                                Err(_) => problem = Some(format!("{}: type a whole number", line.description)),
+                                Err(_) => {
+                                    problem =
+                                        Some(format!("{}: type a whole number", line.description))
+                                }
                             },
                         }
                         ui.end_row();

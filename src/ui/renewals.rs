@@ -14,7 +14,12 @@ use crate::ops::Op;
 /// Deadlines this close are highlighted (and on the dashboard).
 pub const DECISION_DAYS: i64 = 30;
 
-pub fn show(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, commands: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &mut PurchasingState,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
     let view = &vm.purchasing;
     if let Some(id) = state.selected_contract.clone() {
         match view.contracts.iter().find(|c| c.id == id) {
@@ -43,7 +48,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, comm
                 };
                 details_form(ui, &**contract, &cx, &mut state.errors, commands);
                 let question = format!("Move “{}” to the Trash?", contract.title);
-                if state.confirm.button(ui, &contract.id, "Delete contract", &question) {
+                if state
+                    .confirm
+                    .button(ui, &contract.id, "Delete contract", &question)
+                {
                     commands.push(Command::Op(Op::Delete {
                         kind: "contracts".into(),
                         id: contract.id.clone(),
@@ -139,7 +147,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, comm
     });
 }
 
-pub fn reorder(ui: &mut egui::Ui, state: &mut PurchasingState, vm: &ViewModel, commands: &mut Vec<Command>) {
+pub fn reorder(
+    ui: &mut egui::Ui,
+    state: &mut PurchasingState,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
     let plan = &vm.purchasing.reorder;
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical().id_salt("reorder").show(ui, |ui| {

@@ -22,7 +22,12 @@ pub struct VendorsState {
     pub open: Option<super::areas::Jump>,
 }
 
-pub fn show(ui: &mut egui::Ui, state: &mut VendorsState, vm: &ViewModel, commands: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &mut VendorsState,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
     let view = &vm.purchasing;
     if state
         .selected
@@ -127,19 +132,21 @@ fn details(
             }
         });
     }
-    egui::Grid::new("new contact").num_columns(2).show(ui, |ui| {
-        for (label, value) in [
-            ("Name", &mut state.contact.name),
-            ("Role", state.contact.role.get_or_insert_default()),
-            ("Email", state.contact.email.get_or_insert_default()),
-            ("Phone", state.contact.phone.get_or_insert_default()),
-        ] {
-            let l = ui.label(label);
-            ui.add(egui::TextEdit::singleline(value).desired_width(200.0))
-                .labelled_by(l.id);
-            ui.end_row();
-        }
-    });
+    egui::Grid::new("new contact")
+        .num_columns(2)
+        .show(ui, |ui| {
+            for (label, value) in [
+                ("Name", &mut state.contact.name),
+                ("Role", state.contact.role.get_or_insert_default()),
+                ("Email", state.contact.email.get_or_insert_default()),
+                ("Phone", state.contact.phone.get_or_insert_default()),
+            ] {
+                let l = ui.label(label);
+                ui.add(egui::TextEdit::singleline(value).desired_width(200.0))
+                    .labelled_by(l.id);
+                ui.end_row();
+            }
+        });
     let named = !state.contact.name.trim().is_empty();
     if ui
         .add_enabled(named, egui::Button::new("Add contact"))
@@ -163,10 +170,7 @@ fn details(
             .map(|r| format!(", give notice by {}", r.deadline))
             .unwrap_or_default();
         let end = c.end.map_or("open-ended".into(), |e| format!("until {e}"));
-        if ui
-            .link(format!("{} ({end}{deadline})", c.title))
-            .clicked()
-        {
+        if ui.link(format!("{} ({end}{deadline})", c.title)).clicked() {
             state.open = Some(super::areas::Jump::Contract(c.id.clone()));
         }
     }
@@ -178,7 +182,10 @@ fn details(
     for o in orders {
         let status = view.order_status.get(&o.id).copied().unwrap_or("");
         let total = o.total().map_or("-".into(), |t| t.to_string());
-        if ui.link(format!("{} — {status}, {total}", o.number)).clicked() {
+        if ui
+            .link(format!("{} — {status}, {total}", o.number))
+            .clicked()
+        {
             state.open = Some(super::areas::Jump::Order(o.id.clone()));
         }
     }
@@ -205,7 +212,10 @@ fn details(
         "Move “{}” to the Trash? Its orders and invoices keep it; you can restore it from Trash.",
         vendor.name
     );
-    if state.confirm.button(ui, &vendor.id, "Delete vendor", &question) {
+    if state
+        .confirm
+        .button(ui, &vendor.id, "Delete vendor", &question)
+    {
         commands.push(Command::Op(Op::Delete {
             kind: Vendor::KIND.into(),
             id: vendor.id.clone(),

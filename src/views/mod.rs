@@ -270,7 +270,10 @@ impl Views {
             rebuilt.root = true;
             vm.sites = Arc::new(self.sites.records());
             let workspace = store.workspace().ok();
-            vm.currency = workspace.as_ref().map(|w| w.currency.clone()).unwrap_or_default();
+            vm.currency = workspace
+                .as_ref()
+                .map(|w| w.currency.clone())
+                .unwrap_or_default();
             vm.workspace = workspace.map(|w| w.name);
             vm.me = store.me().ok().map(|m| m.name);
             vm.my_member_id = Some(store.member_id().to_string());

@@ -92,7 +92,11 @@ impl PurchasingView {
     }
 
     /// Sent orders not fully received more than `days` after sending.
-    pub fn awaiting_delivery(&self, today: Date, days: i64) -> impl Iterator<Item = &PurchaseOrder> {
+    pub fn awaiting_delivery(
+        &self,
+        today: Date,
+        days: i64,
+    ) -> impl Iterator<Item = &PurchaseOrder> {
         self.orders
             .iter()
             .map(|o| &**o)
@@ -128,7 +132,11 @@ impl Default for PurchasingCaches {
         PurchasingCaches {
             vendors: RecordCache::new(Vendor::KIND, Vendor::AREA, read::<Vendor>),
             contracts: RecordCache::new(Contract::KIND, Contract::AREA, read::<Contract>),
-            orders: RecordCache::new(PurchaseOrder::KIND, PurchaseOrder::AREA, read::<PurchaseOrder>),
+            orders: RecordCache::new(
+                PurchaseOrder::KIND,
+                PurchaseOrder::AREA,
+                read::<PurchaseOrder>,
+            ),
             receipts: RecordCache::new(Receipt::KIND, Receipt::AREA, read::<Receipt>),
             invoices: RecordCache::new(Invoice::KIND, Invoice::AREA, read::<Invoice>),
             heads: Vec::new(),
@@ -174,8 +182,7 @@ impl PurchasingCaches {
             tolerance: store.tolerance()?,
             ..Default::default()
         };
-        view.vendors
-            .sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        view.vendors.sort_by_key(|v| v.name.to_lowercase());
         let book = Book::new(
             view.vendors.iter().map(|v| &**v),
             view.orders.iter().map(|o| &**o),
@@ -184,7 +191,8 @@ impl PurchasingCaches {
             view.tolerance,
         );
         for po in &view.orders {
-            view.order_status.insert(po.id.clone(), book.status_text(po));
+            view.order_status
+                .insert(po.id.clone(), book.status_text(po));
             view.progress.insert(po.id.clone(), book.progress(po));
         }
         for invoice in &view.invoices {
