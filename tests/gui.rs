@@ -7,49 +7,10 @@ mod common;
 
 use bureau::model::*;
 use bureau::ui::backend::Backend;
-use bureau::ui::{AreaTab, BureauApp, Prefs};
+use bureau::ui::{AreaTab, BureauApp};
+use common::app::{App, click, harness, type_into, workspace};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-
-struct App {
-    _dir: tempfile::TempDir,
-    path: std::path::PathBuf,
-}
-
-/// A data directory with a workspace (and whatever `fill` adds).
-fn workspace(fill: impl FnOnce(&bureau::store::Store)) -> App {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("data");
-    let rt = common::runtime();
-    let store = rt
-        .block_on(bureau::sync::node::create_workspace(
-            &path,
-            "Acme Office",
-            "Ana Ruiz",
-        ))
-        .expect("workspace");
-    fill(&store);
-    rt.block_on(store.close());
-    App { _dir: dir, path }
-}
-
-fn harness(backend: Backend, area: AreaTab) -> Harness<'static, BureauApp> {
-    let prefs = Prefs {
-        area,
-        dark_mode: Some(false),
-        ..Default::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1200.0, 800.0))
-        // Frames 1/60 s apart, as on screen (toasts stay for seconds).
-        .with_step_dt(1.0 / 60.0)
-        .build_ui_state(
-            |ui, app: &mut BureauApp| app.show(ui),
-            BureauApp::new(backend, prefs),
-        );
-    harness.run();
-    harness
-}
 
 /// Drags the board card `card` onto the column headed `column`, as a
 /// mouse would (press, move in steps, release).
@@ -71,19 +32,6 @@ fn drag(h: &mut Harness<'_, BureauApp>, from: egui::Pos2, to: egui::Pos2) {
     }
     h.drop_at(to);
     h.run();
-}
-
-/// Clicks the widget labelled `label` and lets the app settle.
-fn click(harness: &mut Harness<'_, BureauApp>, label: &str) {
-    harness.get_by_label(label).click();
-    harness.run();
-}
-
-fn type_into(harness: &mut Harness<'_, BureauApp>, label: &str, text: &str) {
-    harness.get_by_label(label).focus();
-    harness.run();
-    harness.get_by_label(label).type_text(text);
-    harness.run();
 }
 
 fn task(title: &str, due: Option<&str>) -> Task {

@@ -258,7 +258,7 @@ fn purchasing_cards(vm: &ViewModel) -> Vec<Card> {
             open: ("Open the reconcile queue", Jump::Purchasing(Tab::Reconcile)),
         },
         Card {
-            title: format!("Invoices due this week: {}", due.len()),
+            title: format!("Invoices due this week or overdue: {}", due.len()),
             lines: due_lines,
             more: due_more,
             open: ("Open invoices", Jump::Purchasing(Tab::Invoices)),

@@ -94,6 +94,14 @@ pub fn field_editor<R: Described>(
         commands.push(Command::Op(Op::set(R::KIND, record.id(), spec.key, text)));
     };
     match spec.kind {
+        FieldKind::Flag => {
+            let mut on = current == "yes";
+            let was = on;
+            ui.checkbox(&mut on, "").labelled_by(label);
+            if on != was {
+                send(if on { "yes" } else { "no" }.to_string(), errors);
+            }
+        }
         FieldKind::Choice(names) => {
             let shown = if current.is_empty() {
                 "—".to_string()

@@ -114,11 +114,13 @@ fn tolerance(
         )
         .labelled_by(l.id);
     ui.label("% or");
-    let a = ui.add(
-        egui::TextEdit::singleline(amount)
-            .id(amount_id)
-            .desired_width(60.0),
-    );
+    let a = ui
+        .add(
+            egui::TextEdit::singleline(amount)
+                .id(amount_id)
+                .desired_width(60.0),
+        )
+        .labelled_by(l.id);
     ui.label(vm.currency.as_str());
     let committed =
         (p.lost_focus() || a.lost_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));

@@ -63,10 +63,10 @@ fn lines_editor(
         .num_columns(6)
         .striped(true)
         .show(ui, |ui| {
-            ui.strong("Item or description");
-            ui.strong("Qty");
-            ui.strong("Unit price");
-            ui.strong("Tax %");
+            let item_label = ui.strong("Item or description").id;
+            let qty_label = ui.strong("Qty").id;
+            let price_label = ui.strong("Unit price").id;
+            let tax_label = ui.strong("Tax %").id;
             ui.end_row();
             for (i, line) in lines.iter_mut().enumerate() {
                 ui.horizontal(|ui| {
@@ -91,26 +91,32 @@ fn lines_editor(
                                     line.item = Some(stock.item.id.clone());
                                 }
                             }
-                        });
+                        })
+                        .response
+                        .labelled_by(item_label);
                     if line.item.is_none() {
                         ui.add(
                             egui::TextEdit::singleline(&mut line.description)
                                 .hint_text("e.g. Desk lamp")
                                 .desired_width(120.0),
-                        );
+                        )
+                        .labelled_by(item_label);
                     }
                 });
-                ui.add(egui::TextEdit::singleline(&mut line.quantity).desired_width(40.0));
+                ui.add(egui::TextEdit::singleline(&mut line.quantity).desired_width(40.0))
+                    .labelled_by(qty_label);
                 ui.add(
                     egui::TextEdit::singleline(&mut line.price)
                         .hint_text(vm.currency.as_str())
                         .desired_width(70.0),
-                );
+                )
+                .labelled_by(price_label);
                 ui.add(
                     egui::TextEdit::singleline(&mut line.tax)
                         .hint_text("0")
                         .desired_width(40.0),
-                );
+                )
+                .labelled_by(tax_label);
                 if ui.small_button("Remove").clicked() {
                     remove = Some(i);
                 }

@@ -86,12 +86,14 @@ pub fn show(
                     }
                     ui.end_row();
                     for line in progress.iter().filter(|l| l.outstanding() > 0) {
-                        ui.label(&line.description);
+                        let name = ui.label(&line.description);
                         ui.label(line.ordered.to_string());
                         ui.label(line.received.to_string());
                         ui.label(line.outstanding().to_string());
                         let typed = dialog.quantities.entry(line.line.clone()).or_default();
-                        let edit = ui.add(egui::TextEdit::singleline(typed).desired_width(50.0));
+                        let edit = ui
+                            .add(egui::TextEdit::singleline(typed).desired_width(50.0))
+                            .labelled_by(name.id);
                         edit.on_hover_text("0 or empty: nothing of this line arrived");
                         match typed.trim() {
                             "" => {}

@@ -31,12 +31,16 @@ pub fn show(
                     }
                 });
                 if let Some(r) = contract.renewal(vm.today) {
-                    ui.label(format!(
-                        "Term ends {}; give notice by {} ({} days)",
-                        r.term_end,
-                        r.deadline,
-                        vm.today.days_until(r.deadline)
-                    ));
+                    let left = vm.today.days_until(r.deadline);
+                    let when = if left < 0 {
+                        format!(
+                            "the notice deadline {} passed {} days ago",
+                            r.deadline, -left
+                        )
+                    } else {
+                        format!("give notice by {} ({left} days left)", r.deadline)
+                    };
+                    ui.label(format!("Term ends {}; {when}.", r.term_end));
                 }
                 let references = references(vm);
                 let people: Vec<String> = vm.members.iter().map(|m| m.name.clone()).collect();
@@ -110,7 +114,7 @@ pub fn show(
                     let cells = [
                         r.deadline.to_string(),
                         if r.days_left < 0 {
-                            format!("passed {} ago", -r.days_left)
+                            format!("passed {} days ago", -r.days_left)
                         } else {
                             r.days_left.to_string()
                         },
