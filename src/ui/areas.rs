@@ -227,10 +227,14 @@ fn purchasing_cards(vm: &ViewModel) -> Vec<Card> {
     let mut due: Vec<_> = view.due_within_week(vm.today).collect();
     due.sort_by_key(|i| i.due);
     let (due_lines, due_more) = lines(&due, |i| {
-        let when = i.due.map_or(String::new(), |d| d.to_string());
+        let when = match i.due {
+            Some(d) if d < vm.today => format!("overdue since {d}"),
+            Some(d) => format!("due {d}"),
+            None => String::new(),
+        };
         (
             format!(
-                "{} ({}) — {}, due {when}",
+                "{} ({}) — {}, {when}",
                 i.number,
                 view.vendor_name(&i.vendor),
                 i.total

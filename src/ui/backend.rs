@@ -163,7 +163,7 @@ impl Backend {
         if let Err(e) = engine.open_existing() {
             lock(&shared.notices).push(Notice::Error(e));
         }
-        shared.publish(engine.view());
+        shared.publish(engine.settled_view());
         *lock(&shared.store) = engine.store.clone();
         Backend {
             mode: Mode::Inline {
@@ -186,7 +186,7 @@ impl Backend {
                 if let Some(notice) = engine.handle(command.into()) {
                     lock(&self.shared.notices).push(notice);
                 }
-                let mut vm = engine.view();
+                let mut vm = engine.settled_view();
                 vm.applied = self.sent;
                 self.shared.publish(vm);
             }
@@ -303,7 +303,7 @@ fn run_loop(
     let mut queue = VecDeque::new();
     let mut applied = 0u64;
     loop {
-        let next = match engine.peers_due_in() {
+        let next = match engine.next_work_in() {
             Some(wait) => rx.recv_timeout(wait),
             None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
         };

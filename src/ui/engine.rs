@@ -381,6 +381,25 @@ impl Engine {
         Ok(())
     }
 
+    /// How long the backend loop may wait for a command: not at all while
+    /// part of the workspace is still to be read, else until peer status is
+    /// due.
+    pub(super) fn next_work_in(&self) -> Option<Duration> {
+        if self.views.loading() && self.store.is_some() {
+            return Some(Duration::ZERO);
+        }
+        self.peers_due_in()
+    }
+
+    /// The view model once everything is read (tests and the inline backend).
+    pub fn settled_view(&mut self) -> ViewModel {
+        let mut vm = self.view();
+        while self.views.loading() && self.store.is_some() {
+            vm = self.view();
+        }
+        vm
+    }
+
     /// When peer status is next due (for the backend loop's wait).
     pub(super) fn peers_due_in(&self) -> Option<Duration> {
         // Without membership (a workspace from before sync) there are no peers.

@@ -178,6 +178,9 @@ pub struct Views {
     sites: RecordCache<Site>,
     members: RecordCache<Member>,
     purchasing: purchasing::PurchasingCaches,
+    /// Purchasing is read on the refresh after the first, so the first
+    /// frame with tasks does not wait for it.
+    purchasing_deferred: bool,
 }
 
 /// Which parts of the view model a refresh rebuilt.
@@ -210,6 +213,7 @@ impl Views {
             sites: RecordCache::new(Site::KIND, Site::AREA, read_site),
             members: RecordCache::new(Member::KIND, Member::AREA, read_member),
             purchasing: Default::default(),
+            purchasing_deferred: true,
         }
     }
 
@@ -218,13 +222,20 @@ impl Views {
         (self.tasks.last_reads, self.items.last_reads)
     }
 
+    /// Whether part of the workspace is still to be read (the backend
+    /// refreshes again at once, after publishing what it has).
+    pub fn loading(&self) -> bool {
+        self.purchasing_deferred
+    }
+
     /// Brings `vm` up to date with the store, replacing only the parts whose
     /// documents changed.
     pub fn refresh(&mut self, store: &Store, vm: &mut ViewModel) -> Result<Rebuilt> {
         let mut rebuilt = Rebuilt::default();
         // The first refresh loads the documents and reads every record:
-        // the tasks on one core, everything else on the other.
-        let (tasks_changed, projects_changed, items_changed, root_changed) =
+        // the tasks on one core, everything else (inventory, purchasing,
+        // members) on the other.
+        let (tasks_changed, projects_changed, items_changed, root_changed, purchasing_changed) =
             std::thread::scope(|scope| -> Result<_> {
                 let (tasks, projects) = (&mut self.tasks, &mut self.projects);
                 let first = !tasks.is_loaded();
@@ -238,6 +249,10 @@ impl Views {
                 };
                 let root = self.sites.refresh(store)? | self.members.refresh(store)?;
                 let items = self.items.refresh(store)?;
+                let purchasing = match std::mem::replace(&mut self.purchasing_deferred, first) {
+                    _ if first => false,
+                    _ => self.purchasing.refresh(store)?,
+                };
                 let (t, p) = match (task_side, pending) {
                     (Some(done), _) => done,
                     (None, Some(handle)) => handle.join().map_err(|_| {
@@ -245,7 +260,7 @@ impl Views {
                     })??,
                     (None, None) => (false, false),
                 };
-                Ok((t, p, items, root))
+                Ok((t, p, items, root, purchasing))
             })?;
         if tasks_changed || projects_changed {
             rebuilt.tasks = true;
@@ -288,8 +303,8 @@ impl Views {
             ));
             vm.items = Arc::new(items);
         }
-        let purchasing_changed = self.purchasing.refresh(store)?;
-        if purchasing_changed || rebuilt.inventory || vm.purchasing.renewals_for != vm.today {
+        let stale = rebuilt.inventory || vm.purchasing.renewals_for != vm.today;
+        if purchasing_changed || (stale && !self.purchasing_deferred) {
             rebuilt.purchasing = true;
             let mut view = self.purchasing.build(store, vm.today, &vm.low_stock)?;
             view.renewals_for = vm.today;
