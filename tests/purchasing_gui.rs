@@ -169,7 +169,9 @@ fn an_invoice_billing_more_than_arrived_shows_why_and_needs_a_reason_to_approve(
         assert!(h.query_all_by_label(cell).next().is_some(), "{cell} shown");
     }
     assert!(
-        h.get_by_label("Approve anyway").accesskit_node().is_disabled(),
+        h.get_by_label("Approve anyway")
+            .accesskit_node()
+            .is_disabled(),
         "needs a reason"
     );
     type_into(
@@ -235,7 +237,10 @@ fn the_renewal_calendar_puts_the_nearest_notice_deadline_first() {
     h.run();
     click(&mut h, "notice-given");
     click(&mut h, "Close");
-    assert!(h.query_by_label("Office cleaning").is_none(), "off the calendar");
+    assert!(
+        h.query_by_label("Office cleaning").is_none(),
+        "off the calendar"
+    );
     h.get_by_label("Plant care");
     click(&mut h, "Dashboard");
     h.get_by_label("Renewals to decide: 0");
@@ -275,7 +280,7 @@ fn a_new_order_is_drafted_from_the_form_and_sent() {
     for (field, choice) in [
         ("Vendor", "Office Depot"),
         ("Ship to", "Warehouse"),
-        ("Item or description", "Copy paper"),
+        ("Item", "Copy paper"),
     ] {
         h.get_by_role_and_label(combo, field).click();
         h.run();

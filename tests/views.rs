@@ -35,6 +35,12 @@ fn a_change_rereads_only_the_records_it_touched() {
     views.refresh(&store, &mut vm).expect("first refresh");
     assert_eq!(vm.tasks.len(), 100);
     assert_eq!(views.last_reads(), (100, 1));
+    // Purchasing is read by the next refresh, so the first frame with
+    // tasks does not wait for it; tasks are not read again.
+    assert!(views.loading());
+    let rebuilt = views.refresh(&store, &mut vm).expect("second refresh");
+    assert!(rebuilt.purchasing && !rebuilt.tasks && !views.loading());
+    assert_eq!(views.last_reads(), (0, 0));
 
     // Nothing changed: nothing is read, every part is the same Arc.
     let before = vm.clone();

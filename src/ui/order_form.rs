@@ -19,6 +19,14 @@ pub struct LineDraft {
 }
 
 impl LineDraft {
+    /// An empty line for one of something.
+    pub fn new() -> Self {
+        LineDraft {
+            quantity: "1".into(),
+            ..Default::default()
+        }
+    }
+
     /// The line as an operation's input, or what to fix.
     fn input(&self) -> Result<LineInput, String> {
         let quantity: i64 = self
@@ -63,52 +71,53 @@ fn lines_editor(
         .num_columns(6)
         .striped(true)
         .show(ui, |ui| {
-            let item_label = ui.strong("Item or description").id;
+            let item_label = ui.strong("Item").id;
+            let text_label = ui.strong("Description").id;
             let qty_label = ui.strong("Qty").id;
             let price_label = ui.strong("Unit price").id;
             let tax_label = ui.strong("Tax %").id;
             ui.end_row();
             for (i, line) in lines.iter_mut().enumerate() {
-                ui.horizontal(|ui| {
-                    let shown = line
-                        .item
-                        .as_ref()
-                        .and_then(|id| vm.items.iter().find(|s| &s.item.id == id))
-                        .map_or("(not stocked)".to_string(), |s| s.item.name.clone());
-                    egui::ComboBox::from_id_salt((salt, "item", i))
-                        .selected_text(shown)
-                        .width(150.0)
-                        .show_ui(ui, |ui| {
-                            if ui
-                                .selectable_label(line.item.is_none(), "(not stocked)")
-                                .clicked()
-                            {
-                                line.item = None;
+                let shown = line
+                    .item
+                    .as_ref()
+                    .and_then(|id| vm.items.iter().find(|s| &s.item.id == id))
+                    .map_or("(not stocked)".to_string(), |s| s.item.name.clone());
+                egui::ComboBox::from_id_salt((salt, "item", i))
+                    .selected_text(shown)
+                    .width(170.0)
+                    .show_ui(ui, |ui| {
+                        if ui
+                            .selectable_label(line.item.is_none(), "(not stocked)")
+                            .clicked()
+                        {
+                            line.item = None;
+                        }
+                        for stock in vm.items.iter() {
+                            let picked = line.item.as_ref() == Some(&stock.item.id);
+                            if ui.selectable_label(picked, &stock.item.name).clicked() {
+                                line.item = Some(stock.item.id.clone());
                             }
-                            for stock in vm.items.iter() {
-                                let picked = line.item.as_ref() == Some(&stock.item.id);
-                                if ui.selectable_label(picked, &stock.item.name).clicked() {
-                                    line.item = Some(stock.item.id.clone());
-                                }
-                            }
-                        })
-                        .response
-                        .labelled_by(item_label);
-                    if line.item.is_none() {
-                        ui.add(
-                            egui::TextEdit::singleline(&mut line.description)
-                                .hint_text("e.g. Desk lamp")
-                                .desired_width(120.0),
-                        )
-                        .labelled_by(item_label);
-                    }
-                });
+                        }
+                    })
+                    .response
+                    .labelled_by(item_label);
+                if line.item.is_none() {
+                    // Sized: a grid cell would otherwise keep its header's width.
+                    ui.add_sized(
+                        [150.0, 20.0],
+                        egui::TextEdit::singleline(&mut line.description)
+                            .hint_text("e.g. Desk lamp"),
+                    )
+                    .labelled_by(text_label);
+                } else {
+                    ui.weak("the item's name");
+                }
                 ui.add(egui::TextEdit::singleline(&mut line.quantity).desired_width(40.0))
                     .labelled_by(qty_label);
-                ui.add(
-                    egui::TextEdit::singleline(&mut line.price)
-                        .hint_text(vm.currency.as_str())
-                        .desired_width(70.0),
+                ui.add_sized(
+                    [80.0, 20.0],
+                    egui::TextEdit::singleline(&mut line.price).hint_text(vm.currency.as_str()),
                 )
                 .labelled_by(price_label);
                 ui.add(
@@ -127,10 +136,7 @@ fn lines_editor(
         lines.remove(i);
     }
     if ui.button("Add line").clicked() {
-        lines.push(LineDraft {
-            quantity: "1".into(),
-            ..Default::default()
-        });
+        lines.push(LineDraft::new());
     }
     if lines.is_empty() {
         return Err("Add at least one line".into());
@@ -203,6 +209,7 @@ pub fn order_window(
     let mut keep = true;
     egui::Window::new("New purchase order")
         .collapsible(false)
+        .min_width(620.0)
         .open(&mut keep)
         .show(ctx, |ui| {
             egui::Grid::new("order head").num_columns(2).show(ui, |ui| {
@@ -277,6 +284,7 @@ pub fn invoice_window(
     let mut keep = true;
     egui::Window::new("New invoice")
         .collapsible(false)
+        .min_width(620.0)
         .open(&mut keep)
         .show(ctx, |ui| {
             let orders: Vec<(String, String)> = vm

@@ -101,7 +101,7 @@ impl PurchasingState {
             Tab::Renewals => self.new_contract = Some(ContractDraft::default()),
             Tab::Orders | Tab::Reorder => {
                 self.new_order = Some(OrderDraft {
-                    lines: vec![Default::default()],
+                    lines: vec![super::order_form::LineDraft::new()],
                     ..Default::default()
                 })
             }

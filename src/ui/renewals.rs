@@ -181,7 +181,7 @@ pub fn reorder(
             for draft in &plan.orders {
                 ui.add_space(8.0);
                 ui.strong(format!(
-                    "{} → {}",
+                    "{}, to {}",
                     vm.purchasing.vendor_name(&draft.vendor),
                     vm.site_name(&draft.site)
                 ));
