@@ -27,6 +27,13 @@ pub struct UiReport {
     pub remote: (Duration, Duration),
     pub tasks: (Duration, Duration),
     pub dashboard: (Duration, Duration),
+    /// An invoice's due date edited, until the purchasing view shows it
+    /// (every order's progress and invoice's match computed again).
+    pub purchasing_edit: (Duration, Duration),
+    /// Stock adjusted, until shown (low stock and the reorder plan follow).
+    pub stock_edit: (Duration, Duration),
+    pub purchasing: (Duration, Duration),
+    pub invoices_shown: usize,
     pub frames: usize,
     pub edits: usize,
     pub tasks_shown: usize,
@@ -61,11 +68,28 @@ impl std::fmt::Display for UiReport {
             self.frames,
             pair(self.tasks)
         )?;
-        write!(
+        writeln!(
             f,
             "| frame CPU, Dashboard, p50 / p95 ({} frames) | {} | p95 ≤ 4 ms |",
             self.frames,
             pair(self.dashboard)
+        )?;
+        writeln!(
+            f,
+            "| invoice edit → visible ({} invoices), p50 / p95 | {} | p95 ≤ 16 ms |",
+            self.invoices_shown,
+            pair(self.purchasing_edit)
+        )?;
+        writeln!(
+            f,
+            "| stock adjust → visible (low stock, reorder plan), p50 / p95 | {} | p95 ≤ 16 ms |",
+            pair(self.stock_edit)
+        )?;
+        write!(
+            f,
+            "| frame CPU, Purchasing orders table, p50 / p95 ({} frames) | {} | p95 ≤ 4 ms |",
+            self.frames,
+            pair(self.purchasing)
         )
     }
 }
@@ -132,6 +156,60 @@ fn until_visible(
     started.elapsed()
 }
 
+/// Edits invoices' due dates and adjusts stock `count` times each, timing
+/// each until a frame shows it.
+fn purchasing_edits(
+    app: &mut BureauApp,
+    ctx: &egui::Context,
+    count: usize,
+) -> (Vec<Duration>, Vec<Duration>, usize) {
+    let Some(vm) = app
+        .backend_mut()
+        .wait_until(WAIT, |vm| !vm.purchasing.invoices.is_empty())
+    else {
+        return (Vec::new(), Vec::new(), 0);
+    };
+    let shown = vm.purchasing.invoices.len();
+    let mut invoice_edits = Vec::new();
+    for (i, inv) in vm.purchasing.invoices.iter().take(count).enumerate() {
+        let due = inv.date.add_days(30 + (i % 7) as i64 + 1);
+        let started = Instant::now();
+        app.backend_mut()
+            .send(Op::set("invoices", &inv.id, "due", due.to_string()));
+        let shows = |vm: &ViewModel| {
+            vm.purchasing
+                .invoice(&inv.id)
+                .is_some_and(|i| i.due == Some(due))
+        };
+        let _ = app.backend_mut().wait_until(WAIT, shows);
+        frame(app, ctx, 0, false);
+        invoice_edits.push(started.elapsed());
+    }
+    let mut stock_edits = Vec::new();
+    let target = vm.items.iter().find_map(|s| {
+        s.on_hand
+            .iter()
+            .next()
+            .map(|(site, _)| (s.item.id.clone(), site.clone()))
+    });
+    if let Some((item, site)) = target {
+        for i in 0..count {
+            let by = if i % 2 == 0 { 1 } else { -1 };
+            let started = Instant::now();
+            let sent = app.backend_mut().send(Op::AdjustStock {
+                item: item.clone(),
+                site: site.clone(),
+                by,
+                reason: Some("bench".into()),
+            });
+            let _ = app.backend_mut().wait_until(WAIT, |vm| vm.applied >= sent);
+            frame(app, ctx, 0, false);
+            stock_edits.push(started.elapsed());
+        }
+    }
+    (invoice_edits, stock_edits, shown)
+}
+
 /// Measures the app on the workspace in `data_dir`.
 pub fn run(data_dir: &Path, count: usize) -> UiReport {
     let started = Instant::now();
@@ -184,15 +262,22 @@ pub fn run(data_dir: &Path, count: usize) -> UiReport {
         }
     }
 
+    let (purchasing_edit, stock_edit, invoices_shown) = purchasing_edits(&mut app, &ctx, count);
     let tasks_frames = frames(&mut app, &ctx, count, true);
     app.prefs.area = AreaTab::Dashboard;
     let dashboard = frames(&mut app, &ctx, count, false);
+    app.prefs.area = AreaTab::Purchasing;
+    let purchasing = frames(&mut app, &ctx, count, true);
     UiReport {
         first_frame,
         edit: p50_p95(edit),
         remote: p50_p95(remote),
         tasks: p50_p95(tasks_frames),
         dashboard: p50_p95(dashboard),
+        purchasing_edit: p50_p95(purchasing_edit),
+        stock_edit: p50_p95(stock_edit),
+        purchasing: p50_p95(purchasing),
+        invoices_shown,
         frames: count,
         edits: tasks.len(),
         tasks_shown,

@@ -117,6 +117,8 @@ pub struct Book<'a> {
     receipts: BTreeMap<&'a str, Vec<&'a Receipt>>,
     invoices: BTreeMap<&'a str, Vec<&'a Invoice>>,
     all_invoices: Vec<&'a Invoice>,
+    /// (vendor, number as compared) -> how many live invoices have it.
+    numbers: BTreeMap<(&'a str, String), usize>,
     vendors: BTreeMap<&'a str, &'a str>,
     pub tolerance: Tolerance,
 }
@@ -135,6 +137,7 @@ impl<'a> Book<'a> {
             receipts: BTreeMap::new(),
             invoices: BTreeMap::new(),
             all_invoices: Vec::new(),
+            numbers: BTreeMap::new(),
             vendors: vendors
                 .into_iter()
                 .map(|v| (v.id.as_str(), v.name.as_str()))
@@ -151,6 +154,10 @@ impl<'a> Book<'a> {
             if let Some(po) = &i.purchase_order {
                 book.invoices.entry(po.as_str()).or_default().push(i);
             }
+            *book
+                .numbers
+                .entry((i.vendor.as_str(), number_key(&i.number)))
+                .or_default() += 1;
             book.all_invoices.push(i);
         }
         for list in book.receipts.values_mut() {
@@ -274,20 +281,15 @@ impl<'a> Book<'a> {
     /// The three-way match of `invoice`.
     pub fn match_invoice(&self, invoice: &Invoice) -> InvoiceMatch {
         let mut reasons = Vec::new();
-        let twins = self
-            .all_invoices
-            .iter()
-            .filter(|o| {
-                o.id != invoice.id
-                    && o.vendor == invoice.vendor
-                    && same_name(&o.number, &invoice.number)
-            })
-            .count();
-        if twins > 0 {
+        let entered = self
+            .numbers
+            .get(&(invoice.vendor.as_str(), number_key(&invoice.number)))
+            .copied()
+            .unwrap_or(0);
+        if entered > 1 {
             reasons.push(format!(
-                "invoice number {} from this vendor was entered {} times",
-                invoice.number.trim(),
-                twins + 1
+                "invoice number {} from this vendor was entered {entered} times",
+                invoice.number.trim()
             ));
         }
         let Some(po) = invoice
@@ -474,6 +476,12 @@ impl<'a> Book<'a> {
             .filter(|(_, m)| m.state != MatchState::Matched)
             .collect()
     }
+}
+
+/// An invoice number as compared: trimmed, any case (the rule of
+/// [`same_name`]).
+fn number_key(number: &str) -> String {
+    number.trim().to_lowercase()
 }
 
 /// What is wrong with the quantities billed for one order line, if

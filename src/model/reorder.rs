@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::matching::Book;
+use super::matching::LineProgress;
 use super::orders::PurchaseOrder;
 use super::{InventoryItem, Money, Record};
 
@@ -55,12 +55,13 @@ pub struct ReorderPlan {
 }
 
 /// Plans the reorder. `vendors`: ids of live vendors; `orders`: every order
-/// (for what is on order and the last price paid).
+/// (for what is on order and the last price paid); `progress`: an order's
+/// lines with what arrived (see [`super::matching::Book::progress`]).
 pub fn plan<'a>(
     low: impl IntoIterator<Item = Shortfall<'a>>,
     vendors: &[&str],
     orders: &[&PurchaseOrder],
-    book: &Book<'_>,
+    progress: &dyn Fn(&PurchaseOrder) -> std::sync::Arc<Vec<LineProgress>>,
     buffer_percent: i64,
 ) -> ReorderPlan {
     let mut on_order: BTreeMap<(&str, &str), i64> = BTreeMap::new();
@@ -82,7 +83,7 @@ pub fn plan<'a>(
         let Some(site) = po.site.as_deref() else {
             continue;
         };
-        for progress in book.progress(po) {
+        for progress in progress(po).iter() {
             if let Some(item) = po.lines.get(&progress.line).and_then(|l| l.item.as_deref()) {
                 *on_order.entry((item, site)).or_default() += progress.outstanding();
             }
@@ -163,7 +164,7 @@ mod tests {
             unit: "pack".into(),
             ..Default::default()
         };
-        let book = Book::new([], [], [], [], Tolerance::default());
+        let book = crate::model::matching::Book::new([], [], [], [], Tolerance::default());
         let low = vec![
             Shortfall {
                 item: &paper,
@@ -178,7 +179,7 @@ mod tests {
                 threshold: 3,
             },
         ];
-        let plan = plan(low, &["acme"], &[], &book, 50);
+        let plan = plan(low, &["acme"], &[], &|po| book.progress(po).into(), 50);
         assert_eq!(plan.orders.len(), 1);
         assert_eq!(plan.orders[0].vendor, "acme");
         // Up to 10 + 5, from 2.

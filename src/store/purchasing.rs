@@ -137,7 +137,7 @@ impl Store {
             shortfalls,
             &vendors,
             &orders,
-            &book,
+            &|po| book.progress(po).into(),
             buffer_percent,
         ))
     }

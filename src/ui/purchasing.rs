@@ -359,7 +359,7 @@ fn lines_grid(ui: &mut egui::Ui, vm: &ViewModel, po: &PurchaseOrder) {
                 ui.strong(h);
             }
             ui.end_row();
-            for ((_, line), got) in ordered_lines(&po.lines).into_iter().zip(&progress) {
+            for ((_, line), got) in ordered_lines(&po.lines).into_iter().zip(progress.iter()) {
                 ui.label(&line.description);
                 ui.label(line.quantity.to_string());
                 if got.outstanding() > 0 && got.received > 0 {

@@ -30,6 +30,12 @@ pub struct RecordCache<T> {
     unreadable: BTreeMap<String, Unreadable>,
     /// Records read by the last refresh (for benchmarks and tests).
     pub last_reads: usize,
+    /// Ids of the records the last refresh found changed (empty: nothing
+    /// changed); `None` when it read every record again.
+    pub last_changed: Option<BTreeSet<String>>,
+    /// Large kinds are read on two threads (off for kinds read while the
+    /// UI draws its first frame, which needs the other core).
+    parallel: bool,
 }
 
 impl<T: Send> RecordCache<T> {
@@ -42,7 +48,15 @@ impl<T: Send> RecordCache<T> {
             records: BTreeMap::new(),
             unreadable: BTreeMap::new(),
             last_reads: 0,
+            last_changed: None,
+            parallel: true,
         }
+    }
+
+    /// Reads on one thread only.
+    pub fn on_one_thread(mut self) -> Self {
+        self.parallel = false;
+        self
     }
 
     /// Brings the cache up to date; returns whether anything changed.
@@ -59,10 +73,12 @@ impl<T: Send> RecordCache<T> {
         let heads = doc.get_heads();
         if self.heads.as_ref() == Some(&heads) {
             self.last_reads = 0;
+            self.last_changed = Some(BTreeSet::new());
             return false;
         }
         let Some(map) = kind_map(doc, self.kind) else {
             self.heads = Some(heads);
+            self.last_changed = None;
             let had = !self.records.is_empty();
             self.records.clear();
             return had;
@@ -74,11 +90,15 @@ impl<T: Send> RecordCache<T> {
         self.last_reads = 0;
         match changed {
             Some(ids) => {
-                for id in ids {
-                    self.reload(doc, &map, &id);
+                for id in &ids {
+                    self.reload(doc, &map, id);
                 }
+                self.last_changed = Some(ids.into_iter().collect());
             }
-            None => self.reload_all(doc, &map),
+            None => {
+                self.reload_all(doc, &map);
+                self.last_changed = None;
+            }
         }
         self.heads = Some(heads);
         true
@@ -106,7 +126,7 @@ impl<T: Send> RecordCache<T> {
                 .map(|(id, obj)| (id.clone(), read(doc, obj)))
                 .collect()
         };
-        let results = if objects.len() >= PARALLEL_READ_FROM {
+        let results = if self.parallel && objects.len() >= PARALLEL_READ_FROM {
             let (first, second) = objects.split_at(objects.len() / 2);
             std::thread::scope(|scope| {
                 let other = scope.spawn(|| read_part(second));

@@ -250,7 +250,7 @@ impl Views {
                 let root = self.sites.refresh(store)? | self.members.refresh(store)?;
                 let items = self.items.refresh(store)?;
                 let purchasing = match std::mem::replace(&mut self.purchasing_deferred, first) {
-                    _ if first => false,
+                    _ if first => purchasing::Change::Nothing,
                     _ => self.purchasing.refresh(store)?,
                 };
                 let (t, p) = match (task_side, pending) {
@@ -304,9 +304,16 @@ impl Views {
             vm.items = Arc::new(items);
         }
         let stale = rebuilt.inventory || vm.purchasing.renewals_for != vm.today;
-        if purchasing_changed || (stale && !self.purchasing_deferred) {
+        let changed = purchasing_changed != purchasing::Change::Nothing;
+        if changed || (stale && !self.purchasing_deferred) {
             rebuilt.purchasing = true;
-            let mut view = self.purchasing.build(store, vm.today, &vm.low_stock)?;
+            let mut view = self.purchasing.build(
+                store,
+                vm.today,
+                &vm.low_stock,
+                &vm.purchasing,
+                &purchasing_changed,
+            )?;
             view.renewals_for = vm.today;
             vm.purchasing = Arc::new(view);
         }

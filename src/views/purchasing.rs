@@ -4,7 +4,7 @@
 //! order's progress, each invoice's three-way match, receipts that look
 //! recorded twice, the renewal calendar and the reorder plan.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use automerge::{Automerge, ObjId};
@@ -12,6 +12,7 @@ use automerge::{Automerge, ObjId};
 use super::cache::RecordCache;
 use crate::model::matching::{Book, InvoiceMatch, LineProgress, MatchState, Tolerance};
 use crate::model::reorder::{self, ReorderPlan, Shortfall};
+use crate::model::schema::same_name;
 use crate::model::{
     Contract, Date, Invoice, InvoiceStatus, PoStatus, PurchaseOrder, Receipt, Record, Vendor,
 };
@@ -23,18 +24,18 @@ pub const RENEWAL_HORIZON_DAYS: i64 = 365;
 /// Everything the Vendors and Purchasing areas show.
 #[derive(Debug, Clone, Default)]
 pub struct PurchasingView {
-    pub vendors: Vec<Arc<Vendor>>,
-    pub contracts: Vec<Arc<Contract>>,
-    pub orders: Vec<Arc<PurchaseOrder>>,
-    pub receipts: Vec<Arc<Receipt>>,
-    pub invoices: Vec<Arc<Invoice>>,
+    pub vendors: Arc<Vec<Arc<Vendor>>>,
+    pub contracts: Arc<Vec<Arc<Contract>>>,
+    pub orders: Arc<Vec<Arc<PurchaseOrder>>>,
+    pub receipts: Arc<Vec<Arc<Receipt>>>,
+    pub invoices: Arc<Vec<Arc<Invoice>>>,
     pub tolerance: Tolerance,
     /// Order id -> "partially received" etc.
     pub order_status: BTreeMap<String, &'static str>,
     /// Order id -> its lines with what arrived.
-    pub progress: BTreeMap<String, Vec<LineProgress>>,
+    pub progress: BTreeMap<String, Arc<Vec<LineProgress>>>,
     /// Invoice id -> its three-way match.
-    pub matches: BTreeMap<String, InvoiceMatch>,
+    pub matches: BTreeMap<String, Arc<InvoiceMatch>>,
     /// Receipt id -> the earlier receipt it may repeat.
     pub duplicates: BTreeMap<String, String>,
     /// Notice deadlines within a year, soonest first.
@@ -132,32 +133,58 @@ impl Default for PurchasingCaches {
         PurchasingCaches {
             vendors: RecordCache::new(Vendor::KIND, Vendor::AREA, read::<Vendor>),
             contracts: RecordCache::new(Contract::KIND, Contract::AREA, read::<Contract>),
+            // Read just after the first frame: one core stays with the UI.
             orders: RecordCache::new(
                 PurchaseOrder::KIND,
                 PurchaseOrder::AREA,
                 read::<PurchaseOrder>,
-            ),
-            receipts: RecordCache::new(Receipt::KIND, Receipt::AREA, read::<Receipt>),
-            invoices: RecordCache::new(Invoice::KIND, Invoice::AREA, read::<Invoice>),
+            )
+            .on_one_thread(),
+            receipts: RecordCache::new(Receipt::KIND, Receipt::AREA, read::<Receipt>)
+                .on_one_thread(),
+            invoices: RecordCache::new(Invoice::KIND, Invoice::AREA, read::<Invoice>)
+                .on_one_thread(),
             heads: Vec::new(),
         }
     }
 }
 
 impl PurchasingCaches {
-    /// Brings the caches up to date; returns whether the document changed.
-    pub fn refresh(&mut self, store: &Store) -> Result<bool> {
+    /// Brings the caches up to date; says what changed.
+    pub fn refresh(&mut self, store: &Store) -> Result<Change> {
         let heads = store.read(Vendor::AREA, |doc| Ok(doc.get_heads()))?;
         if heads == self.heads {
-            return Ok(false);
+            return Ok(Change::Nothing);
         }
+        let first = self.heads.is_empty();
         self.heads = heads;
         self.vendors.refresh(store)?;
         self.contracts.refresh(store)?;
         self.orders.refresh(store)?;
         self.receipts.refresh(store)?;
         self.invoices.refresh(store)?;
-        Ok(true)
+        let changed = |cache: Option<&BTreeSet<String>>| cache.cloned();
+        let (Some(vendors), Some(contracts), Some(orders), Some(receipts), Some(invoices)) = (
+            changed(self.vendors.last_changed.as_ref()),
+            changed(self.contracts.last_changed.as_ref()),
+            changed(self.orders.last_changed.as_ref()),
+            changed(self.receipts.last_changed.as_ref()),
+            changed(self.invoices.last_changed.as_ref()),
+        ) else {
+            return Ok(Change::Everything);
+        };
+        // Vendors' names are in reasons; a change of no record is a setting
+        // (the tolerance): both redo everything, which is rare.
+        let none = orders.is_empty() && receipts.is_empty() && invoices.is_empty();
+        if first || !vendors.is_empty() || (none && contracts.is_empty()) {
+            return Ok(Change::Everything);
+        }
+        Ok(Change::Records {
+            contracts: !contracts.is_empty(),
+            orders,
+            receipts,
+            invoices,
+        })
     }
 
     pub fn unreadable(&self) -> Vec<Vec<Unreadable>> {
@@ -170,43 +197,60 @@ impl PurchasingCaches {
         ]
     }
 
-    /// Builds the view (records as of the last refresh). `low`: what is
-    /// low at each site, for the reorder plan.
-    pub fn build(&self, store: &Store, today: Date, low: &[LowStock]) -> Result<PurchasingView> {
-        let mut view = PurchasingView {
-            vendors: self.vendors.records(),
-            contracts: self.contracts.records(),
-            orders: self.orders.records(),
-            receipts: self.receipts.records(),
-            invoices: self.invoices.records(),
-            tolerance: store.tolerance()?,
-            ..Default::default()
+    /// Builds the view from the records as of the last refresh, doing
+    /// again only what `change` can have changed since `before`. `low`:
+    /// what is low at each site, for the reorder plan.
+    pub fn build(
+        &self,
+        store: &Store,
+        today: Date,
+        low: &[LowStock],
+        before: &PurchasingView,
+        change: &Change,
+    ) -> Result<PurchasingView> {
+        let mut view = match change {
+            Change::Nothing => PurchasingView {
+                reorder: ReorderPlan::default(),
+                renewals: Vec::new(),
+                ..before.clone()
+            },
+            _ => PurchasingView {
+                vendors: fresh(&self.vendors, &before.vendors, change, |v| {
+                    v.sort_by_key(|v| v.name.to_lowercase())
+                }),
+                contracts: fresh(&self.contracts, &before.contracts, change, |_| {}),
+                orders: fresh(&self.orders, &before.orders, change, |_| {}),
+                receipts: fresh(&self.receipts, &before.receipts, change, |_| {}),
+                invoices: fresh(&self.invoices, &before.invoices, change, |_| {}),
+                tolerance: store.tolerance()?,
+                ..Default::default()
+            },
         };
-        view.vendors.sort_by_key(|v| v.name.to_lowercase());
-        let book = Book::new(
-            view.vendors.iter().map(|v| &**v),
-            view.orders.iter().map(|o| &**o),
-            view.receipts.iter().map(|r| &**r),
-            view.invoices.iter().map(|i| &**i),
-            view.tolerance,
-        );
-        for po in &view.orders {
-            view.order_status
-                .insert(po.id.clone(), book.status_text(po));
-            view.progress.insert(po.id.clone(), book.progress(po));
+        match change {
+            Change::Nothing => {}
+            Change::Everything => computed_all(&mut view),
+            Change::Records {
+                orders,
+                receipts,
+                invoices,
+                ..
+            } => computed_again(&mut view, before, orders, receipts, invoices),
         }
-        for invoice in &view.invoices {
-            view.matches
-                .insert(invoice.id.clone(), book.match_invoice(invoice));
-        }
-        for (receipt, first) in book.possible_duplicates() {
-            view.duplicates.insert(receipt.id.clone(), first.id.clone());
-        }
-        view.renewals = crate::store::renewal_calendar(
-            view.contracts.iter().map(|c| &**c),
-            today,
-            RENEWAL_HORIZON_DAYS,
-        );
+        view.renewals = match change {
+            Change::Records {
+                contracts: false, ..
+            }
+            | Change::Nothing
+                if before.renewals_for == today =>
+            {
+                before.renewals.clone()
+            }
+            _ => crate::store::renewal_calendar(
+                view.contracts.iter().map(|c| &**c),
+                today,
+                RENEWAL_HORIZON_DAYS,
+            ),
+        };
         let vendor_ids: Vec<&str> = view.vendors.iter().map(|v| v.id.as_str()).collect();
         let orders: Vec<&PurchaseOrder> = view.orders.iter().map(|o| &**o).collect();
         let shortfalls = low.iter().map(|l| Shortfall {
@@ -215,13 +259,188 @@ impl PurchasingCaches {
             on_hand: l.on_hand,
             threshold: l.threshold,
         });
+        let progress = |po: &PurchaseOrder| view.progress.get(&po.id).cloned().unwrap_or_default();
         view.reorder = reorder::plan(
             shortfalls,
             &vendor_ids,
             &orders,
-            &book,
+            &progress,
             reorder::DEFAULT_BUFFER_PERCENT,
         );
         Ok(view)
     }
+}
+
+/// A kind's records: the cache's when they changed, else the ones shown.
+fn fresh<T: Send>(
+    cache: &RecordCache<T>,
+    before: &Arc<Vec<Arc<T>>>,
+    change: &Change,
+    arrange: impl FnOnce(&mut Vec<Arc<T>>),
+) -> Arc<Vec<Arc<T>>> {
+    let unchanged = matches!(change, Change::Records { .. })
+        && cache.last_changed.as_ref().is_some_and(BTreeSet::is_empty);
+    if unchanged {
+        return before.clone();
+    }
+    let mut records = cache.records();
+    arrange(&mut records);
+    Arc::new(records)
+}
+
+/// What a refresh of the purchasing document found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Nothing,
+    /// Some records changed (ids per kind).
+    Records {
+        contracts: bool,
+        orders: BTreeSet<String>,
+        receipts: BTreeSet<String>,
+        invoices: BTreeSet<String>,
+    },
+    /// Read everything again (first load, a large sync, vendors renamed,
+    /// the tolerance changed).
+    Everything,
+}
+
+fn book(view: &PurchasingView) -> Book<'_> {
+    Book::new(
+        view.vendors.iter().map(|v| &**v),
+        view.orders.iter().map(|o| &**o),
+        view.receipts.iter().map(|r| &**r),
+        view.invoices.iter().map(|i| &**i),
+        view.tolerance,
+    )
+}
+
+/// Every order's progress, every invoice's match, every duplicate.
+fn computed_all(view: &mut PurchasingView) {
+    let (mut status, mut progress, mut matches, mut duplicates) = Default::default();
+    {
+        let book = book(view);
+        for po in view.orders.iter() {
+            set_order(&book, po, &mut status, &mut progress);
+        }
+        for invoice in view.invoices.iter() {
+            let m = book.match_invoice(invoice);
+            matches_insert(&mut matches, invoice, m);
+        }
+        for (receipt, first) in book.possible_duplicates() {
+            duplicates_insert(&mut duplicates, receipt, first);
+        }
+    }
+    view.order_status = status;
+    view.progress = progress;
+    view.matches = matches;
+    view.duplicates = duplicates;
+}
+
+fn set_order(
+    book: &Book<'_>,
+    po: &PurchaseOrder,
+    status: &mut BTreeMap<String, &'static str>,
+    progress: &mut BTreeMap<String, Arc<Vec<LineProgress>>>,
+) {
+    status.insert(po.id.clone(), book.status_text(po));
+    progress.insert(po.id.clone(), Arc::new(book.progress(po)));
+}
+
+fn matches_insert(
+    matches: &mut BTreeMap<String, Arc<InvoiceMatch>>,
+    invoice: &Invoice,
+    m: InvoiceMatch,
+) {
+    matches.insert(invoice.id.clone(), Arc::new(m));
+}
+
+fn duplicates_insert(
+    duplicates: &mut BTreeMap<String, String>,
+    receipt: &Receipt,
+    first: &Receipt,
+) {
+    duplicates.insert(receipt.id.clone(), first.id.clone());
+}
+
+/// Only what the changed records touch: the orders changed or received
+/// against or billed (before and after the change), those orders'
+/// invoices and receipts, and invoices sharing a number with a changed one.
+fn computed_again(
+    view: &mut PurchasingView,
+    before: &PurchasingView,
+    orders: &BTreeSet<String>,
+    receipts: &BTreeSet<String>,
+    invoices: &BTreeSet<String>,
+) {
+    let mut touched: BTreeSet<String> = orders.clone();
+    let receipt_order = |list: &[Arc<Receipt>], id: &str| {
+        list.iter()
+            .find(|r| r.id == id)
+            .map(|r| r.purchase_order.clone())
+    };
+    for id in receipts {
+        touched.extend(receipt_order(&view.receipts, id));
+        touched.extend(receipt_order(&before.receipts, id));
+    }
+    let mut numbers: BTreeSet<(String, String)> = BTreeSet::new();
+    for id in invoices {
+        for inv in [view.invoice(id), before.invoice(id)].into_iter().flatten() {
+            touched.extend(inv.purchase_order.clone());
+            numbers.insert((inv.vendor.clone(), inv.number.trim().to_lowercase()));
+        }
+    }
+    let (mut status, mut progress, mut matches, mut duplicates) = (
+        before.order_status.clone(),
+        before.progress.clone(),
+        before.matches.clone(),
+        before.duplicates.clone(),
+    );
+    {
+        let book = book(view);
+        for id in &touched {
+            status.remove(id);
+            progress.remove(id);
+            if let Some(po) = book.order(id) {
+                set_order(&book, po, &mut status, &mut progress);
+            }
+        }
+        // Invoices to match again.
+        let again: Vec<&Invoice> = view
+            .invoices
+            .iter()
+            .map(|i| &**i)
+            .filter(|i| {
+                invoices.contains(&i.id)
+                    || i.purchase_order
+                        .as_ref()
+                        .is_some_and(|p| touched.contains(p))
+                    || numbers
+                        .iter()
+                        .any(|(vendor, number)| *vendor == i.vendor && same_name(number, &i.number))
+            })
+            .collect();
+        for id in invoices {
+            matches.remove(id);
+        }
+        for invoice in again {
+            let m = book.match_invoice(invoice);
+            matches_insert(&mut matches, invoice, m);
+        }
+        // Receipts of the touched orders: flagged again from scratch.
+        duplicates.retain(|receipt, _| {
+            receipt_order(&before.receipts, receipt).is_none_or(|po| !touched.contains(&po))
+                && !receipts.contains(receipt)
+        });
+        for po in &touched {
+            for receipt in book.receipts_of(po) {
+                if let Some(first) = book.duplicate_of(receipt) {
+                    duplicates_insert(&mut duplicates, receipt, first);
+                }
+            }
+        }
+    }
+    view.order_status = status;
+    view.progress = progress;
+    view.matches = matches;
+    view.duplicates = duplicates;
 }
