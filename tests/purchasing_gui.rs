@@ -8,88 +8,16 @@ mod common;
 
 use bureau::model::*;
 use bureau::ops::{LineInput, Op, Session};
-use bureau::store::Store;
 use bureau::ui::AreaTab;
 use bureau::ui::backend::Backend;
 use common::app::{click, harness, retype, type_into, workspace};
+use common::purchasing::{apply, office};
 use egui_kittest::kittest::{NodeT, Queryable};
-
-struct Ids {
-    warehouse: String,
-    paper: String,
-    po: String,
-    number: String,
-}
-
-fn apply(store: &Store, session: &mut Session, op: Op) -> String {
-    session
-        .apply(store, op)
-        .expect("op")
-        .created
-        .unwrap_or_default()
-}
-
-/// Copy paper at the Warehouse, Office Depot, and a sent order for 10.
-fn order(store: &Store) -> Ids {
-    let mut s = Session::open(store).expect("session");
-    let site = |name: &str| Op::Create {
-        kind: "sites".into(),
-        fields: vec![("name".into(), name.into())],
-    };
-    apply(store, &mut s, site("HQ"));
-    let warehouse = apply(store, &mut s, site("Warehouse"));
-    let paper = apply(
-        store,
-        &mut s,
-        Op::CreateItem {
-            fields: vec![
-                ("name".into(), "Copy paper".into()),
-                ("unit".into(), "box".into()),
-                ("reorder_at".into(), "2".into()),
-            ],
-            site: Some("Warehouse".into()),
-            qty: 0,
-        },
-    );
-    let vendor = apply(
-        store,
-        &mut s,
-        Op::Create {
-            kind: "vendors".into(),
-            fields: vec![("name".into(), "Office Depot".into())],
-        },
-    );
-    let po = apply(
-        store,
-        &mut s,
-        Op::CreateOrder {
-            vendor: vendor.clone(),
-            site: Some(warehouse.clone()),
-            lines: vec![LineInput {
-                item: Some(paper.clone()),
-                description: String::new(),
-                quantity: 10,
-                unit_price: "3.95".into(),
-                tax_rate: 0,
-            }],
-            notes: String::new(),
-        },
-    );
-    s.apply(store, Op::set("purchase_orders", &po, "status", "sent"))
-        .expect("send");
-    let number = store.require::<PurchaseOrder>(&po).expect("po").number;
-    Ids {
-        warehouse,
-        paper,
-        po,
-        number,
-    }
-}
 
 #[test]
 fn receiving_part_of_an_order_adds_the_stock_and_shows_partially_received() {
     let mut ids = None;
-    let app = workspace(|s| ids = Some(order(s)));
+    let app = workspace(|s| ids = Some(office(s, &mut Session::open(s).expect("session"))));
     let ids = ids.expect("ids");
     let mut h = harness(Backend::inline(&app.path), AreaTab::Purchasing);
     click(&mut h, &ids.number);
@@ -116,8 +44,8 @@ fn receiving_part_of_an_order_adds_the_stock_and_shows_partially_received() {
 fn an_invoice_billing_more_than_arrived_shows_why_and_needs_a_reason_to_approve() {
     let mut ids = None;
     let app = workspace(|store| {
-        let o = order(store);
         let mut s = Session::open(store).expect("session");
+        let o = office(store, &mut s);
         let line = store
             .require::<PurchaseOrder>(&o.po)
             .expect("po")

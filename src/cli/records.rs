@@ -23,6 +23,18 @@ pub enum RecordCommand {
         #[arg(value_name = "NAME|KEY=VALUE", required = true)]
         fields: Vec<String>,
     },
+    #[command(flatten)]
+    Read(ReadCommand),
+    #[command(flatten)]
+    Change(ChangeCommand),
+    /// Merge a duplicate into the record to keep (two made with one name on
+    /// two offline devices): its tasks or stock move over, it goes to the Trash.
+    Merge { duplicate: String, into: String },
+}
+
+/// `list` and `show`, shared by every kind's command group.
+#[derive(Debug, Subcommand)]
+pub enum ReadCommand {
     /// List records (add --all for deleted ones too).
     List {
         #[arg(long)]
@@ -36,11 +48,6 @@ pub enum RecordCommand {
         #[arg(long)]
         json: bool,
     },
-    #[command(flatten)]
-    Change(ChangeCommand),
-    /// Merge a duplicate into the record to keep (two made with one name on
-    /// two offline devices): its tasks or stock move over, it goes to the Trash.
-    Merge { duplicate: String, into: String },
 }
 
 /// The commands that change one existing record, shared by every kind's
@@ -97,7 +104,24 @@ pub fn run<R: Described>(
             )?;
             say!("{}", outcome.created.unwrap_or_default());
         }
-        RecordCommand::List { json, all } => {
+        RecordCommand::Read(read) => run_read::<R>(store, read)?,
+        RecordCommand::Change(change) => run_change::<R>(store, session, change)?,
+        RecordCommand::Merge { duplicate, into } => {
+            let op = Op::MergeInto {
+                kind: R::KIND.into(),
+                from: resolve::<R>(store, &duplicate)?,
+                into: resolve::<R>(store, &into)?,
+            };
+            super::report_outcome(&session.apply(store, op)?)?;
+        }
+    }
+    Ok(())
+}
+
+/// `list` and `show` for a kind.
+pub fn run_read<R: Described>(store: &Store, command: ReadCommand) -> Result<()> {
+    match command {
+        ReadCommand::List { json, all } => {
             let listing = store.listing::<R>(all)?;
             super::report_unreadable(&listing.unreadable);
             if json {
@@ -105,7 +129,7 @@ pub fn run<R: Described>(
             }
             print_table(store, &listing.records)?;
         }
-        RecordCommand::Show { id, json } => {
+        ReadCommand::Show { id, json } => {
             let id = resolve::<R>(store, &id)?;
             let record = store.require::<R>(&id)?;
             let conflicts = store.conflicts::<R>(&id)?;
@@ -128,15 +152,6 @@ pub fn run<R: Described>(
                 let values: Vec<String> = c.values.iter().map(|v| v.to_string()).collect();
                 say!("conflict in {}: {}", c.field, values.join(" vs "));
             }
-        }
-        RecordCommand::Change(change) => run_change::<R>(store, session, change)?,
-        RecordCommand::Merge { duplicate, into } => {
-            let op = Op::MergeInto {
-                kind: R::KIND.into(),
-                from: resolve::<R>(store, &duplicate)?,
-                into: resolve::<R>(store, &into)?,
-            };
-            super::report_outcome(&session.apply(store, op)?)?;
         }
     }
     Ok(())

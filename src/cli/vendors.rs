@@ -5,8 +5,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use super::output::{note, print_json, say, table};
-use super::records::{ChangeCommand, RecordCommand, resolve, run, run_change};
-use crate::model::orders::amount_text;
+use super::records::{ChangeCommand, ReadCommand, resolve, run_change, run_read};
 use crate::model::{Contact, Contract, Vendor};
 use crate::ops::{FieldInput, Op, Session};
 use crate::store::Store;
@@ -15,19 +14,9 @@ use crate::store::Store;
 pub enum VendorCommand {
     /// Add a vendor; prints the new id alone.
     Add(VendorArgs),
-    /// List vendors (--all: with deleted ones).
-    List {
-        #[arg(long)]
-        json: bool,
-        #[arg(long)]
-        all: bool,
-    },
-    /// Show a vendor with contacts, contracts, orders and invoices.
-    Show {
-        id: String,
-        #[arg(long)]
-        json: bool,
-    },
+    /// list; show (with contacts, contracts, orders and invoices).
+    #[command(flatten)]
+    Read(ReadCommand),
     /// Add a contact person to a vendor.
     Contact {
         vendor: String,
@@ -87,10 +76,8 @@ pub fn run_vendor(store: &Store, session: &mut Session, command: VendorCommand) 
             say!("{}", outcome.created.unwrap_or_default());
             Ok(())
         }
-        VendorCommand::List { json, all } => {
-            run::<Vendor>(store, session, RecordCommand::List { json, all })
-        }
-        VendorCommand::Show { id, json } => show(store, session, &id, json),
+        VendorCommand::Read(ReadCommand::Show { id, json }) => show(store, &id, json),
+        VendorCommand::Read(read) => run_read::<Vendor>(store, read),
         VendorCommand::Contact {
             vendor,
             name,
@@ -114,7 +101,7 @@ pub fn run_vendor(store: &Store, session: &mut Session, command: VendorCommand) 
     }
 }
 
-fn show(store: &Store, session: &mut Session, given: &str, json: bool) -> Result<()> {
+fn show(store: &Store, given: &str, json: bool) -> Result<()> {
     let id = resolve::<Vendor>(store, given)?;
     let vendor = store.require::<Vendor>(&id)?;
     let records = store.purchasing(false)?;
@@ -145,10 +132,9 @@ fn show(store: &Store, session: &mut Session, given: &str, json: bool) -> Result
             "invoices": invoices,
         }));
     }
-    run::<Vendor>(
+    run_read::<Vendor>(
         store,
-        session,
-        RecordCommand::Show {
+        ReadCommand::Show {
             id: id.clone(),
             json: false,
         },
@@ -199,19 +185,8 @@ pub enum ContractCommand {
         #[arg(long)]
         json: bool,
     },
-    /// List contracts (--all: with deleted ones).
-    List {
-        #[arg(long)]
-        json: bool,
-        #[arg(long)]
-        all: bool,
-    },
-    /// Show one contract with every field.
-    Show {
-        id: String,
-        #[arg(long)]
-        json: bool,
-    },
+    #[command(flatten)]
+    Read(ReadCommand),
     /// set (KEY=VALUE: title, vendor, start, end, notice_days, auto_renew,
     /// annual_value, owner, status, notes), rename, delete, restore.
     #[command(flatten)]
@@ -270,12 +245,7 @@ pub fn run_contract(store: &Store, session: &mut Session, command: ContractComma
             Ok(())
         }
         ContractCommand::Renewals { within, json } => renewals(store, &within, json),
-        ContractCommand::List { json, all } => {
-            run::<Contract>(store, session, RecordCommand::List { json, all })
-        }
-        ContractCommand::Show { id, json } => {
-            run::<Contract>(store, session, RecordCommand::Show { id, json })
-        }
+        ContractCommand::Read(read) => run_read::<Contract>(store, read),
         ContractCommand::Change(change) => run_change::<Contract>(store, session, change),
     }
 }
@@ -346,11 +316,7 @@ fn renewals(store: &Store, within: &str, json: bool) -> Result<()> {
             vendor(&r.contract.vendor),
             r.term_end.to_string(),
             if r.contract.auto_renew { "auto" } else { "no" }.into(),
-            format!(
-                "{} {}",
-                amount_text(r.contract.annual_value.minor),
-                r.contract.annual_value.currency
-            ),
+            r.contract.annual_value.to_string(),
         ]);
     }
     say!("{out}");

@@ -5,6 +5,7 @@
 
 use super::backend::{Command, ViewModel};
 use super::fields::{FormContext, details_form};
+use super::layout::{details_side, still_there};
 use super::order_form::InvoiceDraft;
 use super::purchasing::{PurchasingState, Tab, reference_text, references};
 use super::record_table::record_table;
@@ -29,14 +30,11 @@ pub fn show(
     commands: &mut Vec<Command>,
 ) {
     let view = &vm.purchasing;
-    if let Some(id) = state.selected_invoice.clone() {
-        if view.invoice(&id).is_some() {
-            super::layout::details_side(ui, "Invoice details", |ui| {
-                details(ui, state, vm, &id, commands);
-            });
-        } else {
-            state.selected_invoice = None;
-        }
+    let exists = |id: &str| view.invoice(id).is_some();
+    if let Some(id) = still_there(&mut state.selected_invoice, exists) {
+        details_side(ui, "Invoice details", |ui| {
+            details(ui, state, vm, &id, commands)
+        });
     }
     egui::CentralPanel::default().show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {

@@ -27,3 +27,18 @@ pub fn details_side(ui: &mut egui::Ui, id_salt: &str, contents: impl FnOnce(&mut
             });
     }
 }
+
+/// The record `selected` names, if it is still there; forgets it if not
+/// (deleted on another device, or trashed here: its details close).
+pub fn still_there(
+    selected: &mut Option<String>,
+    exists: impl FnOnce(&str) -> bool,
+) -> Option<String> {
+    match selected.as_deref() {
+        Some(id) if exists(id) => selected.clone(),
+        _ => {
+            *selected = None;
+            None
+        }
+    }
+}

@@ -214,14 +214,11 @@ fn orders(
     commands: &mut Vec<Command>,
 ) {
     let view = &vm.purchasing;
-    if let Some(id) = state.selected_order.clone() {
-        if view.order(&id).is_some() {
-            super::layout::details_side(ui, "Order details", |ui| {
-                order_details(ui, state, vm, &id, commands);
-            });
-        } else {
-            state.selected_order = None;
-        }
+    let exists = |id: &str| view.order(id).is_some();
+    if let Some(id) = super::layout::still_there(&mut state.selected_order, exists) {
+        super::layout::details_side(ui, "Order details", |ui| {
+            order_details(ui, state, vm, &id, commands)
+        });
     }
     egui::CentralPanel::default().show(ui, |ui| {
         ui.horizontal(|ui| {

@@ -8,7 +8,6 @@ use super::backend::{Command, ViewModel};
 use super::fields::{FormContext, details_form};
 use super::order_form::ContractDraft;
 use super::purchasing::{PurchasingState, Tab, references};
-use crate::model::orders::amount_text;
 use crate::ops::Op;
 
 /// Deadlines this close are highlighted (and on the dashboard).
@@ -122,11 +121,7 @@ pub fn show(
                         view.vendor_name(&r.contract.vendor).to_string(),
                         r.term_end.to_string(),
                         if r.contract.auto_renew { "auto" } else { "no" }.to_string(),
-                        format!(
-                            "{} {}",
-                            amount_text(r.contract.annual_value.minor),
-                            r.contract.annual_value.currency
-                        ),
+                        r.contract.annual_value.to_string(),
                     ];
                     for (i, cell) in cells.into_iter().enumerate() {
                         row.col(|ui| {

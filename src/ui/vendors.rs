@@ -29,14 +29,8 @@ pub fn show(
     commands: &mut Vec<Command>,
 ) {
     let view = &vm.purchasing;
-    if state
-        .selected
-        .as_ref()
-        .is_some_and(|id| !view.vendors.iter().any(|v| &v.id == id))
-    {
-        state.selected = None;
-    }
-    if let Some(id) = state.selected.clone() {
+    let exists = |id: &str| view.vendors.iter().any(|v| v.id == id);
+    if let Some(id) = super::layout::still_there(&mut state.selected, exists) {
         super::layout::details_side(ui, "Vendor details", |ui| {
             details(ui, state, vm, &id, commands);
         });

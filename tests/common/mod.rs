@@ -9,6 +9,7 @@ use bureau::store::{Layout, Store};
 pub mod app;
 pub mod net;
 pub mod process;
+pub mod purchasing;
 
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
