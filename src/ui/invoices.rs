@@ -7,11 +7,11 @@ use super::backend::{Command, ViewModel};
 use super::fields::{FormContext, details_form};
 use super::layout::{details_side, still_there};
 use super::order_form::InvoiceDraft;
-use super::purchasing::{PurchasingState, Tab, reference_text, references};
+use super::purchasing::{PurchasingState, Tab, cell, references};
 use super::record_table::record_table;
 use crate::model::matching::{MatchState, percent_text};
 use crate::model::orders::{amount_text, parse_percent};
-use crate::model::schema::{Described, FieldKind, FieldSpec};
+use crate::model::schema::{Described, FieldSpec};
 use crate::model::{Invoice, InvoiceStatus, Money, Receipt, Record};
 use crate::ops::{Decision, Op};
 
@@ -49,14 +49,8 @@ pub fn show(
             return;
         }
         ui.label(format!("{} invoice(s)", view.invoices.len()));
-        let display = |i: &Invoice, spec: &FieldSpec| match (spec.key, spec.kind) {
-            ("status", _) => view.invoice_status(i).to_string(),
-            (_, FieldKind::Reference(_)) => {
-                let id = i.field_text(spec.key).unwrap_or_default();
-                reference_text(vm, spec, &id)
-            }
-            _ => i.field_text(spec.key).unwrap_or_default(),
-        };
+        let display =
+            |i: &Invoice, spec: &FieldSpec| cell(vm, i, spec, || view.invoice_status(i));
         let paint = |ui: &mut egui::Ui, i: &Invoice, spec: &FieldSpec| match spec.key {
             "status" if i.status == InvoiceStatus::Received => {
                 let m = view.matches.get(&i.id)?;
@@ -68,17 +62,15 @@ pub fn show(
             _ => None,
         };
         let key = std::sync::Arc::as_ptr(&vm.purchasing) as usize;
-        if let Some(id) = record_table(
+        record_table(
             ui,
             &mut state.invoices,
             &view.invoices,
             key,
-            state.selected_invoice.as_deref(),
+            &mut state.selected_invoice,
             &display,
             &paint,
-        ) {
-            state.selected_invoice = Some(id);
-        }
+        );
     });
 }
 

@@ -194,6 +194,22 @@ pub fn references(
     .into()
 }
 
+/// How a purchasing record's field reads in a table: references by name,
+/// the status as computed (`status`).
+pub fn cell<'a, R: Described>(
+    vm: &ViewModel,
+    record: &R,
+    spec: &FieldSpec,
+    status: impl FnOnce() -> &'a str,
+) -> String {
+    let text = || record.field_text(spec.key).unwrap_or_default();
+    match (spec.key, spec.kind) {
+        ("status", _) => status().to_string(),
+        (_, FieldKind::Reference(_)) => reference_text(vm, spec, &text()),
+        _ => text(),
+    }
+}
+
 /// A reference field's name for its id (vendors, sites, orders).
 pub fn reference_text(vm: &ViewModel, spec: &FieldSpec, id: &str) -> String {
     match spec.kind {
@@ -248,13 +264,8 @@ fn orders(
             return;
         }
         ui.label(format!("{} order(s)", state.rows.len()));
-        let display = |o: &PurchaseOrder, spec: &FieldSpec| match (spec.key, spec.kind) {
-            ("status", _) => view.order_status.get(&o.id).copied().unwrap_or("").to_string(),
-            (_, FieldKind::Reference(_)) => {
-                let id = o.field_text(spec.key).unwrap_or_default();
-                reference_text(vm, spec, &id)
-            }
-            _ => o.field_text(spec.key).unwrap_or_default(),
+        let display = |o: &PurchaseOrder, spec: &FieldSpec| {
+            cell(vm, o, spec, || view.order_status.get(&o.id).copied().unwrap_or(""))
         };
         let late = |o: &PurchaseOrder| view.is_late(o, vm.today, AWAITING_DAYS);
         let paint = |ui: &mut egui::Ui, o: &PurchaseOrder, spec: &FieldSpec| match spec.key {
@@ -265,17 +276,15 @@ fn orders(
             _ => None,
         };
         let rows = state.rows.clone();
-        if let Some(id) = record_table(
+        record_table(
             ui,
             &mut state.orders,
             &rows,
             key.0 ^ usize::from(key.1),
-            state.selected_order.as_deref(),
+            &mut state.selected_order,
             &display,
             &paint,
-        ) {
-            state.selected_order = Some(id);
-        }
+        );
     });
 }
 

@@ -36,17 +36,17 @@ pub type CellPainter<'a, R> = &'a dyn Fn(&mut egui::Ui, &R, &FieldSpec) -> Optio
 
 /// Draws the table. `rows` identity (`rows_key`) must change whenever the
 /// rows change (e.g. the address of the view model's list plus the filter).
-/// Shows `display` for cells (e.g. a project's name for its id). Returns
-/// the id of a row clicked.
+/// Shows `display` for cells (e.g. a project's name for its id). A row
+/// clicked becomes `selected`.
 pub fn record_table<R: Described>(
     ui: &mut egui::Ui,
     state: &mut TableState,
     rows: &[Arc<R>],
     rows_key: usize,
-    selected: Option<&str>,
+    selected: &mut Option<String>,
     display: &dyn Fn(&R, &FieldSpec) -> String,
     paint: CellPainter<'_, R>,
-) -> Option<String> {
+) {
     let columns: Vec<&'static FieldSpec> = R::fields().iter().filter(|f| f.column).collect();
     let key = (rows_key, rows.len(), state.sort);
     if state.cached_for != Some(key) {
@@ -98,7 +98,7 @@ pub fn record_table<R: Described>(
         .body(|body| {
             body.rows(24.0, state.order.len(), |mut row| {
                 let record = &rows[state.order[row.index()]];
-                row.set_selected(selected == Some(record.id()));
+                row.set_selected(selected.as_deref() == Some(record.id()));
                 let mut open = false;
                 for (i, spec) in columns.iter().enumerate() {
                     row.col(|ui| {
@@ -120,7 +120,9 @@ pub fn record_table<R: Described>(
                 }
             });
         });
-    clicked
+    if let Some(id) = clicked {
+        *selected = Some(id);
+    }
 }
 
 /// Empty values sort last; numbers as numbers; the rest as text.

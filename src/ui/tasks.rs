@@ -318,17 +318,15 @@ fn table(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel) {
         }
         _ => None,
     };
-    if let Some(id) = record_table(
+    record_table(
         ui,
         &mut state.table,
         &rows,
         key,
-        state.selected.as_deref(),
+        &mut state.selected,
         &display,
         &paint,
-    ) {
-        state.selected = Some(id);
-    }
+    );
 }
 
 fn details(

@@ -70,17 +70,15 @@ pub fn show(
         let display = |v: &Vendor, spec: &FieldSpec| v.field_text(spec.key).unwrap_or_default();
         let paint = |_: &mut egui::Ui, _: &Vendor, _: &FieldSpec| None;
         let key = std::sync::Arc::as_ptr(&vm.purchasing) as usize;
-        if let Some(id) = record_table(
+        record_table(
             ui,
             &mut state.table,
             &view.vendors,
             key,
-            state.selected.as_deref(),
+            &mut state.selected,
             &display,
             &paint,
-        ) {
-            state.selected = Some(id);
-        }
+        );
     });
 }
 
