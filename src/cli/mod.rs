@@ -5,6 +5,7 @@
 
 mod control;
 mod inventory;
+mod invoices;
 mod membership;
 mod network;
 mod orders;
@@ -95,7 +96,7 @@ pub enum Command {
     Po(orders::PoCommand),
     /// Vendors' invoices and the three-way match with orders and receipts.
     #[command(subcommand)]
-    Invoice(orders::InvoiceCommand),
+    Invoice(invoices::InvoiceCommand),
     /// What is low, drafted into purchase orders per preferred vendor.
     Reorder(orders::ReorderArgs),
     /// Deleted tasks, projects, items and sites, with who deleted them and
@@ -367,7 +368,7 @@ fn dispatch_store(
         Command::Vendor(cmd) => vendors::run_vendor(store, session, cmd),
         Command::Contract(cmd) => vendors::run_contract(store, session, cmd),
         Command::Po(cmd) => orders::run_po(store, session, cmd),
-        Command::Invoice(cmd) => orders::run_invoice(store, session, cmd),
+        Command::Invoice(cmd) => invoices::run_invoice(store, session, cmd),
         Command::Reorder(args) => orders::reorder(store, session, args),
         Command::Trash { json } => workspace::trash(store, json),
         Command::Undo => report_outcome(&session.undo(store)?),

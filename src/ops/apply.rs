@@ -77,11 +77,11 @@ pub(super) fn apply(
             let receipt = receipt
                 .as_deref()
                 .ok_or_else(|| StoreError::Rejected("receipt id not prepared".into()))?;
-            buy::receive(store, order, site, lines, receipt, cx.today)
+            super::receiving::receive(store, order, site, lines, receipt, cx.today)
         }
-        Op::VoidReceipt { receipt } => buy::void_receipt(store, receipt),
+        Op::VoidReceipt { receipt } => super::receiving::void_receipt(store, receipt),
         Op::Delete { kind, id } if kind == crate::model::Receipt::KIND => {
-            buy::void_receipt(store, id)
+            super::receiving::void_receipt(store, id)
         }
         Op::Restore { kind, .. } if kind == crate::model::Receipt::KIND => {
             Err(StoreError::Rejected(
@@ -96,7 +96,7 @@ pub(super) fn apply(
             order,
             lines,
             total,
-        } => buy::create_invoice(
+        } => super::invoicing::create_invoice(
             store,
             vendor,
             number,
@@ -108,7 +108,7 @@ pub(super) fn apply(
             cx,
         ),
         Op::DecideInvoice { invoice, decision } => {
-            buy::decide_invoice(store, invoice, decision, cx.today)
+            super::invoicing::decide_invoice(store, invoice, decision, cx.today)
         }
         Op::AddContact { vendor, contact } => buy::add_contact(store, vendor, contact),
         Op::RemoveContact { vendor, contact } => buy::remove_contact(store, vendor, contact),

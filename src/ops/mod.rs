@@ -12,11 +12,13 @@
 //! Front ends only build `Op`s: `cli` from arguments, `ui` from clicks.
 
 mod apply;
+mod invoicing;
 mod journal;
 mod kinds;
 mod many;
 mod numbers;
 mod purchasing;
+mod receiving;
 mod rules;
 mod undo;
 
