@@ -295,6 +295,20 @@ fn a_second_delivery_seen_by_its_recorder_is_not_a_duplicate_and_undo_takes_stoc
         b.purchasing(false).expect("records").receipts.records.len(),
         1
     );
+    // Undone already: taking it back too would take its stock twice.
+    let undone = b
+        .purchasing(true)
+        .expect("records")
+        .receipts
+        .records
+        .into_iter()
+        .find(|r| r.is_deleted())
+        .expect("the undone receipt");
+    let err = sb
+        .apply(&b, Op::VoidReceipt { receipt: undone.id })
+        .expect_err("already taken back");
+    assert!(err.to_string().contains("already taken back"), "{err}");
+    assert_eq!(stock(&b, &office), 5);
 
     // Two identical receipts offline, but someone checked: two deliveries.
     merge(&a, &b);
@@ -550,4 +564,59 @@ fn three_offline_devices_never_give_out_the_same_order_number_and_export_the_sam
     for node in [a, b, c] {
         net.stop(node);
     }
+}
+
+#[test]
+fn a_receipt_interrupted_between_its_two_commits_is_finished_once_on_the_next_open() {
+    let fx = Fixture::new();
+    let store = fx.init("a");
+    let mut session = Session::open(&store).expect("session");
+    let office = office(&store, &mut session);
+    drop(session);
+    let line = order_line(&store, &office);
+    // The receipt was committed; the process stopped before the stock.
+    let receipt = "0190a0a0-0000-7000-8000-0000000000aa";
+    let mut lines = std::collections::BTreeMap::new();
+    lines.insert(
+        line.clone(),
+        ReceivedLine {
+            po_line: line.clone(),
+            quantity: 6,
+        },
+    );
+    store
+        .create(Receipt {
+            id: receipt.into(),
+            purchase_order: office.po.clone(),
+            site: office.warehouse.clone(),
+            received_on: "2026-11-28".parse().expect("date"),
+            lines,
+            ..Default::default()
+        })
+        .expect("first commit");
+    let journal = serde_json::json!({
+        "pending": { "Receive": {
+            "order": office.po, "site": office.warehouse,
+            "lines": [[line, 6]], "receipt": receipt } }
+    });
+    std::fs::write(
+        store.data_dir().join("journal.json"),
+        serde_json::to_vec(&journal).expect("json"),
+    )
+    .expect("write journal");
+    let session = Session::open(&store).expect("session finishes the receipt");
+    assert_eq!(stock(&store, &office), 6);
+    drop(session);
+    let _again = Session::open(&store).expect("session");
+    assert_eq!(stock(&store, &office), 6, "not twice");
+    let receipts = store.purchasing(false).expect("records").receipts.records;
+    assert_eq!(receipts.len(), 1);
+    let moves = store.movements(&office.paper).expect("movements");
+    assert_eq!(
+        moves
+            .iter()
+            .filter(|m| m.kind == MovementKind::Receipt)
+            .count(),
+        1
+    );
 }

@@ -12,7 +12,8 @@ use super::purchasing::{live, rejected};
 use crate::model::matching::Book;
 use crate::model::orders::ordered_lines;
 use crate::model::{
-    Date, PoStatus, PurchaseOrder, Receipt, ReceivedLine, Record, Stamp, ValidationError,
+    Date, PoStatus, PurchaseOrder, Receipt, ReceivedLine, Record, Stamp, StockMovement,
+    ValidationError,
 };
 use crate::store::records::{hydrate_record, kind_map_mut, read_all};
 use crate::store::{ReceiptMove, Result, Store};
@@ -188,6 +189,27 @@ pub(super) fn receive(
 pub(super) fn void_receipt(store: &Store, receipt_id: &str) -> Result<(Outcome, Action)> {
     let receipt = store.require::<Receipt>(receipt_id)?;
     let po = store.require::<PurchaseOrder>(&receipt.purchase_order)?;
+    let reason = format!("receipt on {} taken back", po.number);
+    let moves = receipt_moves(&receipt, &po, -1, ".void", &reason);
+    // In the trash already: either this action ran before a crash (its
+    // stock movements exist; finish it) or the receipt was undone, whose
+    // stock is already back (refused: taking it twice would be wrong).
+    let begun = moves.iter().any(|m| {
+        store
+            .get::<StockMovement>(&m.movement_id)
+            .ok()
+            .flatten()
+            .is_some()
+    });
+    if receipt.is_deleted() && !begun {
+        return Err(rejected(format!(
+            "this receipt on {} was already taken back",
+            po.number
+        )));
+    }
+    // Stock first, then the trash: a crash between the two leaves a live
+    // receipt whose take-back the journal finishes.
+    let applied = store.receipt_stock(&reason, &moves)?;
     let at = Stamp::now();
     let (_, mut action) = edit_record::<Receipt>(
         store,
@@ -200,9 +222,6 @@ pub(super) fn void_receipt(store: &Store, receipt_id: &str) -> Result<(Outcome, 
             Ok(())
         },
     )?;
-    let reason = format!("receipt on {} taken back", po.number);
-    let moves = receipt_moves(&receipt, &po, -1, ".void", &reason);
-    let applied = store.receipt_stock(&reason, &moves)?;
     action.label = format!("Take back a receipt on {}", po.number);
     action.steps.extend(stock_steps(&applied));
     Ok((
