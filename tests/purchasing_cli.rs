@@ -112,6 +112,14 @@ fn vendors_orders_receipts_invoices_and_renewals_as_scripts_use_them() {
         ],
     );
     assert!(err.contains("whole number"), "{err}");
+    run(
+        &dir,
+        &["po", "add-line", &po, "--line", "text:Stapler=1@9.90"],
+    );
+    let lines = |dir| json(dir, &["po", "show", &po, "--json"])["lines"].clone();
+    assert_eq!(lines(&dir).as_array().expect("lines").len(), 3);
+    run(&dir, &["po", "remove-line", &po, "Stapler"]);
+    assert_eq!(lines(&dir).as_array().expect("lines").len(), 2);
     run(&dir, &["po", "send", &po]);
     let receipt = id(&run(
         &dir,
@@ -137,6 +145,8 @@ fn vendors_orders_receipts_invoices_and_renewals_as_scripts_use_them() {
             "Copy paper=5",
         ],
     );
+    let refused = fails(&dir, &["po", "remove-line", &po, "Copy paper"]);
+    assert!(refused.contains("were received"), "{refused}");
     assert!(
         err.contains("only 4 of “Copy paper” are outstanding"),
         "{err}"

@@ -220,6 +220,13 @@ fn a_new_order_is_drafted_from_the_form_and_sent() {
     // The new order opens: a draft, 12 at 3.95.
     h.get_by_label_contains("— draft");
     h.get_by_label("Total 47.40 EUR");
+    // A line added from the details.
+    click(&mut h, "Add lines…");
+    retype(&mut h, "Description", "Desk lamp");
+    retype(&mut h, "Unit price", "24.50");
+    click(&mut h, "Add to the order");
+    h.get_by_label("Total 71.90 EUR");
+    h.get_by_label("Desk lamp");
     click(&mut h, "Mark as sent");
     h.get_by_label_contains("— sent");
     let store = h.state_mut().backend_mut().store().expect("store");

@@ -35,6 +35,16 @@ pub enum PoCommand {
     Unreceive { receipt: String },
     /// Mark a receipt flagged as a possible duplicate as a real second delivery.
     KeepReceipt { receipt: String },
+    /// Add lines to an open order: --line ITEM=QTY@PRICE (repeatable).
+    AddLine {
+        id: String,
+        #[arg(long = "line", value_name = "ITEM=QTY@PRICE", required = true)]
+        lines: Vec<String>,
+        #[arg(long, value_name = "PERCENT")]
+        tax: Option<String>,
+    },
+    /// Remove a line nothing was received on (ITEM: item or the line's text).
+    RemoveLine { id: String, item: String },
     /// Close an order (nothing more expected).
     Close { id: String },
     /// Cancel an order.
@@ -177,6 +187,23 @@ pub fn run_po(store: &Store, session: &mut Session, command: PoCommand) -> Resul
             Ok(())
         }
         PoCommand::Send { id } => set_status(session, &id, "sent"),
+        PoCommand::AddLine { id, lines, tax } => {
+            let order = order_id(store, &id)?;
+            for line in line_inputs(store, &lines, tax.as_deref())? {
+                let op = Op::AddOrderLine {
+                    order: order.clone(),
+                    line,
+                };
+                session.apply(store, op)?;
+            }
+            Ok(())
+        }
+        PoCommand::RemoveLine { id, item } => {
+            let order = order_id(store, &id)?;
+            let po = store.require::<PurchaseOrder>(&order)?;
+            let line = order_line(store, &po, &item)?;
+            super::report_outcome(&session.apply(store, Op::RemoveOrderLine { order, line })?)
+        }
         PoCommand::Close { id } => set_status(session, &id, "closed"),
         PoCommand::Cancel { id } => set_status(session, &id, "cancelled"),
         PoCommand::Receive { id, site, lines } => {

@@ -111,6 +111,8 @@ pub(super) fn apply(
             super::invoicing::decide_invoice(store, invoice, decision, cx.today)
         }
         Op::AddContact { vendor, contact } => buy::add_contact(store, vendor, contact),
+        Op::AddOrderLine { order, line } => buy::add_order_line(store, order, line, cx),
+        Op::RemoveOrderLine { order, line } => buy::remove_order_line(store, order, line),
         Op::RemoveContact { vendor, contact } => buy::remove_contact(store, vendor, contact),
         Op::SetTolerance {
             percent_bp,

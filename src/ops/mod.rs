@@ -148,6 +148,16 @@ pub enum Op {
         invoice: String,
         decision: Decision,
     },
+    /// Adds a line to an order not yet received against.
+    AddOrderLine {
+        order: String,
+        line: LineInput,
+    },
+    /// Removes a line nothing has been received on.
+    RemoveOrderLine {
+        order: String,
+        line: String,
+    },
     AddContact {
         vendor: String,
         contact: crate::model::Contact,

@@ -240,6 +240,72 @@ pub(super) fn reorder(
     })
 }
 
+/// Refuses changing the lines of an order that is closed or cancelled.
+fn check_lines_open(po: &PurchaseOrder) -> Result<()> {
+    if po.is_open() {
+        return Ok(());
+    }
+    Err(rejected(format!(
+        "{} is {}; reopen it to change its lines",
+        po.number, po.status
+    )))
+}
+
+pub(super) fn add_order_line(
+    store: &Store,
+    order: &str,
+    line: &LineInput,
+    cx: &FieldContext,
+) -> Result<(Outcome, Action)> {
+    let (_, mut typed) = order_lines(store, std::slice::from_ref(line), cx)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| rejected("no line given"))?;
+    edit_record::<PurchaseOrder>(store, order, Edit::new("Add a line to"), |_, po, _, _| {
+        check_lines_open(po)?;
+        typed.order = po.lines.values().map(|l| l.order).max().unwrap_or(-1) + 1;
+        po.lines.insert(new_id(), typed);
+        Ok(())
+    })
+}
+
+pub(super) fn remove_order_line(
+    store: &Store,
+    order: &str,
+    line: &str,
+) -> Result<(Outcome, Action)> {
+    let received = store
+        .purchasing(false)?
+        .book()
+        .received(order)
+        .get(line)
+        .copied()
+        .unwrap_or(0);
+    edit_record::<PurchaseOrder>(
+        store,
+        order,
+        Edit::new("Remove a line from"),
+        |_, po, _, _| {
+            check_lines_open(po)?;
+            if received > 0 {
+                return Err(rejected(format!(
+                    "{received} of that line were received; take the receipt back first"
+                )));
+            }
+            if po.lines.len() == 1 && po.lines.contains_key(line) {
+                return Err(rejected(format!(
+                    "{} needs at least one line; cancel the order instead",
+                    po.number
+                )));
+            }
+            po.lines
+                .remove(line)
+                .map(|_| ())
+                .ok_or_else(|| rejected("that line was already removed"))
+        },
+    )
+}
+
 pub(super) fn add_contact(
     store: &Store,
     vendor: &str,

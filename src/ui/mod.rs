@@ -227,6 +227,7 @@ impl BureauApp {
             self.screens.vendors.selected = None;
             let buying = &mut self.screens.purchasing;
             buying.receive = None;
+            buying.add_lines = None;
             buying.new_order = None;
             buying.new_invoice = None;
             buying.new_contract = None;

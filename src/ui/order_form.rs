@@ -60,7 +60,7 @@ impl LineDraft {
 
 /// Edits `lines`; returns the inputs when every line reads, else the
 /// first problem.
-fn lines_editor(
+pub(super) fn lines_editor(
     ui: &mut egui::Ui,
     salt: &str,
     lines: &mut Vec<LineDraft>,

@@ -49,6 +49,8 @@ pub struct PurchasingState {
     pub confirm: super::confirm::Pending,
     /// A vendor clicked: the shell opens it.
     pub open_vendor: Option<String>,
+    /// Lines being typed to add to an order (its id).
+    pub add_lines: Option<(String, Vec<super::order_form::LineDraft>)>,
     rows: Arc<Vec<Arc<PurchaseOrder>>>,
     rows_for: Option<(usize, bool)>,
 }
@@ -313,7 +315,7 @@ fn order_details(
     {
         state.open_vendor = Some(po.vendor.clone());
     }
-    lines_grid(ui, vm, po);
+    lines_grid(ui, state, vm, po, commands);
     ui.horizontal_wrapped(|ui| order_actions(ui, state, vm, po, status, commands));
     ui.separator();
     let references = references(vm);
@@ -350,22 +352,39 @@ fn order_details(
     }
 }
 
-fn lines_grid(ui: &mut egui::Ui, vm: &ViewModel, po: &PurchaseOrder) {
+/// The order's lines with what arrived; while the order is open, lines
+/// nothing arrived on can be removed and new ones added.
+fn lines_grid(
+    ui: &mut egui::Ui,
+    state: &mut PurchasingState,
+    vm: &ViewModel,
+    po: &PurchaseOrder,
+    commands: &mut Vec<Command>,
+) {
     let progress = vm
         .purchasing
         .progress
         .get(&po.id)
         .cloned()
         .unwrap_or_default();
+    let editable = po.is_open() && po.lines.len() > 1;
     egui::Grid::new(("order lines", &po.id))
-        .num_columns(6)
+        .num_columns(7)
         .striped(true)
         .show(ui, |ui| {
-            for h in ["Line", "Ordered", "Received", "Unit price", "Tax", "Total"] {
+            for h in [
+                "Line",
+                "Ordered",
+                "Received",
+                "Unit price",
+                "Tax",
+                "Total",
+                "",
+            ] {
                 ui.strong(h);
             }
             ui.end_row();
-            for ((_, line), got) in ordered_lines(&po.lines).into_iter().zip(progress.iter()) {
+            for ((id, line), got) in ordered_lines(&po.lines).into_iter().zip(progress.iter()) {
                 ui.label(&line.description);
                 ui.label(line.quantity.to_string());
                 if got.outstanding() > 0 && got.received > 0 {
@@ -379,6 +398,12 @@ fn lines_grid(ui: &mut egui::Ui, vm: &ViewModel, po: &PurchaseOrder) {
                     crate::model::matching::percent_text(line.tax_rate)
                 ));
                 ui.label(line.gross_minor().map_or("-".into(), amount_text));
+                if editable && got.received == 0 && ui.small_button("Remove").clicked() {
+                    commands.push(Command::Op(Op::RemoveOrderLine {
+                        order: po.id.clone(),
+                        line: id.clone(),
+                    }));
+                }
                 ui.end_row();
             }
         });
@@ -386,6 +411,41 @@ fn lines_grid(ui: &mut egui::Ui, vm: &ViewModel, po: &PurchaseOrder) {
         "Total {}",
         po.total().map_or("too large".into(), |t| t.to_string())
     ));
+    if !po.is_open() {
+        return;
+    }
+    let drafts = match &mut state.add_lines {
+        Some((order, drafts)) if *order == po.id => drafts,
+        _ => {
+            if ui.button("Add lines…").clicked() {
+                state.add_lines = Some((po.id.clone(), vec![super::order_form::LineDraft::new()]));
+            }
+            return;
+        }
+    };
+    let lines = super::order_form::lines_editor(ui, "add to order", drafts, vm);
+    ui.horizontal(|ui| {
+        match lines {
+            Ok(lines) => {
+                if ui.button("Add to the order").clicked() {
+                    for line in lines {
+                        commands.push(Command::Op(Op::AddOrderLine {
+                            order: po.id.clone(),
+                            line,
+                        }));
+                    }
+                    state.add_lines = None;
+                }
+            }
+            Err(why) => {
+                ui.add_enabled(false, egui::Button::new("Add to the order"));
+                ui.weak(why);
+            }
+        }
+        if ui.button("Cancel").clicked() {
+            state.add_lines = None;
+        }
+    });
 }
 
 fn order_actions(
