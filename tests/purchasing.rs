@@ -236,6 +236,7 @@ fn the_same_delivery_recorded_twice_offline_is_flagged_and_taking_one_back_takes
         &b,
         Op::VoidReceipt {
             receipt: later.clone(),
+            attempt: None,
         },
     )
     .expect("take back");
@@ -305,7 +306,13 @@ fn a_second_delivery_seen_by_its_recorder_is_not_a_duplicate_and_undo_takes_stoc
         .find(|r| r.is_deleted())
         .expect("the undone receipt");
     let err = sb
-        .apply(&b, Op::VoidReceipt { receipt: undone.id })
+        .apply(
+            &b,
+            Op::VoidReceipt {
+                receipt: undone.id,
+                attempt: None,
+            },
+        )
         .expect_err("already taken back");
     assert!(err.to_string().contains("already taken back"), "{err}");
     assert_eq!(stock(&b, &office), 5);
@@ -619,4 +626,92 @@ fn a_receipt_interrupted_between_its_two_commits_is_finished_once_on_the_next_op
             .count(),
         1
     );
+}
+
+#[test]
+fn goods_billed_twice_by_a_total_and_by_lines_do_not_both_match() {
+    let fx = Fixture::new();
+    let store = fx.init("a");
+    let mut session = Session::open(&store).expect("session");
+    let office = office(&store, &mut session);
+    receive(&store, &mut session, &office, Vec::new());
+    let by_total = apply(
+        &store,
+        &mut session,
+        Op::CreateInvoice {
+            vendor: office.vendor.clone(),
+            number: "A-1".into(),
+            date: "today".into(),
+            due: None,
+            order: Some(office.po.clone()),
+            lines: Vec::new(),
+            total: Some("39.50".into()),
+        },
+    );
+    assert_eq!(
+        matched(&store, &by_total, &office.po).0,
+        MatchState::Matched
+    );
+    let by_lines = invoice(&store, &mut session, &office, "A-2", 10, "3.95");
+    let (state, reasons, _) = matched(&store, &by_lines, &office.po);
+    assert_eq!(state, MatchState::Discrepancy);
+    assert_eq!(
+        reasons,
+        vec!["bills 39.50 but only 0.00 of what arrived is not billed yet".to_string()]
+    );
+}
+
+#[test]
+fn a_receipt_taken_back_undone_and_taken_back_again_takes_its_stock_each_time() {
+    let fx = Fixture::new();
+    let store = fx.init("a");
+    let mut session = Session::open(&store).expect("session");
+    let office = office(&store, &mut session);
+    let receipt = receive(&store, &mut session, &office, Vec::new());
+    assert_eq!(stock(&store, &office), 10);
+    let take_back = |session: &mut Session| {
+        session
+            .apply(
+                &store,
+                Op::VoidReceipt {
+                    receipt: receipt.clone(),
+                    attempt: None,
+                },
+            )
+            .expect("take back")
+    };
+    take_back(&mut session);
+    assert_eq!(stock(&store, &office), 0);
+    session.undo(&store).expect("undo the take-back");
+    assert_eq!(stock(&store, &office), 10);
+    take_back(&mut session);
+    assert_eq!(
+        stock(&store, &office),
+        0,
+        "the second take-back takes it too"
+    );
+    session.undo(&store).expect("undo");
+    session.undo(&store).expect("undo the receipt itself");
+    assert_eq!(stock(&store, &office), 0);
+}
+
+#[test]
+fn undoing_a_receipt_someone_else_took_back_is_refused_and_moves_no_stock() {
+    let fx = Fixture::new();
+    let (a, mut sa, b, mut sb, office) = two_sites(&fx);
+    let receipt = receive(&a, &mut sa, &office, Vec::new());
+    merge(&a, &b);
+    sb.apply(
+        &b,
+        Op::VoidReceipt {
+            receipt,
+            attempt: None,
+        },
+    )
+    .expect("b takes it back");
+    merge(&a, &b);
+    assert_eq!(stock(&a, &office), 0);
+    let err = sa.undo(&a).expect_err("already taken back by b");
+    assert!(err.to_string().contains("deleted since"), "{err}");
+    assert_eq!(stock(&a, &office), 0, "undo changed nothing");
 }

@@ -166,7 +166,10 @@ fn purchasing_computed_again_only_where_touched_equals_computed_from_scratch() {
     check(&mut views, &mut vm, "received");
     let matched = bureau::model::matching::MatchState::Matched;
     assert_eq!(vm.purchasing.matches[&inv].state, matched);
-    apply(Op::VoidReceipt { receipt: first });
+    apply(Op::VoidReceipt {
+        receipt: first,
+        attempt: None,
+    });
     check(&mut views, &mut vm, "taken back");
     assert_ne!(vm.purchasing.matches[&inv].state, matched);
     let second = apply(invoice("INV-2"));

@@ -232,7 +232,13 @@ pub fn run_po(store: &Store, session: &mut Session, command: PoCommand) -> Resul
         }
         PoCommand::Unreceive { receipt } => {
             let receipt = super::resolve_id::<Receipt>(store, &receipt)?;
-            super::report_outcome(&session.apply(store, Op::VoidReceipt { receipt })?)
+            super::report_outcome(&session.apply(
+                store,
+                Op::VoidReceipt {
+                    receipt,
+                    attempt: None,
+                },
+            )?)
         }
         PoCommand::KeepReceipt { receipt } => {
             let receipt = super::resolve_id::<Receipt>(store, &receipt)?;
@@ -381,7 +387,7 @@ fn show_order(store: &Store, id: &str, json: bool) -> Result<()> {
             ),
             None => String::new(),
         };
-        let count: i64 = r.lines.values().map(|l| l.quantity).sum();
+        let count: i64 = r.total_quantity();
         say!(
             "receipt {}  {} at {}: {count}{flag}",
             r.id,

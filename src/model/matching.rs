@@ -64,7 +64,7 @@ pub struct LineProgress {
 
 impl LineProgress {
     pub fn outstanding(&self) -> i64 {
-        (self.ordered - self.received).max(0)
+        self.ordered.saturating_sub(self.received).max(0)
     }
 }
 
@@ -391,6 +391,20 @@ impl<'a> Book<'a> {
                 row.problem = true;
             }
         }
+        // Lines that each look right can still bill goods another invoice
+        // (one with only a total) already billed.
+        if !invoice.lines.is_empty() && reasons.is_empty() {
+            let unbilled = self.unbilled_value(invoice, po, &received);
+            if invoice.total.minor > unbilled
+                && !self.tolerance.allows(unbilled, invoice.total.minor)
+            {
+                reasons.push(format!(
+                    "bills {} but only {} of what arrived is not billed yet",
+                    amount_text(invoice.total.minor),
+                    amount_text(unbilled)
+                ));
+            }
+        }
         let mut seen = BTreeSet::new();
         reasons.retain(|r| seen.insert(r.clone()));
         InvoiceMatch {
@@ -404,6 +418,32 @@ impl<'a> Book<'a> {
         }
     }
 
+    /// The value of what arrived on the order, less what its other
+    /// invoices bill (never below zero).
+    fn unbilled_value(
+        &self,
+        invoice: &Invoice,
+        po: &PurchaseOrder,
+        received: &BTreeMap<&str, i64>,
+    ) -> i64 {
+        let mut value: i128 = 0;
+        for (id, line) in &po.lines {
+            let got = received.get(id.as_str()).copied().unwrap_or(0);
+            let part = OrderLine {
+                quantity: got,
+                ..line.clone()
+            };
+            let gross = part.gross_minor().map_or(i128::from(i64::MAX), i128::from);
+            value = value.saturating_add(gross);
+        }
+        for other in self.invoices_of(&po.id) {
+            if other.id != invoice.id {
+                value = value.saturating_sub(i128::from(other.total.minor));
+            }
+        }
+        i64::try_from(value.max(0)).unwrap_or(i64::MAX)
+    }
+
     /// An invoice with only a total: compared with the value of what was
     /// received, less what the order's other invoices already bill.
     fn match_total(
@@ -413,21 +453,7 @@ impl<'a> Book<'a> {
         received: &BTreeMap<&str, i64>,
         reasons: &mut Vec<String>,
     ) {
-        let mut value: i128 = 0;
-        for (id, line) in &po.lines {
-            let got = received.get(id.as_str()).copied().unwrap_or(0);
-            let part = OrderLine {
-                quantity: got,
-                ..line.clone()
-            };
-            value += part.gross_minor().map_or(i128::MAX / 4, i128::from);
-        }
-        for other in self.invoices_of(&po.id) {
-            if other.id != invoice.id {
-                value -= i128::from(other.total.minor);
-            }
-        }
-        let expected = i64::try_from(value.max(0)).unwrap_or(i64::MAX);
+        let expected = self.unbilled_value(invoice, po, received);
         if invoice.total.currency != po.currency() && !po.lines.is_empty() {
             reasons.push(format!(
                 "currency {} vs {}",

@@ -263,6 +263,16 @@ record! {
     }
 }
 
+impl Receipt {
+    /// Everything received on this receipt (saturating: quantities come
+    /// from peers too).
+    pub fn total_quantity(&self) -> i64 {
+        self.lines
+            .values()
+            .fold(0i64, |sum, l| sum.saturating_add(l.quantity))
+    }
+}
+
 impl Invoice {
     /// Not yet paid and not deleted.
     pub fn is_open(&self) -> bool {

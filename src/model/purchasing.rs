@@ -141,7 +141,7 @@ impl Contract {
         let term_end = self.current_term_end(today)?;
         Some(Renewal {
             term_end,
-            deadline: term_end.add_days(-self.notice_days),
+            deadline: term_end.add_days(self.notice_days.saturating_neg()),
         })
     }
 }

@@ -85,20 +85,27 @@ pub fn plan<'a>(
         };
         for progress in progress(po).iter() {
             if let Some(item) = po.lines.get(&progress.line).and_then(|l| l.item.as_deref()) {
-                *on_order.entry((item, site)).or_default() += progress.outstanding();
+                let sum = on_order.entry((item, site)).or_default();
+                *sum = sum.saturating_add(progress.outstanding());
             }
         }
     }
     let mut out = ReorderPlan::default();
     let mut by_vendor: BTreeMap<(String, String), Vec<Suggestion>> = BTreeMap::new();
     for low in low {
-        let buffer = (low.threshold.saturating_mul(buffer_percent.max(0)) + 99) / 100;
+        let buffer = low
+            .threshold
+            .saturating_mul(buffer_percent.max(0))
+            .saturating_add(99)
+            / 100;
         let target = low.threshold.saturating_add(buffer.max(1));
         let ordered = on_order
             .get(&(low.item.id.as_str(), low.site))
             .copied()
             .unwrap_or(0);
-        let quantity = target - low.on_hand.max(0) - ordered;
+        let quantity = target
+            .saturating_sub(low.on_hand.max(0))
+            .saturating_sub(ordered);
         if quantity <= 0 {
             continue;
         }

@@ -78,7 +78,8 @@ impl Date {
             return Ok(today.add_days(if ahead == 0 { 7 } else { ahead }));
         }
         let body = t.strip_prefix('+').unwrap_or(&t);
-        let (number, unit) = body.split_at(body.len().saturating_sub(1));
+        let split = body.char_indices().last().map_or(0, |(i, _)| i);
+        let (number, unit) = body.split_at(split);
         if let Ok(n) = number.parse::<i64>()
             && n.abs() <= 3650
         {
@@ -379,6 +380,18 @@ mod tests {
         assert!(Money::parse("abc", "EUR").is_err());
         assert!(Money::parse("99999999999999999999", "EUR").is_err());
         assert_eq!(Money::new(-1205, "EUR").to_string(), "-12.05 EUR");
+    }
+
+    #[test]
+    fn relative_dates_never_panic_on_any_text() {
+        let today = Date::new(2026, 11, 28).unwrap();
+        for text in ["3€", "明日", "+€", "d", "+", "-9999999999999d", "1w"] {
+            let _ = Date::parse_relative(text, today);
+        }
+        assert_eq!(
+            Date::parse_relative("+3d", today).unwrap(),
+            Date::new(2026, 12, 1).unwrap()
+        );
     }
 
     #[test]

@@ -41,6 +41,14 @@ pub(super) fn prepare(op: Op) -> Op {
             lines,
             receipt: receipt.or_else(|| Some(new_id())),
         },
+        Op::VoidReceipt { receipt, attempt } => Op::VoidReceipt {
+            receipt,
+            attempt: attempt.or_else(|| Some(new_id())),
+        },
+        Op::Delete { kind, id } if kind == crate::model::Receipt::KIND => Op::VoidReceipt {
+            receipt: id,
+            attempt: Some(new_id()),
+        },
         other => other,
     }
 }
@@ -50,7 +58,6 @@ pub(super) fn spans_documents(op: &Op) -> bool {
     matches!(op, Op::CreateItem { site: Some(_), .. })
         || matches!(op, Op::MergeInto { kind, .. } if kind == Site::KIND)
         || matches!(op, Op::Receive { .. } | Op::VoidReceipt { .. })
-        || matches!(op, Op::Delete { kind, .. } if kind == crate::model::Receipt::KIND)
 }
 
 /// Applies `op`; `series` is this device's purchase order series.
@@ -79,9 +86,11 @@ pub(super) fn apply(
                 .ok_or_else(|| StoreError::Rejected("receipt id not prepared".into()))?;
             super::receiving::receive(store, order, site, lines, receipt, cx.today)
         }
-        Op::VoidReceipt { receipt } => super::receiving::void_receipt(store, receipt),
-        Op::Delete { kind, id } if kind == crate::model::Receipt::KIND => {
-            super::receiving::void_receipt(store, id)
+        Op::VoidReceipt { receipt, attempt } => {
+            let attempt = attempt
+                .as_deref()
+                .ok_or_else(|| StoreError::Rejected("take-back id not prepared".into()))?;
+            super::receiving::void_receipt(store, receipt, attempt)
         }
         Op::Restore { kind, .. } if kind == crate::model::Receipt::KIND => {
             Err(StoreError::Rejected(

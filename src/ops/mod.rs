@@ -132,6 +132,9 @@ pub enum Op {
     /// Takes a receipt back: it goes to the trash and its stock leaves.
     VoidReceipt {
         receipt: String,
+        /// This take-back's own id, fixed before the first write (a
+        /// receipt undone and taken back again is a second take-back).
+        attempt: Option<String>,
     },
     /// Enters a vendor's invoice: lines, or only a total.
     CreateInvoice {
@@ -347,6 +350,8 @@ impl Session {
     /// document, durable before it returns; recorded for undo.
     pub fn apply(&mut self, store: &Store, op: Op) -> Result<Outcome> {
         self.ensure_can_write()?;
+        // An action a disk error interrupted is finished (or dropped) first.
+        self.finish_pending(store)?;
         let cx = self.context(store);
         let op = apply::prepare(op);
         let two_documents = apply::spans_documents(&op);
@@ -356,7 +361,10 @@ impl Session {
         }
         let series = self.series_for(store, &op)?;
         let result = apply::apply(store, &op, &cx, &series);
-        if two_documents {
+        // A disk error may come after the first document changed: the
+        // intent stays, and the next open finishes what it can.
+        let unfinished = matches!(result, Err(StoreError::Io { .. }));
+        if two_documents && !unfinished {
             self.journal.pending = None;
         }
         let (outcome, action) = match result {
@@ -423,9 +431,13 @@ impl Session {
         tracing::info!("finishing an action interrupted by a crash: {op:?}");
         let cx = self.context(store);
         let series = self.series_for(store, &op)?;
-        let (_, action) = apply::apply(store, &op, &cx, &series)?;
+        // Never a reason not to open: what cannot be finished any more (the
+        // order was closed by someone meanwhile) is dropped and said.
+        match apply::apply(store, &op, &cx, &series) {
+            Ok((_, action)) => self.journal.record(action),
+            Err(e) => tracing::warn!("could not finish an interrupted action ({op:?}): {e}"),
+        }
         self.journal.pending = None;
-        self.journal.record(action);
         self.journal.save(&journal_path(store))
     }
 }

@@ -197,9 +197,12 @@ pub(super) fn reorder(
                         description: s.item_name.clone(),
                         item: Some(s.item.clone()),
                         quantity: s.quantity,
+                        // An order is in one currency: a last price in
+                        // another is left for the person to fill in.
                         unit_price: s
                             .last_price
                             .clone()
+                            .filter(|p| p.currency == currency)
                             .unwrap_or_else(|| Money::new(0, &currency)),
                         tax_rate: s.last_tax_rate,
                         order: i as i64,
@@ -263,7 +266,13 @@ pub(super) fn add_order_line(
         .ok_or_else(|| rejected("no line given"))?;
     edit_record::<PurchaseOrder>(store, order, Edit::new("Add a line to"), |_, po, _, _| {
         check_lines_open(po)?;
-        typed.order = po.lines.values().map(|l| l.order).max().unwrap_or(-1) + 1;
+        typed.order = po
+            .lines
+            .values()
+            .map(|l| l.order)
+            .max()
+            .unwrap_or(-1)
+            .saturating_add(1);
         po.lines.insert(new_id(), typed);
         Ok(())
     })

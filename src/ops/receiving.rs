@@ -79,25 +79,32 @@ fn lines_to_receive(
     Ok(out)
 }
 
-/// The stock lines of a receipt (`suffix` distinguishes taking it back).
+/// The stock movement id of a receipt's line as received.
+fn received_movement(receipt: &str, line: &str) -> String {
+    format!("{receipt}.{line}")
+}
+
+/// The stock lines of a receipt, with their order line (`suffix`
+/// distinguishes a take-back's movements).
 fn receipt_moves(
     receipt: &Receipt,
     po: &PurchaseOrder,
     sign: i64,
     suffix: &str,
     reason: &str,
-) -> Vec<ReceiptMove> {
+) -> Vec<(String, ReceiptMove)> {
     ordered_lines(&po.lines)
         .into_iter()
         .filter_map(|(line_id, line)| {
             let got = receipt.lines.get(line_id)?;
-            Some(ReceiptMove {
-                movement_id: format!("{}.{line_id}{suffix}", receipt.id),
+            let movement = ReceiptMove {
+                movement_id: received_movement(&receipt.id, line_id) + suffix,
                 item: line.item.clone()?,
                 site: receipt.site.clone(),
-                delta: sign * got.quantity,
+                delta: got.quantity.saturating_mul(sign),
                 reason: reason.to_string(),
-            })
+            };
+            Some((line_id.clone(), movement))
         })
         .collect()
 }
@@ -156,14 +163,17 @@ pub(super) fn receive(
         Ok((receipt, po))
     })?;
     let reason = format!("received {}", po.number);
-    let moves = receipt_moves(&receipt, &po, 1, "", &reason);
+    let moves: Vec<ReceiptMove> = receipt_moves(&receipt, &po, 1, "", &reason)
+        .into_iter()
+        .map(|(_, m)| m)
+        .collect();
     let applied = store.receipt_stock(&reason, &moves)?;
     let mut steps = vec![Step::Created {
         kind: Receipt::KIND.into(),
         id: receipt.id.clone(),
     }];
     steps.extend(stock_steps(&applied));
-    let count: i64 = receipt.lines.values().map(|l| l.quantity).sum();
+    let count: i64 = receipt.total_quantity();
     let skipped = moves.len() - applied.len();
     let note = if skipped > 0 {
         format!(" ({skipped} line(s) of items in the trash added no stock)")
@@ -186,21 +196,27 @@ pub(super) fn receive(
 }
 
 /// Takes a receipt back: to the trash, and its stock out again.
-pub(super) fn void_receipt(store: &Store, receipt_id: &str) -> Result<(Outcome, Action)> {
+pub(super) fn void_receipt(
+    store: &Store,
+    receipt_id: &str,
+    attempt: &str,
+) -> Result<(Outcome, Action)> {
     let receipt = store.require::<Receipt>(receipt_id)?;
     let po = store.require::<PurchaseOrder>(&receipt.purchase_order)?;
     let reason = format!("receipt on {} taken back", po.number);
-    let moves = receipt_moves(&receipt, &po, -1, ".void", &reason);
-    // In the trash already: either this action ran before a crash (its
-    // stock movements exist; finish it) or the receipt was undone, whose
-    // stock is already back (refused: taking it twice would be wrong).
-    let begun = moves.iter().any(|m| {
-        store
-            .get::<StockMovement>(&m.movement_id)
-            .ok()
-            .flatten()
-            .is_some()
-    });
+    let exists = |id: &str| store.get::<StockMovement>(id).ok().flatten().is_some();
+    // Only what this receipt really added (a line whose item was in the
+    // trash when it arrived added nothing).
+    let suffix = format!(".void.{attempt}");
+    let moves: Vec<ReceiptMove> = receipt_moves(&receipt, &po, -1, &suffix, &reason)
+        .into_iter()
+        .filter(|(line, _)| exists(&received_movement(&receipt.id, line)))
+        .map(|(_, m)| m)
+        .collect();
+    // In the trash already: either this take-back ran before a crash (its
+    // movements exist; finish it) or the receipt was undone or taken back
+    // before, and its stock is already out (refused: not twice).
+    let begun = moves.iter().any(|m| exists(&m.movement_id));
     if receipt.is_deleted() && !begun {
         return Err(rejected(format!(
             "this receipt on {} was already taken back",

@@ -10,8 +10,8 @@ use serde_json::Value as J;
 use super::apply::{Edit, edit_record, json_fields};
 use super::journal::{Action, FieldChange, Step};
 use super::kinds::with_kind;
-use crate::model::Member;
 use crate::model::schema::Described;
+use crate::model::{InventoryItem, Member};
 use crate::store::{Result, Store, StoreError};
 
 /// Applies the inverse of `action`; returns the inverse as applied (what
@@ -19,12 +19,25 @@ use crate::store::{Result, Store, StoreError};
 pub(super) fn revert(store: &Store, action: &Action) -> Result<Action> {
     // Check every step before writing any, so a refusal changes nothing.
     for step in &action.steps {
-        if let Step::Fields { kind, id, changes } = step {
-            with_kind!(kind.as_str(), R => check_unchanged::<R>(store, id, changes))?;
+        match step {
+            Step::Fields { kind, id, changes } => {
+                with_kind!(kind.as_str(), R => check_unchanged::<R>(store, id, changes))?
+            }
+            Step::Created { kind, id } => {
+                with_kind!(kind.as_str(), R => check_live::<R>(store, id))?
+            }
+            Step::Stock { item, .. } => check_live::<InventoryItem>(store, item)?,
         }
     }
+    // Records before stock: a record step is the one that can still be
+    // refused, and stock moved back must not stay moved if it is.
+    let (records, stock): (Vec<&Step>, Vec<&Step>) = action
+        .steps
+        .iter()
+        .rev()
+        .partition(|s| !matches!(s, Step::Stock { .. }));
     let mut inverse = Vec::new();
-    for step in action.steps.iter().rev() {
+    for step in records.into_iter().chain(stock) {
         match step {
             Step::Fields { kind, id, changes } => {
                 let back: Vec<FieldChange> = changes
@@ -62,6 +75,19 @@ pub(super) fn revert(store: &Store, action: &Action) -> Result<Action> {
         label: action.label.clone(),
         steps: inverse,
     })
+}
+
+/// Refuses if the record was deleted since (by someone else, or taken back).
+fn check_live<R: Described>(store: &Store, id: &str) -> Result<()> {
+    let record = store.require::<R>(id)?;
+    if record.is_deleted() {
+        return Err(StoreError::Rejected(format!(
+            "not undone: {} “{}” was deleted since",
+            R::LABEL,
+            record.name()
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses if a field no longer holds what the action wrote.

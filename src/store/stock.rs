@@ -337,12 +337,14 @@ impl Store {
     /// receipt in one commit: one counter increment and one movement per
     /// line, under movement ids fixed by the caller. A line whose movement
     /// already exists is not applied again, so running it again after a
-    /// crash changes nothing twice; a line whose item is in the trash is
-    /// left out (its stock is frozen). Returns the lines in effect.
+    /// crash changes nothing twice; a line whose item or site is in the
+    /// trash is left out (its stock is frozen). Returns the lines in effect.
     pub fn receipt_stock(&self, action: &str, moves: &[ReceiptMove]) -> Result<Vec<ReceiptMove>> {
-        for m in moves {
-            self.require_site(&m.site)?;
-        }
+        // A site in the trash (meanwhile, on another device) takes no stock.
+        let moves: Vec<&ReceiptMove> = moves
+            .iter()
+            .filter(|m| self.require_site(&m.site).is_ok())
+            .collect();
         self.change(InventoryItem::AREA, action, |tx, audit| {
             let mut applied = Vec::new();
             for m in moves {

@@ -358,7 +358,7 @@ pub fn reconcile(
                     };
                     let po = view.order(&r.purchase_order);
                     let number = po.map_or("?", |p| p.number.as_str());
-                    let count: i64 = r.lines.values().map(|l| l.quantity).sum();
+                    let count: i64 = r.total_quantity();
                     let who = |member: &str| {
                         vm.members
                             .iter()
@@ -400,6 +400,7 @@ pub fn reconcile(
                         if state.confirm.button(ui, &r.id, "Take back", &question) {
                             commands.push(Command::Op(Op::VoidReceipt {
                                 receipt: r.id.clone(),
+                                attempt: None,
                             }));
                         }
                     });

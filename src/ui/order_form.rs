@@ -350,7 +350,8 @@ pub fn invoice_window(
                             l.description.clone()
                         },
                         quantity: l.quantity.to_string(),
-                        price: crate::model::orders::amount_text(l.unit_price.minor),
+                        // With its currency: the order's, not the workspace's.
+                        price: l.unit_price.to_string(),
                         tax: crate::model::matching::percent_text(l.tax_rate),
                     })
                     .collect();

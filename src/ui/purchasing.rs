@@ -515,7 +515,7 @@ fn receipts(
     }
     ui.strong("Receipts");
     for r in list {
-        let count: i64 = r.lines.values().map(|l| l.quantity).sum();
+        let count: i64 = r.total_quantity();
         let who = vm
             .members
             .iter()
@@ -547,6 +547,7 @@ fn receipts(
         if state.confirm.button(ui, &r.id, "Take back", &question) {
             commands.push(Command::Op(Op::VoidReceipt {
                 receipt: r.id.clone(),
+                attempt: None,
             }));
         }
     }

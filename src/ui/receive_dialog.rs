@@ -118,10 +118,15 @@ pub fn show(
                         ui.end_row();
                     }
                 });
-            let lines: Vec<(String, i64)> = dialog
-                .quantities
+            // Only lines still outstanding (a receipt synced in meanwhile
+            // may have completed one).
+            let lines: Vec<(String, i64)> = progress
                 .iter()
-                .filter_map(|(line, q)| Some((line.clone(), q.trim().parse::<i64>().ok()?)))
+                .filter(|l| l.outstanding() > 0)
+                .filter_map(|l| {
+                    let typed = dialog.quantities.get(&l.line)?;
+                    Some((l.line.clone(), typed.trim().parse::<i64>().ok()?))
+                })
                 .filter(|(_, q)| *q > 0)
                 .collect();
             let ready = match (&dialog.site, &problem) {

@@ -226,8 +226,11 @@ impl PurchasingCaches {
                 ..Default::default()
             },
         };
+        // A new tolerance changes every match, whatever else came with it.
+        let retolerated = view.tolerance != before.tolerance;
         match change {
             Change::Nothing => {}
+            Change::Records { .. } if retolerated => computed_all(&mut view),
             Change::Everything => computed_all(&mut view),
             Change::Records {
                 orders,
