@@ -454,6 +454,7 @@ impl Engine {
                 .map(|r| r.notice(self.vm.workspace.as_deref().unwrap_or("the workspace")));
             let members = membership.current_members();
             if *self.vm.members != members {
+                self.vm.member_names = Arc::new(members.iter().map(|m| m.name.clone()).collect());
                 self.vm.members = Arc::new(members);
             }
             if self.peers_due_in() == Some(Duration::ZERO) {

@@ -26,6 +26,22 @@ pub struct FormContext<'a> {
     pub currency: &'a str,
 }
 
+impl<'a> FormContext<'a> {
+    /// The form's context in the app: today, the workspace currency, the
+    /// members' names, and `references` to pick from.
+    pub fn of(
+        vm: &'a crate::views::ViewModel,
+        references: &'a BTreeMap<&'static str, Vec<(String, String)>>,
+    ) -> Self {
+        FormContext {
+            today: vm.today,
+            references,
+            people: &vm.member_names,
+            currency: &vm.currency,
+        }
+    }
+}
+
 /// Field mistakes shown under their fields, keyed by (record id, field).
 #[derive(Default)]
 pub struct FieldErrors(BTreeMap<(String, &'static str), String>);

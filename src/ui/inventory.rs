@@ -420,12 +420,7 @@ fn edit_item(
         .map(|v| (v.id.clone(), v.name.clone()))
         .collect();
     let references = [("vendors", vendors)].into();
-    let cx = FormContext {
-        today: vm.today,
-        references: &references,
-        people: &[],
-        currency: &vm.currency,
-    };
+    let cx = FormContext::of(vm, &references);
     details_form(ui, &stock.item, &cx, &mut state.errors, commands);
     site_levels(ui, state, vm, &stock.item, commands);
     let question = format!(

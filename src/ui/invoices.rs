@@ -196,12 +196,7 @@ fn details(
     decisions(ui, state, invoice, m.state, commands);
     ui.separator();
     let references = references(vm);
-    let cx = FormContext {
-        today: vm.today,
-        references: &references,
-        people: &[],
-        currency: &vm.currency,
-    };
+    let cx = FormContext::of(vm, &references);
     details_form(ui, invoice, &cx, &mut state.errors, commands);
 }
 

@@ -319,13 +319,7 @@ fn order_details(
     ui.horizontal_wrapped(|ui| order_actions(ui, state, vm, po, status, commands));
     ui.separator();
     let references = references(vm);
-    let people: Vec<String> = vm.members.iter().map(|m| m.name.clone()).collect();
-    let cx = FormContext {
-        today: vm.today,
-        references: &references,
-        people: &people,
-        currency: &vm.currency,
-    };
+    let cx = FormContext::of(vm, &references);
     details_form(ui, po, &cx, &mut state.errors, commands);
     receipts(ui, state, vm, po, commands);
     let invoices: Vec<_> = view

@@ -42,13 +42,7 @@ pub fn show(
                     ui.label(format!("Term ends {}; {when}.", r.term_end));
                 }
                 let references = references(vm);
-                let people: Vec<String> = vm.members.iter().map(|m| m.name.clone()).collect();
-                let cx = FormContext {
-                    today: vm.today,
-                    references: &references,
-                    people: &people,
-                    currency: &vm.currency,
-                };
+                let cx = FormContext::of(vm, &references);
                 details_form(ui, &**contract, &cx, &mut state.errors, commands);
                 let question = format!("Move “{}” to the Trash?", contract.title);
                 if state

@@ -368,13 +368,7 @@ fn details(
             .collect(),
     )]
     .into();
-    let people: Vec<String> = vm.members.iter().map(|m| m.name.clone()).collect();
-    let cx = FormContext {
-        today: vm.today,
-        references: &references,
-        people: &people,
-        currency: &vm.currency,
-    };
+    let cx = FormContext::of(vm, &references);
     details_form(ui, current, &cx, &mut state.errors, commands);
     ui.separator();
     status_moves(ui, state, current, &cx, commands);

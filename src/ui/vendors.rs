@@ -100,12 +100,7 @@ fn details(
         }
     });
     let references = Default::default();
-    let cx = FormContext {
-        today: vm.today,
-        references: &references,
-        people: &[],
-        currency: &vm.currency,
-    };
+    let cx = FormContext::of(vm, &references);
     details_form(ui, &**vendor, &cx, &mut state.errors, commands);
     ui.separator();
     ui.strong("Contacts");

@@ -49,6 +49,8 @@ pub struct ViewModel {
     /// Vendors, contracts, orders, receipts, invoices and what follows.
     pub purchasing: Arc<purchasing::PurchasingView>,
     pub members: Arc<Vec<MemberInfo>>,
+    /// The current members' names (person fields pick from them).
+    pub member_names: Arc<Vec<String>>,
     pub peers: Arc<Vec<PeerStatus>>,
     /// "1 task could not be read (…)", one line per kind.
     pub unreadable: Arc<Vec<String>>,
