@@ -440,23 +440,18 @@ pub fn reorder(store: &Store, session: &mut Session, args: ReorderArgs) -> Resul
         "ORDER",
         "LAST PRICE",
     ]);
-    for draft in &plan.orders {
-        for s in &draft.lines {
-            out.add_row(vec![
-                name(&vendors, &draft.vendor),
-                name(&sites, &draft.site),
-                s.item_name.clone(),
-                s.on_hand.to_string(),
-                s.threshold.to_string(),
-                s.on_order.to_string(),
-                format!("{} {}", s.quantity, s.unit),
-                opt(s.last_price.as_ref()),
-            ]);
-        }
-    }
-    for s in &plan.without_vendor {
+    let rows = plan
+        .orders
+        .iter()
+        .flat_map(|d| d.lines.iter().map(|s| (name(&vendors, &d.vendor), s)))
+        .chain(
+            plan.without_vendor
+                .iter()
+                .map(|s| ("(no preferred vendor)".to_string(), s)),
+        );
+    for (vendor, s) in rows {
         out.add_row(vec![
-            "(no preferred vendor)".into(),
+            vendor,
             name(&sites, &s.site),
             s.item_name.clone(),
             s.on_hand.to_string(),
