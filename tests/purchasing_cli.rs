@@ -292,6 +292,20 @@ fn vendors_orders_receipts_invoices_and_renewals_as_scripts_use_them() {
         .collect();
     assert_ne!(numbers[0], numbers[1]);
 
+    // A deleted vendor is in the Trash and comes back from it.
+    let staples = id(&run(&dir, &["vendor", "add", "Staples"]));
+    run(&dir, &["vendor", "delete", &staples]);
+    let trash = json(&dir, &["trash", "--json"]);
+    assert!(
+        trash
+            .as_array()
+            .expect("trash")
+            .iter()
+            .any(|e| e["id"] == staples.as_str() && e["label"] == "vendor"),
+        "{trash}"
+    );
+    run(&dir, &["vendor", "restore", &staples]);
+
     // Taking a receipt back takes its stock back.
     run(&dir, &["po", "unreceive", &receipt]);
     let items = json(&dir, &["item", "list", "--json"]);

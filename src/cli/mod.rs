@@ -99,8 +99,9 @@ pub enum Command {
     Invoice(invoices::InvoiceCommand),
     /// What is low, drafted into purchase orders per preferred vendor.
     Reorder(orders::ReorderArgs),
-    /// Deleted tasks, projects, items and sites, with who deleted them and
-    /// when (restore with `bureau <kind> restore ID`).
+    /// Deleted tasks, projects, items, sites, vendors, contracts, orders and
+    /// invoices, with who deleted them and when (restore with
+    /// `bureau <kind> restore ID`).
     Trash {
         #[arg(long)]
         json: bool,

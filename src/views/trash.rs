@@ -1,9 +1,13 @@
 //! The Trash: every deleted record of the kinds people delete (tasks,
-//! projects, items, sites), with who deleted it and when. Nothing is purged;
-//! restoring is an ordinary `Op::Restore`.
+//! projects, items, sites, vendors, contracts, purchase orders, invoices),
+//! with who deleted it and when. Nothing is purged; restoring is an
+//! ordinary `Op::Restore`. (Receipts taken back are not listed: a receipt
+//! comes back by receiving again.)
 
 use crate::model::schema::Described;
-use crate::model::{InventoryItem, Member, Project, Site, Stamp, Task};
+use crate::model::{
+    Contract, InventoryItem, Invoice, Member, Project, PurchaseOrder, Site, Stamp, Task, Vendor,
+};
 use crate::store::{Result, Store};
 
 /// One deleted record.
@@ -59,6 +63,10 @@ pub fn trash(store: &Store) -> Result<Vec<TrashEntry>> {
     out.extend(deleted::<Project>(store, &names)?);
     out.extend(deleted::<InventoryItem>(store, &names)?);
     out.extend(deleted::<Site>(store, &names)?);
+    out.extend(deleted::<Vendor>(store, &names)?);
+    out.extend(deleted::<Contract>(store, &names)?);
+    out.extend(deleted::<PurchaseOrder>(store, &names)?);
+    out.extend(deleted::<Invoice>(store, &names)?);
     out.sort_by_key(|e| std::cmp::Reverse(e.deleted_at));
     Ok(out)
 }
