@@ -71,7 +71,10 @@ sync_until() {
 # none holds `text` (or gives up).
 settle() {
     local syncer=$1 hosts=$2 text=$3
-    for _ in $(seq 1 10); do
+    # Every round is a full sync by $syncer: each peer's sweep of the
+    # removed device's change is a change of its own that must spread too,
+    # so a busy machine can need more rounds than a quiet one.
+    for _ in $(seq 1 20); do
         b "$syncer" sync --timeout 10 >/dev/null || true
         local same=1 first=""
         for i in $hosts; do
@@ -80,6 +83,11 @@ settle() {
             if [ -z "$first" ]; then first=$i; else cmp -s "$WORK/export$first.json" "$WORK/export$i.json" || same=0; fi
         done
         ((same)) && return 0
+    done
+    # Say what was still wrong.
+    for i in $hosts; do
+        grep -q "$text" "$WORK/export$i.json" && echo "removal: h$i still has \"$text\"" >&2
+        cmp -s "$WORK/export$first.json" "$WORK/export$i.json" || echo "removal: h$i differs from h$first" >&2
     done
     return 1
 }
