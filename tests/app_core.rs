@@ -238,3 +238,57 @@ fn the_cli_works_while_the_app_is_open() {
     ana.wait_until(WAIT, |vm| task(vm, &id).is_some())
         .expect("the window shows what the script added");
 }
+
+#[test]
+fn two_people_edit_one_purchase_order_and_both_edits_and_a_new_line_survive() {
+    let team = team();
+    let rt = common::runtime();
+    let po = {
+        let store = rt
+            .block_on(bureau::store::Store::open(&team.ana, "test"))
+            .expect("open");
+        let mut session = bureau::ops::Session::open(&store).expect("session");
+        let office = common::purchasing::office(&store, &mut session);
+        drop(session);
+        rt.block_on(store.close());
+        office.po
+    };
+    let mut ana = threaded(&team.ana);
+    let mut ben = threaded(&team.ben);
+    for app in [&mut ana, &mut ben] {
+        app.wait_until(WAIT, |vm| vm.purchasing.order(&po).is_some())
+            .expect("both see the order");
+    }
+    ana.send(Op::set(
+        "purchase_orders",
+        &po,
+        "notes",
+        "Deliver to the back door",
+    ));
+    ben.send(Op::set("purchase_orders", &po, "requested_by", "Ben Ode"));
+    ben.send(Op::AddOrderLine {
+        order: po.clone(),
+        line: bureau::ops::LineInput {
+            item: None,
+            description: "Desk lamp".into(),
+            quantity: 2,
+            unit_price: "24.50".into(),
+            tax_rate: 0,
+        },
+    });
+    for app in [&mut ana, &mut ben] {
+        app.wait_until(WAIT, |vm| {
+            vm.purchasing.order(&po).is_some_and(|o| {
+                o.notes == "Deliver to the back door"
+                    && o.requested_by == "Ben Ode"
+                    && o.lines.len() == 2
+            })
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "every edit survives on both: {:?}",
+                app.view().purchasing.order(&po)
+            )
+        });
+    }
+}
