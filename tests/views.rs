@@ -130,6 +130,10 @@ fn purchasing_computed_again_only_where_touched_equals_computed_from_scratch() {
         assert_eq!(a.duplicates, b.duplicates, "{step}: duplicates");
         assert_eq!(a.reorder, b.reorder, "{step}: reorder");
         assert_eq!(a.invoices.len(), b.invoices.len(), "{step}: invoices");
+        let ids = |v: &bureau::views::purchasing::PurchasingView| -> Vec<String> {
+            v.to_reconcile().map(|i| i.id.clone()).collect()
+        };
+        assert_eq!(ids(a), ids(b), "{step}: to reconcile");
     };
     check(&mut views, &mut vm, "start");
     let line = |qty: i64, price: &str| LineInput {

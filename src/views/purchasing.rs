@@ -41,6 +41,8 @@ pub struct PurchasingView {
     /// Notice deadlines within a year, soonest first.
     pub renewals: Vec<Renewal>,
     pub reorder: ReorderPlan,
+    /// Invoices not approved and not matching (see [`Self::to_reconcile`]).
+    pub reconcile: Vec<Arc<Invoice>>,
     /// The day the calendar was computed for (rebuilt when the day changes).
     pub renewals_for: Date,
 }
@@ -72,15 +74,24 @@ impl PurchasingView {
         }
     }
 
-    /// Invoices waiting for someone: not approved and not matching.
+    /// Invoices waiting for someone: not approved and not matching (kept
+    /// with the view, not found again every frame).
     pub fn to_reconcile(&self) -> impl Iterator<Item = &Invoice> {
-        self.invoices.iter().map(|i| &**i).filter(|i| {
-            matches!(i.status, InvoiceStatus::Received | InvoiceStatus::Disputed)
-                && self
-                    .matches
-                    .get(&i.id)
-                    .is_some_and(|m| m.state != MatchState::Matched)
-        })
+        self.reconcile.iter().map(|i| &**i)
+    }
+
+    fn find_to_reconcile(&self) -> Vec<Arc<Invoice>> {
+        self.invoices
+            .iter()
+            .filter(|i| {
+                matches!(i.status, InvoiceStatus::Received | InvoiceStatus::Disputed)
+                    && self
+                        .matches
+                        .get(&i.id)
+                        .is_some_and(|m| m.state != MatchState::Matched)
+            })
+            .cloned()
+            .collect()
     }
 
     /// Unpaid invoices due from `today` to a week later (or overdue).
@@ -270,6 +281,9 @@ impl PurchasingCaches {
             &progress,
             reorder::DEFAULT_BUFFER_PERCENT,
         );
+        if !matches!(change, Change::Nothing) {
+            view.reconcile = view.find_to_reconcile();
+        }
         Ok(view)
     }
 }
