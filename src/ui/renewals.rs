@@ -124,7 +124,9 @@ pub fn show(
                                 (0 | 1, Some(c)) => text.color(c).strong(),
                                 _ => text,
                             };
-                            if ui.add(egui::Label::new(text).sense(egui::Sense::click())).clicked() {
+                            if ui.add(egui::Label::new(text)
+                                    .wrap_mode(egui::TextWrapMode::Extend)
+                                    .sense(egui::Sense::click())).clicked() {
                                 clicked = Some(r.contract.id.clone());
                             }
                         });
