@@ -40,19 +40,25 @@ pub struct SyncArgs {
 pub fn serve(runtime: &tokio::runtime::Runtime, data_dir: &Path, net: &NetOptions) -> Result<()> {
     let node = runtime.block_on(Node::start(data_dir, "bureau serve", net))?;
     let control = ControlSocket::open(runtime, &node, data_dir);
+    // Listen for SIGTERM and SIGINT before saying "ready": a stop sent the
+    // moment after must shut down cleanly, not kill the process.
+    #[cfg(unix)]
+    let (mut term, mut interrupt) = runtime.block_on(async {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok::<_, std::io::Error>((
+            signal(SignalKind::terminate())?,
+            signal(SignalKind::interrupt())?,
+        ))
+    })?;
     let addrs = net::addr_strings(&node.addr());
     say!("ready {} {}", node.id(), addrs.join(" "));
     use std::io::Write;
     std::io::stdout().flush()?;
     runtime.block_on(async {
         #[cfg(unix)]
-        {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = term.recv() => {}
         }
         #[cfg(not(unix))]
         tokio::signal::ctrl_c().await?;
