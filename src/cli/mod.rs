@@ -3,6 +3,7 @@
 //! and exits. Errors are one line saying what to fix; nothing is changed
 //! when a command fails validation.
 
+mod budget;
 mod control;
 mod inventory;
 mod invoices;
@@ -97,6 +98,14 @@ pub enum Command {
     /// Vendors' invoices and the three-way match with orders and receipts.
     #[command(subcommand)]
     Invoice(invoices::InvoiceCommand),
+    /// Budget lines: add, status (spent, remaining, forecast, flag),
+    /// threshold, list, show, set, delete, restore.
+    #[command(subcommand)]
+    Budget(budget::BudgetCommand),
+    /// Expenses entered by hand (card, petty cash): add, list, show, set,
+    /// delete, restore. Approved invoices count as spend by themselves.
+    #[command(subcommand)]
+    Expense(budget::ExpenseCommand),
     /// What is low, drafted into purchase orders per preferred vendor.
     Reorder(orders::ReorderArgs),
     /// Deleted tasks, projects, items, sites, vendors, contracts, orders and
@@ -302,6 +311,8 @@ fn command_name(command: &Command) -> String {
         Command::Contract(_) => "contract",
         Command::Po(_) => "po",
         Command::Invoice(_) => "invoice",
+        Command::Budget(_) => "budget",
+        Command::Expense(_) => "expense",
         Command::Reorder(_) => "reorder",
         Command::Trash { .. } => "trash",
         Command::Undo => "undo",
@@ -370,6 +381,8 @@ fn dispatch_store(
         Command::Contract(cmd) => vendors::run_contract(store, session, cmd),
         Command::Po(cmd) => orders::run_po(store, session, cmd),
         Command::Invoice(cmd) => invoices::run_invoice(store, session, cmd),
+        Command::Budget(cmd) => budget::run_budget(store, session, cmd),
+        Command::Expense(cmd) => budget::run_expense(store, session, cmd),
         Command::Reorder(args) => orders::reorder(store, session, args),
         Command::Trash { json } => workspace::trash(store, json),
         Command::Undo => report_outcome(&session.undo(store)?),

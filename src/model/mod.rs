@@ -17,10 +17,11 @@ pub mod onboarding;
 pub mod orders;
 pub mod purchasing;
 pub mod reorder;
+pub mod spend;
 pub mod tasks;
 pub mod workspace;
 
-pub use budget::{BudgetLine, Expense};
+pub use budget::{BudgetLine, Expense, Period};
 pub use docs::{Doc, DocKind};
 pub use facilities::{MaintenanceRequest, RequestStatus};
 pub use inventory::{InventoryItem, MovementKind, StockMovement};

@@ -245,6 +245,11 @@ record! {
         /// Why it was approved despite a discrepancy.
         pub approval_note: Option<String>,
         pub paid_on: Option<Date>,
+        /// The budget category its spend counts against (the vendor's
+        /// category when empty).
+        #[serde(default)]
+        #[autosurgeon(missing = "Default::default")]
+        pub budget_category: String,
     }
     validate(i) {
         require_text("vendor", &i.vendor)?;
@@ -329,6 +334,7 @@ super::schema::describe! {
         due: "Due", Date, column;
         purchase_order: "Purchase order", Reference("purchase_orders"), column;
         status: "Status", Choice(InvoiceStatus::NAMES), column, own_place;
+        budget_category: "Budget category", Text;
     }
 }
 

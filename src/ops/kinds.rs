@@ -42,6 +42,14 @@ macro_rules! with_kind {
                 type $R = $crate::model::Invoice;
                 $body
             }
+            "budget_lines" => {
+                type $R = $crate::model::BudgetLine;
+                $body
+            }
+            "expenses" => {
+                type $R = $crate::model::Expense;
+                $body
+            }
             other => Err($crate::store::StoreError::Rejected(format!(
                 "records of kind {other:?} cannot be changed here"
             ))),

@@ -12,6 +12,7 @@
 //! Front ends only build `Op`s: `cli` from arguments, `ui` from clicks.
 
 mod apply;
+mod budget;
 mod invoicing;
 mod journal;
 mod kinds;
@@ -174,6 +175,11 @@ pub enum Op {
         percent_bp: i64,
         absolute_minor: i64,
     },
+    /// Sets how far (basis points of the budget) a budget line's forecast
+    /// may pass its budget before it is flagged.
+    SetBudgetThreshold {
+        percent_bp: i64,
+    },
     /// Drafts the purchase orders the reorder plan suggests (one per
     /// preferred vendor and site), at `site` only if given.
     Reorder {
@@ -292,11 +298,15 @@ impl Session {
         self
     }
 
+    /// The day relative dates and forecasts are computed for.
+    pub fn today(&self) -> Date {
+        self.today
+            .unwrap_or_else(|| Date(chrono::Local::now().date_naive()))
+    }
+
     fn context(&self, store: &Store) -> FieldContext {
         FieldContext {
-            today: self
-                .today
-                .unwrap_or_else(|| Date(chrono::Local::now().date_naive())),
+            today: self.today(),
             currency: store.workspace().map(|w| w.currency).unwrap_or_default(),
         }
     }

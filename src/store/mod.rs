@@ -11,6 +11,7 @@
 //! Store methods block on disk and on the document lock: call them from a
 //! background thread (or `spawn_blocking`), never from a UI thread.
 
+mod budget;
 mod chunk_file;
 mod conflicts;
 mod damage;
@@ -48,6 +49,7 @@ pub use datadir::{DataDirLock, DeviceConfig, default_data_dir};
 pub use faults::{FaultOp, FaultPlan};
 pub use layout::{ALL_KINDS, Layout};
 pub use membership_log::{DeviceAddresses, MEMBERSHIP_LOG, StoredEntry};
+pub use budget::BudgetRecords;
 pub use purchasing::PurchasingRecords;
 pub(crate) use purchasing::{
     order_numbers as purchasing_order_numbers, read_tolerance as purchasing_tolerance,

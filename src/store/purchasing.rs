@@ -27,7 +27,8 @@ pub struct PurchasingRecords {
     pub tolerance: Tolerance,
 }
 
-fn read_int<D: ReadDoc>(doc: &D, key: &str) -> Option<i64> {
+/// An integer scalar at the document root.
+pub(super) fn read_int<D: ReadDoc>(doc: &D, key: &str) -> Option<i64> {
     match doc.get(ROOT, key).ok().flatten() {
         Some((Value::Scalar(s), _)) => match s.as_ref() {
             ScalarValue::Int(i) => Some(*i),
