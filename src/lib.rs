@@ -12,6 +12,7 @@ pub mod bench;
 pub mod cli;
 pub mod model;
 pub mod ops;
+pub mod report;
 pub mod store;
 pub mod sync;
 #[cfg(feature = "gui")]

@@ -115,8 +115,8 @@ pub fn run_budget(store: &Store, session: &mut Session, command: BudgetCommand) 
         ),
         BudgetCommand::Status { period, json } => status(store, session, period.as_deref(), json),
         BudgetCommand::Threshold { percent } => {
-            let percent_bp = parse_percent(&percent)
-                .map_err(|e| anyhow::anyhow!("threshold: {e}"))?;
+            let percent_bp =
+                parse_percent(&percent).map_err(|e| anyhow::anyhow!("threshold: {e}"))?;
             super::report_outcome(&session.apply(store, Op::SetBudgetThreshold { percent_bp })?)
         }
         BudgetCommand::Read(read) => run_read::<BudgetLine>(store, read),
@@ -162,7 +162,10 @@ struct StatusRow {
 
 fn status(store: &Store, session: &Session, period: Option<&str>, json: bool) -> Result<()> {
     let period = period
-        .map(|p| p.parse::<Period>().map_err(|e| anyhow::anyhow!("period: {e}")))
+        .map(|p| {
+            p.parse::<Period>()
+                .map_err(|e| anyhow::anyhow!("period: {e}"))
+        })
         .transpose()?;
     let budget = store.budget(false)?;
     super::report_unreadable(&budget.lines.unreadable);
@@ -185,7 +188,10 @@ fn status(store: &Store, session: &Session, period: Option<&str>, json: bool) ->
         id: line.id.clone(),
         category: line.category.clone(),
         period: s.period.to_string(),
-        site: line.site.as_ref().map(|id| sites.get(id).cloned().unwrap_or_else(|| id.clone())),
+        site: line
+            .site
+            .as_ref()
+            .map(|id| sites.get(id).cloned().unwrap_or_else(|| id.clone())),
         owner: line.owner.clone(),
         currency: s.currency.clone(),
         budget: amount_text(s.budget),
@@ -199,12 +205,21 @@ fn status(store: &Store, session: &Session, period: Option<&str>, json: bool) ->
         return print_json(&rows);
     }
     if rows.is_empty() {
-        say!("No budget lines{}. Add one with: bureau budget add --category C --period 2026-11 --amount 500.00",
-            period.map(|p| format!(" in {p}")).unwrap_or_default());
+        say!(
+            "No budget lines{}. Add one with: bureau budget add --category C --period 2026-11 --amount 500.00",
+            period.map(|p| format!(" in {p}")).unwrap_or_default()
+        );
         return Ok(());
     }
     let mut t = table(&[
-        "Category", "Period", "Site", "Budget", "Spent", "Remaining", "Forecast", "Flag",
+        "Category",
+        "Period",
+        "Site",
+        "Budget",
+        "Spent",
+        "Remaining",
+        "Forecast",
+        "Flag",
     ]);
     for r in &rows {
         t.add_row(vec![
@@ -215,7 +230,11 @@ fn status(store: &Store, session: &Session, period: Option<&str>, json: bool) ->
             r.spent.clone(),
             r.remaining.clone(),
             r.forecast.clone(),
-            if r.flag == Flag::Ok.as_str() { String::new() } else { r.flag.to_string() },
+            if r.flag == Flag::Ok.as_str() {
+                String::new()
+            } else {
+                r.flag.to_string()
+            },
         ]);
     }
     say!("{t}");

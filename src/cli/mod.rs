@@ -12,6 +12,7 @@ mod network;
 mod orders;
 mod output;
 mod records;
+mod reports;
 mod tasks;
 mod vendors;
 mod workspace;
@@ -106,6 +107,9 @@ pub enum Command {
     /// delete, restore. Approved invoices count as spend by themselves.
     #[command(subcommand)]
     Expense(budget::ExpenseCommand),
+    /// The weekly or monthly leadership report as HTML, PDF or CSV, made
+    /// from this device's records (it says which devices' changes it holds).
+    Report(reports::ReportArgs),
     /// What is low, drafted into purchase orders per preferred vendor.
     Reorder(orders::ReorderArgs),
     /// Deleted tasks, projects, items, sites, vendors, contracts, orders and
@@ -313,6 +317,7 @@ fn command_name(command: &Command) -> String {
         Command::Invoice(_) => "invoice",
         Command::Budget(_) => "budget",
         Command::Expense(_) => "expense",
+        Command::Report(_) => "report",
         Command::Reorder(_) => "reorder",
         Command::Trash { .. } => "trash",
         Command::Undo => "undo",
@@ -383,6 +388,7 @@ fn dispatch_store(
         Command::Invoice(cmd) => invoices::run_invoice(store, session, cmd),
         Command::Budget(cmd) => budget::run_budget(store, session, cmd),
         Command::Expense(cmd) => budget::run_expense(store, session, cmd),
+        Command::Report(args) => reports::report(store, args),
         Command::Reorder(args) => orders::reorder(store, session, args),
         Command::Trash { json } => workspace::trash(store, json),
         Command::Undo => report_outcome(&session.undo(store)?),

@@ -125,8 +125,9 @@ impl autosurgeon::Reconcile for Period {
 
 impl autosurgeon::Hydrate for Period {
     fn hydrate_string(s: &'_ str) -> Result<Self, autosurgeon::HydrateError> {
-        s.parse()
-            .map_err(|_| autosurgeon::HydrateError::unexpected("a period such as 2026-11", s.to_string()))
+        s.parse().map_err(|_| {
+            autosurgeon::HydrateError::unexpected("a period such as 2026-11", s.to_string())
+        })
     }
 }
 
@@ -158,7 +159,11 @@ impl fmt::Display for Period {
 impl FromStr for Period {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("{s:?} is not a period; type a month (2026-11), a quarter (2026-Q4) or a year (2026)");
+        let bad = || {
+            format!(
+                "{s:?} is not a period; type a month (2026-11), a quarter (2026-Q4) or a year (2026)"
+            )
+        };
         let t = s.trim().to_uppercase();
         let year = |y: &str| {
             y.parse::<i32>()
@@ -275,16 +280,24 @@ mod tests {
     fn periods_parse_print_and_bound() {
         let nov: Period = "2026-11".parse().unwrap();
         assert_eq!(nov, Period::Month(2026, 11));
-        assert_eq!((nov.start(), nov.end(), nov.days()), (d(2026, 11, 1), d(2026, 11, 30), 30));
+        assert_eq!(
+            (nov.start(), nov.end(), nov.days()),
+            (d(2026, 11, 1), d(2026, 11, 30), 30)
+        );
         let q: Period = "2026-q4".parse().unwrap();
         assert_eq!(q.to_string(), "2026-Q4");
         assert_eq!((q.start(), q.end()), (d(2026, 10, 1), d(2026, 12, 31)));
         assert_eq!("2028".parse::<Period>().unwrap().days(), 366);
         assert_eq!(Period::Month(2026, 1).previous(), Period::Month(2025, 12));
-        assert_eq!(Period::Quarter(2027, 1).previous(), Period::Quarter(2026, 4));
+        assert_eq!(
+            Period::Quarter(2027, 1).previous(),
+            Period::Quarter(2026, 4)
+        );
         assert!(q.covers(nov) && !nov.covers(q));
         assert_eq!(Period::Month(2026, 2).label(), "February 2026");
-        for bad in ["", "2026-13", "2026-Q5", "26", "2026-1-1", "Q4", "2026-Q0", "nov"] {
+        for bad in [
+            "", "2026-13", "2026-Q5", "26", "2026-1-1", "Q4", "2026-Q0", "nov",
+        ] {
             assert!(bad.parse::<Period>().is_err(), "{bad:?} should be refused");
         }
     }

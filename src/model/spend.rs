@@ -68,7 +68,9 @@ pub fn ledger(
         let vendor = vendor_of(&invoice.vendor);
         let category = [
             invoice.budget_category.trim(),
-            vendor.and_then(|v| v.category.as_deref()).map_or("", str::trim),
+            vendor
+                .and_then(|v| v.category.as_deref())
+                .map_or("", str::trim),
         ]
         .into_iter()
         .find(|c| !c.is_empty())
@@ -97,7 +99,11 @@ pub fn ledger(
 
 /// Whether an invoice's total is money spent: approved or paid, not deleted.
 pub fn counts_as_spend(invoice: &Invoice) -> bool {
-    !invoice.is_deleted() && matches!(invoice.status, InvoiceStatus::Approved | InvoiceStatus::Paid)
+    !invoice.is_deleted()
+        && matches!(
+            invoice.status,
+            InvoiceStatus::Approved | InvoiceStatus::Paid
+        )
 }
 
 /// Whether a ledger entry counts against a budget line.
@@ -105,7 +111,10 @@ pub fn counts_against(line: &BudgetLine, period: Period, spend: &Spend) -> bool 
     same_name(&line.category, &spend.category)
         && period.contains(spend.date)
         && spend.amount.currency == line.amount.currency
-        && line.site.as_ref().is_none_or(|s| spend.site.as_ref() == Some(s))
+        && line
+            .site
+            .as_ref()
+            .is_none_or(|s| spend.site.as_ref() == Some(s))
 }
 
 /// Spent by the end of the period at the pace so far: linear from the
@@ -212,8 +221,16 @@ pub fn statuses<'a>(
         })
         .collect();
     out.sort_by(|a, b| {
-        (a.1.period.start(), a.1.period.end(), a.0.category.to_lowercase())
-            .cmp(&(b.1.period.start(), b.1.period.end(), b.0.category.to_lowercase()))
+        (
+            a.1.period.start(),
+            a.1.period.end(),
+            a.0.category.to_lowercase(),
+        )
+            .cmp(&(
+                b.1.period.start(),
+                b.1.period.end(),
+                b.0.category.to_lowercase(),
+            ))
     });
     out
 }
@@ -228,7 +245,9 @@ pub fn monthly_by(
     let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for spend in ledger {
         if let Some(i) = months.iter().position(|m| m.contains(spend.date)) {
-            let row = out.entry(key(spend)).or_insert_with(|| vec![0; months.len()]);
+            let row = out
+                .entry(key(spend))
+                .or_insert_with(|| vec![0; months.len()]);
             row[i] = row[i].saturating_add(spend.amount.minor);
         }
     }
@@ -314,7 +333,10 @@ mod tests {
         assert_eq!(s.flag, Flag::Ok);
         // A 450.00 line: forecast 500.00 is 11 % over, past a 10 % threshold.
         let tight = line("Office supplies", "2026-11", 45_000, None);
-        assert_eq!(line_status(&tight, &ledger, today, 1_000).flag, Flag::ForecastOver);
+        assert_eq!(
+            line_status(&tight, &ledger, today, 1_000).flag,
+            Flag::ForecastOver
+        );
         // …but within a 20 % one.
         assert_eq!(line_status(&tight, &ledger, today, 2_000).flag, Flag::Ok);
         // A site line counts only that site's spend.

@@ -127,9 +127,7 @@ pub(super) fn apply(
             percent_bp,
             absolute_minor,
         } => buy::set_tolerance(store, *percent_bp, *absolute_minor),
-        Op::SetBudgetThreshold { percent_bp } => {
-            super::budget::set_threshold(store, *percent_bp)
-        }
+        Op::SetBudgetThreshold { percent_bp } => super::budget::set_threshold(store, *percent_bp),
         Op::Reorder {
             site,
             buffer_percent,

@@ -43,9 +43,7 @@ impl Store {
     /// Sets the forecast threshold (written only if it changed).
     pub fn set_budget_threshold(&self, threshold_bp: i64) -> Result<()> {
         if !(0..=100_000).contains(&threshold_bp) {
-            return Err(
-                ValidationError::new("threshold", "must be between 0% and 1000%").into(),
-            );
+            return Err(ValidationError::new("threshold", "must be between 0% and 1000%").into());
         }
         self.change(Area::Budget, "set forecast threshold", |tx, _| {
             if read_threshold(&*tx) != threshold_bp {

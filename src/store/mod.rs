@@ -43,13 +43,13 @@ use samod::{DocHandle, DocumentId, Repo};
 
 use crate::model::{Area, Audit, Member, Stamp, ValidationError, Workspace};
 
+pub use budget::BudgetRecords;
 pub use conflicts::FieldConflict;
 pub use damage::Damage;
 pub use datadir::{DataDirLock, DeviceConfig, default_data_dir};
 pub use faults::{FaultOp, FaultPlan};
 pub use layout::{ALL_KINDS, Layout};
 pub use membership_log::{DeviceAddresses, MEMBERSHIP_LOG, StoredEntry};
-pub use budget::BudgetRecords;
 pub use purchasing::PurchasingRecords;
 pub(crate) use purchasing::{
     order_numbers as purchasing_order_numbers, read_tolerance as purchasing_tolerance,
