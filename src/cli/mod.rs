@@ -5,6 +5,7 @@
 
 mod budget;
 mod control;
+mod exchange;
 mod inventory;
 mod invoices;
 mod membership;
@@ -125,6 +126,10 @@ pub enum Command {
     Redo,
     /// Export every shared record (sorted keys, no device-local state).
     Export(workspace::ExportArgs),
+    /// Import records of one kind from a CSV file (header row of field
+    /// names); every bad row is listed and nothing is written unless
+    /// --skip-bad.
+    Import(exchange::ImportArgs),
     /// Show the workspace, member, data directory, record counts and storage size.
     Status,
     /// Measure the store on a large generated office and print the figures.
@@ -323,6 +328,7 @@ fn command_name(command: &Command) -> String {
         Command::Undo => "undo",
         Command::Redo => "redo",
         Command::Export(_) => "export",
+        Command::Import(_) => "import",
         Command::Status => "status",
         Command::Bench(_) => "bench",
         Command::Demo { .. } => "demo",
@@ -394,6 +400,7 @@ fn dispatch_store(
         Command::Undo => report_outcome(&session.undo(store)?),
         Command::Redo => report_outcome(&session.redo(store)?),
         Command::Export(args) => workspace::export(store, args),
+        Command::Import(args) => exchange::import(store, session, args),
         Command::Status => workspace::status(store),
         Command::Peers { json } => network::peers(store, json),
         // Inside an app with no network: the change spreads when it syncs.

@@ -23,10 +23,15 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("format").required(true).args(["json", "csv"])))]
 pub struct ExportArgs {
-    /// Export as JSON (the only format so far).
-    #[arg(long, required = true)]
+    /// Every shared record as one JSON document.
+    #[arg(long)]
     pub json: bool,
+    /// The records of one kind as CSV with a header row (tasks, items,
+    /// vendors, expenses…; `bureau import KIND FILE` reads it back).
+    #[arg(long, value_name = "KIND")]
+    pub csv: Option<String>,
     /// Write to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -86,9 +91,14 @@ pub fn init(runtime: &tokio::runtime::Runtime, data_dir: &Path, args: InitArgs) 
 }
 
 pub fn export(store: &Store, args: ExportArgs) -> Result<()> {
-    debug_assert!(args.json);
-    let mut text = serde_json::to_string_pretty(&store.export_json()?)?;
-    text.push('\n');
+    let text = match &args.csv {
+        Some(kind) => String::from_utf8(crate::report::records_csv::export_kind(store, kind)?)?,
+        None => {
+            let mut text = serde_json::to_string_pretty(&store.export_json()?)?;
+            text.push('\n');
+            text
+        }
+    };
     match args.out {
         Some(path) => {
             write_atomically(&path, text.as_bytes())

@@ -127,6 +127,7 @@ pub(super) fn apply(
             percent_bp,
             absolute_minor,
         } => buy::set_tolerance(store, *percent_bp, *absolute_minor),
+        Op::Import { kind, rows } => super::import::import(store, kind, rows),
         Op::SetBudgetThreshold { percent_bp } => super::budget::set_threshold(store, *percent_bp),
         Op::Reorder {
             site,

@@ -13,6 +13,7 @@
 
 mod apply;
 mod budget;
+pub mod import;
 mod invoicing;
 mod journal;
 mod kinds;
@@ -185,6 +186,13 @@ pub enum Op {
     Reorder {
         site: Option<String>,
         buffer_percent: i64,
+    },
+    /// Creates the records of `kind` read from a file (see [`import`]):
+    /// every row is checked again and nothing is written if any is bad.
+    /// `rows`: (line in the file, the record as JSON).
+    Import {
+        kind: String,
+        rows: Vec<(u64, serde_json::Value)>,
     },
     /// Moves a record to the trash.
     Delete {

@@ -8,6 +8,7 @@ pub mod html;
 pub mod leadership;
 pub mod page;
 pub mod pdf;
+pub mod records_csv;
 pub mod table;
 
 pub use leadership::{Cadence, Report, Span};
