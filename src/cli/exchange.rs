@@ -72,3 +72,80 @@ pub fn import(store: &Store, session: &mut Session, args: ImportArgs) -> Result<
     }
     Ok(())
 }
+
+#[derive(Debug, Clone, Args)]
+pub struct CalendarArgs {
+    /// The .ics file to write (calendar apps subscribe to it).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Keep running and write the file again whenever the data changes.
+    #[arg(long)]
+    pub watch: bool,
+}
+
+/// Writes the feed, unless the file already holds exactly it (so a
+/// subscriber polling the file sees no change when nothing changed).
+pub fn calendar(store: &Store, args: &CalendarArgs) -> Result<()> {
+    let feed = crate::report::calendar::feed(store, super::today())?;
+    if std::fs::read(&args.out).is_ok_and(|old| old == feed.as_bytes()) {
+        return Ok(());
+    }
+    super::workspace::write_atomically(&args.out, feed.as_bytes())
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    let events = feed.matches("BEGIN:VEVENT").count();
+    note!(
+        "calendar with {events} events written to {}",
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// What the data directory looks like on disk: changes when any file in
+/// it is written (a local edit, a change from a peer).
+fn fingerprint(dir: &std::path::Path, skip: &std::path::Path) -> (u64, u64, std::time::SystemTime) {
+    let mut files = 0;
+    let mut bytes = 0;
+    let mut newest = std::time::UNIX_EPOCH;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                stack.push(path);
+            } else if path != skip {
+                files += 1;
+                bytes += meta.len();
+                newest = newest.max(meta.modified().unwrap_or(std::time::UNIX_EPOCH));
+            }
+        }
+    }
+    (files, bytes, newest)
+}
+
+/// `calendar --watch`: writes the feed now and again after every change to
+/// the data directory, each time as one short command (handed to the app
+/// or `serve` when one runs here, so the data directory is never held).
+pub fn watch_calendar(
+    data_dir: &std::path::Path,
+    args: &CalendarArgs,
+    mut write_once: impl FnMut() -> Result<()>,
+) -> Result<std::process::ExitCode> {
+    note!("watching {} (Ctrl+C to stop)", data_dir.display());
+    let skip = std::path::absolute(&args.out).unwrap_or_else(|_| args.out.clone());
+    let mut seen = None;
+    loop {
+        let now = fingerprint(data_dir, &skip);
+        if seen != Some(now) {
+            if let Err(e) = write_once() {
+                note!("calendar not written: {e:#}");
+            }
+            // What writing did itself (a lock file, a journal) is not a change.
+            seen = Some(fingerprint(data_dir, &skip));
+        }
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
+}

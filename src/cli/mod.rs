@@ -18,6 +18,7 @@ mod tasks;
 mod vendors;
 mod workspace;
 
+use exchange::CalendarArgs;
 use output::note;
 
 pub use control::remove_socket as remove_control_socket;
@@ -130,6 +131,9 @@ pub enum Command {
     /// names); every bad row is listed and nothing is written unless
     /// --skip-bad.
     Import(exchange::ImportArgs),
+    /// Write a calendar feed (.ics) of due dates, notice deadlines and
+    /// meetings; --watch keeps it up to date.
+    Calendar(exchange::CalendarArgs),
     /// Show the workspace, member, data directory, record counts and storage size.
     Status,
     /// Measure the store on a large generated office and print the figures.
@@ -237,6 +241,36 @@ pub fn run(cli: Cli, raw_args: &[String]) -> Result<std::process::ExitCode> {
         raw_args.extend(["--phrase".to_string(), phrase.clone()]);
         args.phrase = Some(phrase);
     }
+    if let Command::Calendar(args) = &command
+        && args.watch
+    {
+        let once: Vec<String> = raw_args
+            .iter()
+            .filter(|a| *a != "--watch")
+            .cloned()
+            .collect();
+        let net = crate::sync::NetOptions {
+            offline: cli.offline,
+            bind: cli.bind,
+            mdns: !cli.no_mdns,
+            static_peers: cli.peers.clone(),
+            relay: cli.relay.clone(),
+        };
+        let one_shot = CalendarArgs {
+            watch: false,
+            ..args.clone()
+        };
+        return exchange::watch_calendar(&data_dir, args, || {
+            if let Some(code) = control::forward(&data_dir, &once) {
+                return if code == std::process::ExitCode::SUCCESS {
+                    Ok(())
+                } else {
+                    anyhow::bail!("the running app could not write it")
+                };
+            }
+            run_here(Command::Calendar(one_shot.clone()), &data_dir, net.clone())
+        });
+    }
     // A node running on this data directory does the work for us.
     if !matches!(
         command,
@@ -329,6 +363,7 @@ fn command_name(command: &Command) -> String {
         Command::Redo => "redo",
         Command::Export(_) => "export",
         Command::Import(_) => "import",
+        Command::Calendar(_) => "calendar",
         Command::Status => "status",
         Command::Bench(_) => "bench",
         Command::Demo { .. } => "demo",
@@ -401,6 +436,7 @@ fn dispatch_store(
         Command::Redo => report_outcome(&session.redo(store)?),
         Command::Export(args) => workspace::export(store, args),
         Command::Import(args) => exchange::import(store, session, args),
+        Command::Calendar(args) => exchange::calendar(store, &args),
         Command::Status => workspace::status(store),
         Command::Peers { json } => network::peers(store, json),
         // Inside an app with no network: the change spreads when it syncs.

@@ -2,6 +2,7 @@
 //! the leadership report (HTML, PDF, CSV), CSV export and import of every
 //! record kind, and the calendar feed (`.ics`).
 
+pub mod calendar;
 pub mod chart;
 pub mod coverage;
 pub mod html;
