@@ -130,6 +130,11 @@ pub fn sentence(devices: &[DeviceCoverage]) -> String {
         })
         .collect();
     let mut out = String::new();
+    if devices.is_empty() {
+        out.push_str(
+            "Made from this device's records; no devices are registered in this workspace.",
+        );
+    }
     if !current.is_empty() {
         out.push_str(&format!("Includes {}.", join(&current)));
     }

@@ -40,6 +40,11 @@ impl Store {
         })
     }
 
+    /// The forecast threshold (basis points).
+    pub fn budget_threshold(&self) -> Result<i64> {
+        self.read(Area::Budget, |doc| Ok(read_threshold(doc)))
+    }
+
     /// Sets the forecast threshold (written only if it changed).
     pub fn set_budget_threshold(&self, threshold_bp: i64) -> Result<()> {
         if !(0..=100_000).contains(&threshold_bp) {

@@ -64,7 +64,7 @@ pub struct AreaEntry {
     pub cards: fn(&ViewModel) -> Vec<Card>,
 }
 
-pub const AREAS: [AreaEntry; 7] = [
+pub const AREAS: [AreaEntry; 9] = [
     AreaEntry {
         tab: AreaTab::Dashboard,
         label: "Dashboard",
@@ -99,6 +99,20 @@ pub const AREAS: [AreaEntry; 7] = [
         new_record: Some(|s| s.purchasing.start_new()),
         records: purchasing_entries,
         cards: purchasing_cards,
+    },
+    AreaEntry {
+        tab: AreaTab::Budget,
+        label: "Budget",
+        new_record: Some(|s| s.budget.tab = super::budget::Tab::Ledger),
+        records: |_| Vec::new(),
+        cards: budget_cards,
+    },
+    AreaEntry {
+        tab: AreaTab::Reports,
+        label: "Reports",
+        new_record: None,
+        records: |_| Vec::new(),
+        cards: |_| Vec::new(),
     },
     AreaEntry {
         tab: AreaTab::Trash,
@@ -372,4 +386,36 @@ fn days_text(days: i64) -> String {
     } else {
         format!("{days} days")
     }
+}
+
+/// Budget lines of the running period over budget, or forecast over by
+/// more than the workspace threshold.
+fn budget_cards(vm: &ViewModel) -> Vec<Card> {
+    let flagged: Vec<(String, Jump)> = vm
+        .budget
+        .flagged()
+        .map(|(line, s)| {
+            (
+                format!(
+                    "{} · {}: {} ({} of {})",
+                    line.category,
+                    s.period,
+                    s.flag.as_str(),
+                    crate::model::orders::amount_text(s.spent),
+                    crate::model::orders::amount_text(s.budget)
+                ),
+                Jump::Area(AreaTab::Budget),
+            )
+        })
+        .collect();
+    if flagged.is_empty() {
+        return Vec::new();
+    }
+    let more = flagged.len().saturating_sub(8);
+    vec![Card {
+        title: format!("Budget variances ({})", flagged.len()),
+        lines: flagged.into_iter().take(8).collect(),
+        more,
+        open: ("Open budget", Jump::Area(AreaTab::Budget)),
+    }]
 }

@@ -292,6 +292,23 @@ impl Engine {
                 self.movements_of = item;
                 Ok(None)
             }
+            Command::MakeReport { span, save } => {
+                let store = self.store()?.clone();
+                let report =
+                    crate::report::leadership::build(&store, span, crate::model::Stamp::now())
+                        .map_err(err)?;
+                self.vm.report = Some(std::sync::Arc::new(report.clone()));
+                let Some((format, path)) = save else {
+                    return Ok(None);
+                };
+                if path.as_os_str().is_empty() {
+                    return Err("type where to save the report".into());
+                }
+                let bytes = crate::report::render(&report, format)?;
+                crate::store::datadir::write_atomic(&path, &bytes)
+                    .map_err(|e| format!("could not write {}: {e}", path.display()))?;
+                Ok(Some(format!("Saved {}", path.display())))
+            }
             Command::ShowTrash { open } => {
                 self.trash_open = open;
                 if !open {

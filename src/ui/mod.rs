@@ -7,6 +7,7 @@
 mod areas;
 pub mod backend;
 mod board;
+mod budget;
 mod confirm;
 mod dashboard;
 mod engine;
@@ -22,6 +23,7 @@ mod record_table;
 mod records_window;
 mod recovery;
 mod renewals;
+mod reports;
 mod setup;
 mod stock_dialog;
 mod tasks;
@@ -52,6 +54,8 @@ pub enum AreaTab {
     Inventory,
     Vendors,
     Purchasing,
+    Budget,
+    Reports,
     Team,
     Trash,
 }
@@ -94,6 +98,8 @@ pub struct Screens {
     pub inventory: inventory::InventoryState,
     pub vendors: vendors::VendorsState,
     pub purchasing: purchasing::PurchasingState,
+    pub budget: budget::BudgetState,
+    pub reports: reports::ReportsState,
     pub team: team::TeamState,
     pub palette: palette::PaletteState,
     pub sites: records_window::RecordsWindow,
@@ -358,6 +364,17 @@ impl BureauApp {
                 if let Some(vendor) = self.screens.purchasing.open_vendor.take() {
                     self.go(areas::Jump::Vendor(vendor), vm);
                 }
+            }
+            AreaTab::Budget => {
+                budget::show(ui, &mut self.screens.budget, vm, commands);
+                if let Some(jump) = self.screens.budget.open.take() {
+                    self.go(jump, vm);
+                }
+            }
+            AreaTab::Reports => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    reports::show(ui, &mut self.screens.reports, vm, commands)
+                });
             }
             AreaTab::Trash => {
                 egui::CentralPanel::default().show(ui, |ui| trash::show(ui, vm, commands));

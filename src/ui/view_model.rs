@@ -62,6 +62,12 @@ pub enum Command {
     },
     /// The recovery phrase was written down: stop showing it.
     ForgetRecoveryPhrase,
+    /// Make the leadership report for `span` (shown as the preview) and,
+    /// with `save`, write it as that format to that file.
+    MakeReport {
+        span: crate::report::Span,
+        save: Option<(crate::report::Format, std::path::PathBuf)>,
+    },
     /// The app is closing: stop after what is queued, closing connections
     /// (so peers see this device leave at once) and the store.
     Shutdown,

@@ -8,6 +8,7 @@
 //! `peers.json`, is refreshed separately and at most a few times a second.
 //! No egui here: the UI reads these, the backend builds them.
 
+pub mod budget;
 pub mod cache;
 pub mod purchasing;
 pub mod trash;
@@ -48,6 +49,8 @@ pub struct ViewModel {
     pub low_stock: Arc<Vec<LowStock>>,
     /// Vendors, contracts, orders, receipts, invoices and what follows.
     pub purchasing: Arc<purchasing::PurchasingView>,
+    /// Budget lines, expenses, the spend ledger and charts' totals.
+    pub budget: Arc<budget::BudgetView>,
     pub members: Arc<Vec<MemberInfo>>,
     /// The current members' names (person fields pick from them).
     pub member_names: Arc<Vec<String>>,
@@ -68,6 +71,8 @@ pub struct ViewModel {
     pub last_ticket_terms: Option<String>,
     /// The Trash, loaded while the Trash area is open.
     pub trash: Option<Arc<Vec<trash::TrashEntry>>>,
+    /// The report last made (Reports' preview).
+    pub report: Option<Arc<crate::report::Report>>,
     /// Movement history of the item shown in Inventory, newest first.
     pub movements: Option<(String, Arc<Vec<crate::model::StockMovement>>)>,
     /// What Ctrl+Z would undo on this device.
@@ -180,6 +185,7 @@ pub struct Views {
     sites: RecordCache<Site>,
     members: RecordCache<Member>,
     purchasing: purchasing::PurchasingCaches,
+    budget: budget::BudgetCaches,
     /// Purchasing is read on the refresh after the first, so the first
     /// frame with tasks does not wait for it.
     purchasing_deferred: bool,
@@ -192,11 +198,12 @@ pub struct Rebuilt {
     pub inventory: bool,
     pub root: bool,
     pub purchasing: bool,
+    pub budget: bool,
 }
 
 impl Rebuilt {
     pub fn any(self) -> bool {
-        self.tasks || self.inventory || self.root || self.purchasing
+        self.tasks || self.inventory || self.root || self.purchasing || self.budget
     }
 }
 
@@ -215,6 +222,7 @@ impl Views {
             sites: RecordCache::new(Site::KIND, Site::AREA, read_site),
             members: RecordCache::new(Member::KIND, Member::AREA, read_member),
             purchasing: Default::default(),
+            budget: Default::default(),
             purchasing_deferred: true,
         }
     }
@@ -237,6 +245,7 @@ impl Views {
         // The first refresh loads the documents and reads every record:
         // the tasks on one core, everything else (inventory, purchasing,
         // members) on the other.
+        let deferred = self.purchasing_deferred;
         let (tasks_changed, projects_changed, items_changed, root_changed, purchasing_changed) =
             std::thread::scope(|scope| -> Result<_> {
                 let (tasks, projects) = (&mut self.tasks, &mut self.projects);
@@ -319,6 +328,14 @@ impl Views {
             view.renewals_for = vm.today;
             vm.purchasing = Arc::new(view);
         }
+        // Budget, like purchasing, is read from the second refresh on.
+        let budget_changed = !deferred && self.budget.refresh(store)?;
+        if !self.purchasing_deferred
+            && (budget_changed || rebuilt.purchasing || vm.budget.computed_for != vm.today)
+        {
+            rebuilt.budget = true;
+            vm.budget = Arc::new(self.budget.build(store, vm.today, &vm.purchasing)?);
+        }
         if rebuilt.any() {
             let mut lines = Vec::new();
             let mut lists = vec![
@@ -328,6 +345,7 @@ impl Views {
                 self.sites.unreadable(),
             ];
             lists.extend(self.purchasing.unreadable());
+            lists.extend(self.budget.unreadable());
             for list in lists {
                 lines.extend(Unreadable::summary(&list));
             }

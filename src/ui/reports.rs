@@ -1,0 +1,176 @@
+//! Reports: pick weekly or monthly and the period, preview the leadership
+//! report as it will read, and save it as HTML, PDF or CSV. The report is
+//! made and written by the backend (never on the UI thread); the preview
+//! shows the same tables the files hold.
+
+use super::backend::{Command, ViewModel};
+use crate::report::page::Page;
+use crate::report::{Cadence, Format, Span};
+
+pub struct ReportsState {
+    pub cadence: Cadence,
+    /// "2026-W48", "2026-11"; empty: the current one.
+    pub period: String,
+    pub format: Format,
+    /// Where "Save" writes.
+    pub path: String,
+    pub error: Option<String>,
+}
+
+impl Default for ReportsState {
+    fn default() -> Self {
+        ReportsState {
+            cadence: Cadence::Weekly,
+            period: String::new(),
+            format: Format::Pdf,
+            path: String::new(),
+            error: None,
+        }
+    }
+}
+
+fn default_path(vm: &ViewModel, span: &Span, format: Format) -> String {
+    let dir = directories::UserDirs::new()
+        .and_then(|d| d.document_dir().map(|p| p.to_path_buf()))
+        .or_else(|| vm.data_dir.parent().map(|p| p.to_path_buf()))
+        .unwrap_or_default();
+    let cadence = match span.cadence {
+        Cadence::Weekly => "weekly",
+        Cadence::Monthly => "monthly",
+    };
+    dir.join(format!(
+        "bureau-{cadence}-report-{}.{}",
+        span.key(),
+        format.extension()
+    ))
+    .display()
+    .to_string()
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &mut ReportsState,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
+    let span = Span::parse(
+        state.cadence,
+        Some(&state.period)
+            .filter(|p| !p.is_empty())
+            .map(String::as_str),
+        vm.today,
+    );
+    let mut make = |save: Option<(Format, std::path::PathBuf)>, span: &Span| {
+        commands.push(Command::MakeReport { span: *span, save });
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.heading("Reports");
+        ui.separator();
+        let before = (state.cadence, state.period.clone());
+        ui.selectable_value(&mut state.cadence, Cadence::Weekly, "Weekly");
+        ui.selectable_value(&mut state.cadence, Cadence::Monthly, "Monthly");
+        if state.cadence != before.0 {
+            state.period.clear();
+        }
+        if let Ok(span) = &span {
+            if ui.button("◀").on_hover_text("The one before").clicked() {
+                state.period = span.previous().key();
+            }
+        }
+        let label = ui.label("Period");
+        ui.add(
+            egui::TextEdit::singleline(&mut state.period)
+                .hint_text("this one")
+                .desired_width(80.0),
+        )
+        .labelled_by(label.id);
+        if let Ok(span) = &span {
+            ui.label(span.label());
+            if ui.button("Preview").clicked() {
+                make(None, span);
+            }
+        }
+    });
+    let span = match span {
+        Ok(span) => span,
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+            return;
+        }
+    };
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Save as");
+        egui::ComboBox::from_id_salt("report format")
+            .selected_text(state.format.extension().to_uppercase())
+            .show_ui(ui, |ui| {
+                for f in [Format::Pdf, Format::Html, Format::Csv] {
+                    ui.selectable_value(&mut state.format, f, f.extension().to_uppercase());
+                }
+            });
+        if state.path.is_empty() {
+            state.path = default_path(vm, &span, state.format);
+        }
+        ui.add(egui::TextEdit::singleline(&mut state.path).desired_width(360.0))
+            .labelled_by(label.id);
+        if ui
+            .button("Use this period's name")
+            .on_hover_text("Name the file after the period and format")
+            .clicked()
+        {
+            state.path = default_path(vm, &span, state.format);
+        }
+        if ui.button("Save").clicked() {
+            make(Some((state.format, state.path.trim().into())), &span);
+        }
+    });
+    ui.separator();
+    let Some(report) = vm.report.as_ref().filter(|r| r.span == span) else {
+        ui.weak("Press Preview to see the report for this period, made from the records on this device.");
+        return;
+    };
+    let page = Page::of(report);
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.heading(&page.title);
+        ui.weak(format!("{} · made {}", page.workspace, page.generated));
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(egui::RichText::new(format!(
+                "How complete: {}",
+                page.completeness
+            )));
+        });
+        ui.horizontal_wrapped(|ui| {
+            for (label, value) in &page.headline {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.vertical(|ui| {
+                        ui.strong(value);
+                        ui.small(label);
+                    });
+                });
+            }
+        });
+        ui.label(&page.spend_summary);
+        for (i, section) in page.sections.iter().enumerate() {
+            ui.add_space(6.0);
+            ui.strong(&section.title);
+            if section.rows.is_empty() {
+                ui.weak(section.empty);
+                continue;
+            }
+            egui::Grid::new(("report section", i))
+                .striped(true)
+                .num_columns(section.columns.len())
+                .show(ui, |ui| {
+                    for c in &section.columns {
+                        ui.strong(*c);
+                    }
+                    ui.end_row();
+                    for row in &section.rows {
+                        for cell in row {
+                            ui.label(cell);
+                        }
+                        ui.end_row();
+                    }
+                });
+        }
+    });
+}
