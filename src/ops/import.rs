@@ -119,6 +119,14 @@ fn check<R: Described>(
                 return Some(format!("id {id} is also on line {first}"));
             }
             for spec in R::fields() {
+                // A value this version doesn't know reads as "unknown" (for
+                // peers' newer records); a file must say a known one.
+                if let FieldKind::Choice(names) = spec.kind {
+                    let value = record.field_text(spec.key).unwrap_or_default();
+                    if !value.is_empty() && !names.contains(&value.as_str()) {
+                        return Some(format!("{}: use one of {}", spec.key, names.join(", ")));
+                    }
+                }
                 if let FieldKind::Reference(kind) = spec.kind {
                     let value = record.field_text(spec.key).unwrap_or_default();
                     let known = references.get(kind).is_some_and(|ids| ids.contains(&value));

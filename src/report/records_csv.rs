@@ -234,8 +234,8 @@ pub fn read<R: Record + Default>(bytes: &[u8], currency: &str) -> Result<Vec<Row
         }
         let parsed = match problem {
             Some(p) => Err(p),
-            None => serde_json::from_value::<R>(Value::Object(fields))
-                .map_err(|e| format!("can't be read as a {}: {e}", R::KIND)),
+            None => serde_json::from_value::<R>(Value::Object(fields.clone()))
+                .map_err(|e| culprit::<R>(&template, &fields).unwrap_or_else(|| e.to_string())),
         };
         rows.push(Row {
             line,
@@ -243,6 +243,21 @@ pub fn read<R: Record + Default>(bytes: &[u8], currency: &str) -> Result<Vec<Row
         });
     }
     Ok(rows)
+}
+
+/// Which column makes a row unreadable: the first whose value alone,
+/// in an otherwise default record, can't be read ("due: …").
+fn culprit<R: Record>(
+    template: &Map<String, Value>,
+    fields: &Map<String, Value>,
+) -> Option<String> {
+    fields.iter().find_map(|(key, value)| {
+        let mut one = template.clone();
+        one.insert(key.clone(), value.clone());
+        serde_json::from_value::<R>(Value::Object(one))
+            .err()
+            .map(|e| format!("{key}: {value} can't be read ({e})"))
+    })
 }
 
 #[cfg(test)]
