@@ -162,19 +162,18 @@ fn sample_records(
     let budget = BudgetLine {
         id: new_id(),
         category: "Supplies".into(),
-        period: "2026-Q4".into(),
-        planned: Money::new(500_000, "EUR"),
+        period: "2026-Q4".parse().expect("period"),
+        amount: Money::new(500_000, "EUR"),
         notes: String::new(),
         ..Default::default()
     };
     let expense = Expense {
         id: new_id(),
-        budget_line: budget.id.clone(),
+        category: "Supplies".into(),
         amount: Money::new(18_200, "EUR"),
         date: date("2026-11-26"),
-        description: "Toner".into(),
-        purchase_order: Some(po.id.clone()),
-        invoice: Some(invoice.id.clone()),
+        note: "Toner".into(),
+        vendor: Some(vendor.id.clone()),
         ..Default::default()
     };
     let mut agenda = BTreeMap::new();

@@ -72,10 +72,10 @@ pub fn show(
         if state.cadence != before.0 {
             state.period.clear();
         }
-        if let Ok(span) = &span {
-            if ui.button("◀").on_hover_text("The one before").clicked() {
-                state.period = span.previous().key();
-            }
+        if let Ok(span) = &span
+            && ui.button("Previous").on_hover_text("The period before").clicked()
+        {
+            state.period = span.previous().key();
         }
         let label = ui.label("Period");
         ui.add(
