@@ -40,6 +40,20 @@ pub struct BudgetState {
     pub open: Option<super::areas::Jump>,
 }
 
+impl BudgetState {
+    /// Empties a quick-add row once what it sent was saved; a refused entry
+    /// stays typed, to be fixed rather than typed again.
+    pub fn settle(&mut self, notice: &super::backend::Notice) {
+        if let super::backend::Notice::Created { kind, .. } = notice {
+            match kind.as_str() {
+                "budget_lines" => self.line_draft.clear(),
+                "expenses" => self.expense_draft.clear(),
+                _ => {}
+            }
+        }
+    }
+}
+
 fn draft<'a>(fields: &'a mut Vec<(String, String)>, key: &str) -> &'a mut String {
     if let Some(i) = fields.iter().position(|(k, _)| k == key) {
         return &mut fields[i].1;
@@ -179,10 +193,7 @@ fn quick_add(
         .filter(|(_, v)| !v.trim().is_empty())
         .cloned()
         .collect();
-    (add && !typed.is_empty()).then(|| {
-        fields.clear();
-        typed
-    })
+    (add && !typed.is_empty()).then_some(typed)
 }
 
 fn lines(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: &mut Vec<Command>) {

@@ -142,6 +142,7 @@ impl BureauApp {
         let now = ui.input(|i| i.time);
         for notice in self.backend.take_notices() {
             self.screens.purchasing.settle(&notice);
+            self.screens.budget.settle(&notice);
             self.toasts.push((notice, now));
         }
         self.toasts.retain(|(_, at)| now - *at < TOAST_SECONDS);

@@ -73,7 +73,10 @@ pub fn show(
             state.period.clear();
         }
         if let Ok(span) = &span
-            && ui.button("Previous").on_hover_text("The period before").clicked()
+            && ui
+                .button("Previous")
+                .on_hover_text("The period before")
+                .clicked()
         {
             state.period = span.previous().key();
         }

@@ -245,7 +245,6 @@ impl Views {
         // The first refresh loads the documents and reads every record:
         // the tasks on one core, everything else (inventory, purchasing,
         // members) on the other.
-        let deferred = self.purchasing_deferred;
         let (tasks_changed, projects_changed, items_changed, root_changed, purchasing_changed) =
             std::thread::scope(|scope| -> Result<_> {
                 let (tasks, projects) = (&mut self.tasks, &mut self.projects);
@@ -329,7 +328,7 @@ impl Views {
             vm.purchasing = Arc::new(view);
         }
         // Budget, like purchasing, is read from the second refresh on.
-        let budget_changed = !deferred && self.budget.refresh(store)?;
+        let budget_changed = !self.purchasing_deferred && self.budget.refresh(store)?;
         if !self.purchasing_deferred
             && (budget_changed || rebuilt.purchasing || vm.budget.computed_for != vm.today)
         {
