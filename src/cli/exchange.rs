@@ -90,7 +90,7 @@ pub fn calendar(store: &Store, args: &CalendarArgs) -> Result<()> {
     if std::fs::read(&args.out).is_ok_and(|old| old == feed.as_bytes()) {
         return Ok(());
     }
-    super::workspace::write_atomically(&args.out, feed.as_bytes())
+    crate::store::datadir::write_atomic(&args.out, feed.as_bytes())
         .with_context(|| format!("writing {}", args.out.display()))?;
     let events = feed.matches("BEGIN:VEVENT").count();
     note!(

@@ -33,7 +33,7 @@ pub fn report(store: &Store, args: ReportArgs) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("period: {e}"))?;
     let report = crate::report::leadership::build(store, span, now)?;
     let bytes = crate::report::render(&report, args.format).map_err(anyhow::Error::msg)?;
-    super::workspace::write_atomically(&args.out, &bytes)
+    crate::store::datadir::write_atomic(&args.out, &bytes)
         .with_context(|| format!("writing {}", args.out.display()))?;
     note!("{} saved to {}", report.title, args.out.display());
     note!("{}", report.completeness);

@@ -101,25 +101,12 @@ pub fn export(store: &Store, args: ExportArgs) -> Result<()> {
     };
     match args.out {
         Some(path) => {
-            write_atomically(&path, text.as_bytes())
+            crate::store::datadir::write_atomic(&path, text.as_bytes())
                 .with_context(|| format!("writing {}", path.display()))?;
             note!("exported to {}", path.display());
         }
         None => super::output::write_out(&text),
     }
-    Ok(())
-}
-
-pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 

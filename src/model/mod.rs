@@ -35,3 +35,32 @@ pub use record::{Area, Audit, Record, ValidationError, new_id, require_text};
 pub use tasks::{ChecklistItem, Comment, Priority, Project, Recurrence, Task, TaskStatus};
 pub use values::{Date, Money, Stamp, human_bytes};
 pub use workspace::{Device, Member, Role, SCHEMA_VERSION, Site, Workspace};
+
+/// Calls `$m!` with every record type, in layout order: the one list of
+/// kinds, from which the document layout (`store::ALL_KINDS`), the JSON
+/// export and CSV export are made, so a new kind is added here once.
+macro_rules! every_kind {
+    ($m:ident) => {
+        $m!(
+            $crate::model::Member,
+            $crate::model::Site,
+            $crate::model::Task,
+            $crate::model::Project,
+            $crate::model::InventoryItem,
+            $crate::model::StockMovement,
+            $crate::model::Vendor,
+            $crate::model::Contract,
+            $crate::model::PurchaseOrder,
+            $crate::model::Receipt,
+            $crate::model::Invoice,
+            $crate::model::BudgetLine,
+            $crate::model::Expense,
+            $crate::model::Meeting,
+            $crate::model::OnboardingTemplate,
+            $crate::model::OnboardingPlan,
+            $crate::model::Doc,
+            $crate::model::MaintenanceRequest
+        )
+    };
+}
+pub(crate) use every_kind;

@@ -43,16 +43,19 @@ pub struct Spend {
 }
 
 /// Every live expense and every approved or paid invoice, newest first.
-pub fn ledger(
-    expenses: &[Expense],
-    invoices: &[Invoice],
-    vendors: &[Vendor],
-    orders: &[PurchaseOrder],
+/// Vendors and orders name an invoice's category and site.
+pub fn ledger<'a>(
+    expenses: impl IntoIterator<Item = &'a Expense>,
+    invoices: impl IntoIterator<Item = &'a Invoice>,
+    vendors: impl IntoIterator<Item = &'a Vendor>,
+    orders: impl IntoIterator<Item = &'a PurchaseOrder>,
 ) -> Vec<Spend> {
-    let vendor_of = |id: &str| vendors.iter().find(|v| v.id == id);
-    let order_of = |id: &str| orders.iter().find(|o| o.id == id);
+    let vendors: BTreeMap<&str, &Vendor> =
+        vendors.into_iter().map(|v| (v.id.as_str(), v)).collect();
+    let orders: BTreeMap<&str, &PurchaseOrder> =
+        orders.into_iter().map(|o| (o.id.as_str(), o)).collect();
     let mut out: Vec<Spend> = expenses
-        .iter()
+        .into_iter()
         .filter(|e| !e.is_deleted())
         .map(|e| Spend {
             date: e.date,
@@ -64,8 +67,8 @@ pub fn ledger(
             source: Source::Expense(e.id.clone()),
         })
         .collect();
-    for invoice in invoices.iter().filter(|i| counts_as_spend(i)) {
-        let vendor = vendor_of(&invoice.vendor);
+    for invoice in invoices.into_iter().filter(|i| counts_as_spend(i)) {
+        let vendor = vendors.get(invoice.vendor.as_str());
         let category = [
             invoice.budget_category.trim(),
             vendor
@@ -76,7 +79,10 @@ pub fn ledger(
         .find(|c| !c.is_empty())
         .unwrap_or(UNCATEGORISED)
         .to_string();
-        let vendor_name = vendor.map_or("", |v| v.name.as_str());
+        let note = match vendor {
+            Some(v) => format!("Invoice {} from {}", invoice.number, v.name),
+            None => format!("Invoice {}", invoice.number),
+        };
         out.push(Spend {
             date: invoice.date,
             amount: invoice.total.clone(),
@@ -84,12 +90,10 @@ pub fn ledger(
             site: invoice
                 .purchase_order
                 .as_deref()
-                .and_then(order_of)
+                .and_then(|id| orders.get(id))
                 .and_then(|o| o.site.clone()),
             vendor: Some(invoice.vendor.clone()),
-            note: format!("Invoice {} from {vendor_name}", invoice.number)
-                .trim_end_matches(" from ")
-                .to_string(),
+            note,
             source: Source::Invoice(invoice.id.clone()),
         });
     }
@@ -204,34 +208,28 @@ pub fn line_status(
 }
 
 /// The budget lines whose period overlaps `period` (all when `None`),
-/// with their status, soonest period first then by category.
-pub fn statuses<'a>(
-    lines: &'a [BudgetLine],
+/// with their status, soonest period first then by category. Lines may be
+/// owned or shared (`Arc`): each comes back as it was given.
+pub fn statuses<'a, L: std::borrow::Borrow<BudgetLine>>(
+    lines: &'a [L],
     ledger: &[Spend],
     period: Option<Period>,
     today: Date,
     threshold_bp: i64,
-) -> Vec<(&'a BudgetLine, LineStatus)> {
-    let mut out: Vec<(&BudgetLine, LineStatus)> = lines
+) -> Vec<(&'a L, LineStatus)> {
+    let mut out: Vec<(&L, LineStatus)> = lines
         .iter()
-        .filter(|l| !l.is_deleted())
-        .map(|l| (l, line_status(l, ledger, today, threshold_bp)))
+        .filter(|l| !l.borrow().is_deleted())
+        .map(|l| (l, line_status(l.borrow(), ledger, today, threshold_bp)))
         .filter(|(_, s)| {
             period.is_none_or(|p| s.period.start() <= p.end() && p.start() <= s.period.end())
         })
         .collect();
-    out.sort_by(|a, b| {
-        (
-            a.1.period.start(),
-            a.1.period.end(),
-            a.0.category.to_lowercase(),
-        )
-            .cmp(&(
-                b.1.period.start(),
-                b.1.period.end(),
-                b.0.category.to_lowercase(),
-            ))
-    });
+    let key = |(l, s): &(&L, LineStatus)| {
+        let l: &BudgetLine = (*l).borrow();
+        (s.period.start(), s.period.end(), l.category.to_lowercase())
+    };
+    out.sort_by_key(key);
     out
 }
 
@@ -371,7 +369,7 @@ mod tests {
             invoice("c", InvoiceStatus::Disputed),
             invoice("d", InvoiceStatus::Received),
         ];
-        let ledger = ledger(&[], &invoices, &[vendor], &[]);
+        let ledger = ledger([], &invoices, [&vendor], []);
         assert_eq!(ledger.len(), 2);
         assert!(ledger.iter().all(|s| s.category == "Office supplies"));
         assert_eq!(ledger[0].note, "Invoice A from Paper Co");

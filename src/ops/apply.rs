@@ -495,7 +495,7 @@ fn create<R: Described>(
 }
 
 /// Sets a new record's id through its JSON form (every kind has `id`).
-fn set_id<R: Record>(record: &mut R, id: &str) {
+pub(super) fn set_id<R: Record>(record: &mut R, id: &str) {
     let mut fields = json_fields(record);
     fields.insert("id".into(), J::String(id.to_string()));
     if let Ok(r) = serde_json::from_value(J::Object(fields)) {

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::apply::json_fields;
+use super::apply::{json_fields, set_id};
 use super::journal::{Action, Step};
 use super::kinds::with_kind;
 use super::{Outcome, reference_names};
@@ -65,14 +65,6 @@ pub fn read_rows(store: &Store, kind: &str, bytes: &[u8]) -> Result<Vec<ImportRo
             })
             .collect())
     })
-}
-
-fn set_id<R: Record>(record: &mut R, id: &str) {
-    let mut fields = json_fields(record);
-    fields.insert("id".into(), Value::String(id.to_string()));
-    if let Ok(r) = serde_json::from_value(Value::Object(fields)) {
-        *record = r;
-    }
 }
 
 /// What is wrong with each readable row (by line), given the records of

@@ -6,6 +6,23 @@ use serde::Serialize;
 
 use super::leadership::{Report, Section, TaskLine};
 
+/// A report with its page, made once (the app's preview shows the page
+/// every frame without laying it out again).
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub report: Report,
+    pub page: Page,
+}
+
+impl Preview {
+    pub fn of(report: Report) -> Preview {
+        Preview {
+            page: Page::of(&report),
+            report,
+        }
+    }
+}
+
 /// The report as titled tables of text.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {

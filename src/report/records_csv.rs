@@ -77,9 +77,8 @@ pub fn write<R: Record + Default>(records: &[R]) -> Result<Vec<u8>, String> {
 /// Every record of `kind` (trash included, so a round trip keeps it) as
 /// CSV; `kind` is a kind's name as in `bureau export --csv tasks`.
 pub fn export_kind(store: &crate::store::Store, kind: &str) -> crate::store::Result<Vec<u8>> {
-    use crate::model::*;
     macro_rules! kinds {
-        ($($R:ty),* $(,)?) => {
+        ($($R:ty),*) => {
             match kind {
                 $( k if k == <$R>::KIND => write(&store.list::<$R>(true)?), )*
                 other => {
@@ -92,27 +91,7 @@ pub fn export_kind(store: &crate::store::Store, kind: &str) -> crate::store::Res
             }
         };
     }
-    kinds!(
-        Member,
-        Site,
-        Task,
-        Project,
-        InventoryItem,
-        StockMovement,
-        Vendor,
-        Contract,
-        PurchaseOrder,
-        Receipt,
-        Invoice,
-        BudgetLine,
-        Expense,
-        Meeting,
-        OnboardingTemplate,
-        OnboardingPlan,
-        Doc,
-        MaintenanceRequest,
-    )
-    .map_err(crate::store::StoreError::Corrupt)
+    crate::model::every_kind!(kinds).map_err(crate::store::StoreError::Corrupt)
 }
 
 /// A row read from a file: its line number and the record, or what is

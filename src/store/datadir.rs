@@ -69,7 +69,10 @@ impl DeviceConfig {
 /// Replaces the file at `path` with `bytes` crash-safely: a temp file
 /// beside it, fsync, rename, fsync of the directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let temp = dir.join(format!(".{name}.tmp"));
     let mut f = File::create(&temp)?;

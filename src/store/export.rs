@@ -45,23 +45,11 @@ impl Store {
             serde_json::to_value(self.workspace()?)
                 .map_err(|e| super::StoreError::Corrupt(e.to_string()))?,
         );
-        self.export_kind::<Member>(&mut out)?;
-        self.export_kind::<Site>(&mut out)?;
-        self.export_kind::<Task>(&mut out)?;
-        self.export_kind::<Project>(&mut out)?;
-        self.export_kind::<StockMovement>(&mut out)?;
-        self.export_kind::<Vendor>(&mut out)?;
-        self.export_kind::<Contract>(&mut out)?;
-        self.export_kind::<PurchaseOrder>(&mut out)?;
-        self.export_kind::<Receipt>(&mut out)?;
-        self.export_kind::<Invoice>(&mut out)?;
-        self.export_kind::<BudgetLine>(&mut out)?;
-        self.export_kind::<Expense>(&mut out)?;
-        self.export_kind::<Meeting>(&mut out)?;
-        self.export_kind::<OnboardingTemplate>(&mut out)?;
-        self.export_kind::<OnboardingPlan>(&mut out)?;
-        self.export_kind::<Doc>(&mut out)?;
-        self.export_kind::<MaintenanceRequest>(&mut out)?;
+        macro_rules! each {
+            ($($R:ty),*) => { $( self.export_kind::<$R>(&mut out)?; )* };
+        }
+        crate::model::every_kind!(each);
+        // Items with their stock per site (replacing the plain records).
         let mut items = Map::new();
         for stock in self.list_item_stock(true)? {
             let value = serde_json::to_value(&stock)

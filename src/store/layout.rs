@@ -21,26 +21,12 @@ use super::{Result, StoreError, storage::DurableStorage};
 use crate::model::*;
 
 /// Every record kind and the area it lives in.
-pub const ALL_KINDS: &[(&str, Area)] = &[
-    (Member::KIND, Member::AREA),
-    (Site::KIND, Site::AREA),
-    (Task::KIND, Task::AREA),
-    (Project::KIND, Project::AREA),
-    (InventoryItem::KIND, InventoryItem::AREA),
-    (StockMovement::KIND, StockMovement::AREA),
-    (Vendor::KIND, Vendor::AREA),
-    (Contract::KIND, Contract::AREA),
-    (PurchaseOrder::KIND, PurchaseOrder::AREA),
-    (Receipt::KIND, Receipt::AREA),
-    (Invoice::KIND, Invoice::AREA),
-    (BudgetLine::KIND, BudgetLine::AREA),
-    (Expense::KIND, Expense::AREA),
-    (Meeting::KIND, Meeting::AREA),
-    (OnboardingTemplate::KIND, OnboardingTemplate::AREA),
-    (OnboardingPlan::KIND, OnboardingPlan::AREA),
-    (Doc::KIND, Doc::AREA),
-    (MaintenanceRequest::KIND, MaintenanceRequest::AREA),
-];
+pub const ALL_KINDS: &[(&str, Area)] = {
+    macro_rules! table {
+        ($($R:ty),*) => { &[$((<$R>::KIND, <$R>::AREA)),*] };
+    }
+    crate::model::every_kind!(table)
+};
 
 /// How areas map to documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

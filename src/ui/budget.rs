@@ -4,13 +4,14 @@
 //! background ([`crate::views::budget`]); editing a line or an expense
 //! writes only the field changed.
 
+use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::backend::{Command, ViewModel};
 use super::fields::{FieldErrors, FormContext, details_form};
 use crate::model::matching::percent_text;
 use crate::model::orders::{amount_text, parse_percent};
-use crate::model::spend::{Flag, Source};
+use crate::model::spend::{Flag, Source, Spend};
 use crate::model::{BudgetLine, Expense, Period, Record};
 use crate::ops::{FieldInput, Op};
 
@@ -336,9 +337,9 @@ fn ledger(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: 
                     });
             };
         let categories = view
-            .categories()
-            .into_iter()
-            .map(|c| (c.clone(), c))
+            .categories
+            .iter()
+            .map(|c| (c.clone(), c.clone()))
             .collect();
         combo(ui, "Category", &mut state.filter_category, categories);
         let sites = vm
@@ -355,7 +356,8 @@ fn ledger(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: 
             .collect();
         combo(ui, "Month", &mut state.filter_month, months);
     });
-    let rows: Vec<_> = view
+    let month = state.filter_month.parse::<Period>().ok();
+    let rows: Vec<&Spend> = view
         .ledger
         .iter()
         .filter(|s| {
@@ -365,13 +367,7 @@ fn ledger(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: 
         .filter(|s| {
             state.filter_site.is_empty() || s.site.as_deref() == Some(state.filter_site.as_str())
         })
-        .filter(|s| {
-            state.filter_month.is_empty()
-                || state
-                    .filter_month
-                    .parse::<Period>()
-                    .is_ok_and(|m| m.contains(s.date))
-        })
+        .filter(|s| month.is_none_or(|m| m.contains(s.date)))
         .collect();
     let total = rows
         .iter()
@@ -386,45 +382,59 @@ fn ledger(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: 
         ui.weak("Nothing spent here yet. Add card and petty-cash spending above; approved invoices appear by themselves.");
         return;
     }
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        egui::Grid::new("ledger")
-            .num_columns(6)
-            .striped(true)
-            .spacing([12.0, 4.0])
-            .show(ui, |ui| {
-                for h in ["Date", "Amount", "Category", "Site", "From", "Note"] {
+    // Only the rows in view are laid out, however long the ledger.
+    TableBuilder::new(ui)
+        .striped(true)
+        .column(Column::auto().at_least(84.0))
+        .column(Column::auto().at_least(90.0))
+        .column(Column::initial(130.0).at_least(80.0).clip(true))
+        .column(Column::initial(90.0).at_least(60.0).clip(true))
+        .column(Column::auto().at_least(60.0))
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .header(22.0, |mut header| {
+            for h in ["Date", "Amount", "Category", "Site", "From", "Note"] {
+                header.col(|ui| {
                     ui.strong(h);
-                }
-                ui.end_row();
-                for s in rows {
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(22.0, rows.len(), |mut row| {
+                let s = rows[row.index()];
+                row.col(|ui| {
                     ui.label(s.date.to_string());
+                });
+                row.col(|ui| {
                     ui.label(s.amount.to_string());
+                });
+                row.col(|ui| {
                     ui.label(&s.category);
+                });
+                row.col(|ui| {
                     ui.label(s.site.as_deref().map(site_name).unwrap_or_default());
-                    match &s.source {
-                        Source::Expense(id) => {
-                            if ui
-                                .selectable_label(state.selected.as_deref() == Some(id), "expense")
-                                .clicked()
-                            {
-                                state.selected = Some(id.clone());
-                            }
-                        }
-                        Source::Invoice(id) => {
-                            if ui
-                                .link("invoice")
-                                .on_hover_text("Open the invoice in Purchasing")
-                                .clicked()
-                            {
-                                state.open = Some(super::areas::Jump::Invoice(id.clone()));
-                            }
+                });
+                row.col(|ui| match &s.source {
+                    Source::Expense(id) => {
+                        let open = state.selected.as_deref() == Some(id.as_str());
+                        if ui.selectable_label(open, "expense").clicked() {
+                            state.selected = Some(id.clone());
                         }
                     }
+                    Source::Invoice(id) => {
+                        if ui
+                            .link("invoice")
+                            .on_hover_text("Open the invoice in Purchasing")
+                            .clicked()
+                        {
+                            state.open = Some(super::areas::Jump::Invoice(id.clone()));
+                        }
+                    }
+                });
+                row.col(|ui| {
                     ui.label(&s.note);
-                    ui.end_row();
-                }
+                });
             });
-    });
+        });
 }
 
 /// Monthly spend stacked by key, one bar per month.

@@ -297,14 +297,19 @@ impl Engine {
                 let report =
                     crate::report::leadership::build(&store, span, crate::model::Stamp::now())
                         .map_err(err)?;
-                self.vm.report = Some(std::sync::Arc::new(report.clone()));
-                let Some((format, path)) = save else {
+                let written = match save {
+                    None => None,
+                    Some((_, path)) if path.as_os_str().is_empty() => {
+                        return Err("type where to save the report".into());
+                    }
+                    Some((format, path)) => Some((path, crate::report::render(&report, format)?)),
+                };
+                self.vm.report = Some(std::sync::Arc::new(crate::report::page::Preview::of(
+                    report,
+                )));
+                let Some((path, bytes)) = written else {
                     return Ok(None);
                 };
-                if path.as_os_str().is_empty() {
-                    return Err("type where to save the report".into());
-                }
-                let bytes = crate::report::render(&report, format)?;
                 crate::store::datadir::write_atomic(&path, &bytes)
                     .map_err(|e| format!("could not write {}: {e}", path.display()))?;
                 Ok(Some(format!("Saved {}", path.display())))

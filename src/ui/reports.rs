@@ -4,7 +4,6 @@
 //! shows the same tables the files hold.
 
 use super::backend::{Command, ViewModel};
-use crate::report::page::Page;
 use crate::report::{Cadence, Format, Span};
 
 pub struct ReportsState {
@@ -14,7 +13,8 @@ pub struct ReportsState {
     pub format: Format,
     /// Where "Save" writes.
     pub path: String,
-    pub error: Option<String>,
+    /// Whether `path` was given its first name.
+    pub path_named: bool,
 }
 
 impl Default for ReportsState {
@@ -24,7 +24,7 @@ impl Default for ReportsState {
             period: String::new(),
             format: Format::Pdf,
             path: String::new(),
-            error: None,
+            path_named: false,
         }
     }
 }
@@ -102,15 +102,24 @@ pub fn show(
         }
     };
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label("Save as");
-        egui::ComboBox::from_id_salt("report format")
+        let format = state.format;
+        egui::ComboBox::from_label("Format")
             .selected_text(state.format.extension().to_uppercase())
             .show_ui(ui, |ui| {
                 for f in [Format::Pdf, Format::Html, Format::Csv] {
                     ui.selectable_value(&mut state.format, f, f.extension().to_uppercase());
                 }
             });
-        if state.path.is_empty() {
+        // The file's name follows the format chosen.
+        if state.format != format {
+            let old = format!(".{}", format.extension());
+            if let Some(stem) = state.path.strip_suffix(&old) {
+                state.path = format!("{stem}.{}", state.format.extension());
+            }
+        }
+        let label = ui.label("Save as");
+        // Named once; after that the path is the user's to change.
+        if !std::mem::replace(&mut state.path_named, true) {
             state.path = default_path(vm, &span, state.format);
         }
         ui.add(egui::TextEdit::singleline(&mut state.path).desired_width(360.0))
@@ -127,11 +136,11 @@ pub fn show(
         }
     });
     ui.separator();
-    let Some(report) = vm.report.as_ref().filter(|r| r.span == span) else {
+    let Some(preview) = vm.report.as_ref().filter(|p| p.report.span == span) else {
         ui.weak("Press Preview to see the report for this period, made from the records on this device.");
         return;
     };
-    let page = Page::of(report);
+    let page = &preview.page;
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading(&page.title);
         ui.weak(format!("{} · made {}", page.workspace, page.generated));

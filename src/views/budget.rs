@@ -33,6 +33,8 @@ pub struct BudgetView {
     pub by_category: Arc<BTreeMap<String, Vec<i64>>>,
     /// Site id ("" for none) -> spend per month.
     pub by_site: Arc<BTreeMap<String, Vec<i64>>>,
+    /// The categories in use and the usual ones, sorted (the ledger's filter).
+    pub categories: Arc<Vec<String>>,
     /// The day this was computed for.
     pub computed_for: Date,
 }
@@ -55,7 +57,7 @@ impl BudgetView {
     }
 
     /// The categories in use and the usual ones, for pickers.
-    pub fn categories(&self) -> Vec<String> {
+    fn find_categories(&self) -> Vec<String> {
         let mut out: Vec<String> = crate::model::budget::DEFAULT_CATEGORIES
             .iter()
             .map(|c| c.to_string())
@@ -73,11 +75,6 @@ impl BudgetView {
         out.sort_by_key(|c| c.to_lowercase());
         out
     }
-}
-
-/// Owned copies of shared records (the ledger's functions take slices).
-fn plain<T: Clone>(records: &[Arc<T>]) -> Vec<T> {
-    records.iter().map(|r| (**r).clone()).collect()
 }
 
 fn read<R: Record>(doc: &Automerge, obj: &ObjId) -> Result<R> {
@@ -127,21 +124,17 @@ impl BudgetCaches {
         let expenses = self.expenses.records();
         let threshold_bp = store.budget_threshold()?;
         let ledger = spend::ledger(
-            &plain(&expenses),
-            &plain(&buying.invoices),
-            &plain(&buying.vendors),
-            &plain(&buying.orders),
+            expenses.iter().map(|e| &**e),
+            buying.invoices.iter().map(|i| &**i),
+            buying.vendors.iter().map(|v| &**v),
+            buying.orders.iter().map(|o| &**o),
         );
-        let line_records: Vec<BudgetLine> = plain(&lines);
-        let statuses = spend::statuses(&line_records, &ledger, None, today, threshold_bp)
+        let statuses = spend::statuses(&lines, &ledger, None, today, threshold_bp)
             .into_iter()
-            .filter_map(|(line, status)| {
-                let shared = lines.iter().find(|l| l.id == line.id)?.clone();
-                Some((shared, status))
-            })
+            .map(|(line, status)| (line.clone(), status))
             .collect();
         let months = spend::last_months(today, CHART_MONTHS);
-        Ok(BudgetView {
+        let mut view = BudgetView {
             by_category: Arc::new(spend::monthly_by(&ledger, &months, |s| s.category.clone())),
             by_site: Arc::new(spend::monthly_by(&ledger, &months, |s| {
                 s.site.clone().unwrap_or_default()
@@ -153,6 +146,9 @@ impl BudgetCaches {
             ledger: Arc::new(ledger),
             statuses: Arc::new(statuses),
             computed_for: today,
-        })
+            categories: Arc::default(),
+        };
+        view.categories = Arc::new(view.find_categories());
+        Ok(view)
     }
 }

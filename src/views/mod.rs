@@ -72,7 +72,7 @@ pub struct ViewModel {
     /// The Trash, loaded while the Trash area is open.
     pub trash: Option<Arc<Vec<trash::TrashEntry>>>,
     /// The report last made (Reports' preview).
-    pub report: Option<Arc<crate::report::Report>>,
+    pub report: Option<Arc<crate::report::page::Preview>>,
     /// Movement history of the item shown in Inventory, newest first.
     pub movements: Option<(String, Arc<Vec<crate::model::StockMovement>>)>,
     /// What Ctrl+Z would undo on this device.
