@@ -292,3 +292,71 @@ fn two_people_edit_one_purchase_order_and_both_edits_and_a_new_line_survive() {
         });
     }
 }
+
+#[test]
+fn two_people_edit_one_budget_line_and_an_expense_from_each_counts_on_both() {
+    let team = team();
+    let rt = common::runtime();
+    let line = {
+        let store = rt
+            .block_on(bureau::store::Store::open(&team.ana, "test"))
+            .expect("open");
+        let mut session = bureau::ops::Session::open(&store).expect("session");
+        let line = common::purchasing::create(
+            &store,
+            &mut session,
+            "budget_lines",
+            &[
+                ("category", "Office supplies"),
+                ("period", "2025"),
+                ("amount", "500"),
+            ],
+        );
+        drop(session);
+        rt.block_on(store.close());
+        line
+    };
+    let mut ana = threaded(&team.ana);
+    let mut ben = threaded(&team.ben);
+    let status = |vm: &ViewModel| {
+        vm.budget
+            .statuses
+            .iter()
+            .find(|(l, _)| l.id == line)
+            .map(|(l, s)| ((**l).clone(), s.clone()))
+    };
+    for app in [&mut ana, &mut ben] {
+        app.wait_until(WAIT, |vm| status(vm).is_some())
+            .expect("both see the line");
+    }
+    let expense = |amount: &str| Op::Create {
+        kind: "expenses".into(),
+        fields: vec![
+            ("date".into(), "2025-03-04".into()),
+            ("amount".into(), amount.into()),
+            ("category".into(), "office supplies".into()),
+        ],
+    };
+    ana.send(Op::set("budget_lines", &line, "amount", "650"));
+    ana.send(expense("40.00"));
+    ben.send(Op::set("budget_lines", &line, "notes", "Paper and toner"));
+    ben.send(Op::set("budget_lines", &line, "owner", "Ben Ode"));
+    ben.send(expense("2.50"));
+    for app in [&mut ana, &mut ben] {
+        app.wait_until(WAIT, |vm| {
+            status(vm).is_some_and(|(l, s)| {
+                l.amount.minor == 65_000
+                    && l.notes == "Paper and toner"
+                    && l.owner.as_deref() == Some("Ben Ode")
+                    && s.spent == 4_250
+                    && s.remaining == 60_750
+            })
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "every edit and both expenses on both: {:?}",
+                status(&app.view())
+            )
+        });
+    }
+}

@@ -15,6 +15,8 @@ pub struct ReportsState {
     pub path: String,
     /// Whether `path` was given its first name.
     pub path_named: bool,
+    /// A "Browse…" dialog open on its own thread: where it says to save.
+    pub picking: Option<std::sync::mpsc::Receiver<Option<std::path::PathBuf>>>,
 }
 
 impl Default for ReportsState {
@@ -25,6 +27,7 @@ impl Default for ReportsState {
             format: Format::Pdf,
             path: String::new(),
             path_named: false,
+            picking: None,
         }
     }
 }
@@ -131,6 +134,20 @@ pub fn show(
         {
             state.path = default_path(vm, &span, state.format);
         }
+        let browsing = state.picking.is_some();
+        if ui
+            .add_enabled(!browsing, egui::Button::new("Browse…"))
+            .on_hover_text("Choose where to save in a file dialog")
+            .clicked()
+        {
+            state.picking = Some(browse(ui.ctx(), &state.path, state.format));
+        }
+        if let Some(picked) = state.picking.as_ref().and_then(|r| r.try_recv().ok()) {
+            state.picking = None;
+            if let Some(path) = picked {
+                state.path = path.display().to_string();
+            }
+        }
         if ui.button("Save").clicked() {
             make(Some((state.format, state.path.trim().into())), &span);
         }
@@ -185,4 +202,30 @@ pub fn show(
                 });
         }
     });
+}
+
+/// Opens the system's save dialog on its own thread (it blocks until the
+/// person answers); the answer arrives on the channel, with a repaint.
+fn browse(
+    ctx: &egui::Context,
+    current: &str,
+    format: Format,
+) -> std::sync::mpsc::Receiver<Option<std::path::PathBuf>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let current = std::path::PathBuf::from(current);
+    let ctx = ctx.clone();
+    std::thread::spawn(move || {
+        let mut dialog = rfd::FileDialog::new()
+            .set_title("Save the report")
+            .add_filter(format.extension().to_uppercase(), &[format.extension()]);
+        if let Some(name) = current.file_name().and_then(|n| n.to_str()) {
+            dialog = dialog.set_file_name(name);
+        }
+        if let Some(dir) = current.parent().filter(|d| d.is_dir()) {
+            dialog = dialog.set_directory(dir);
+        }
+        let _ = tx.send(dialog.save_file());
+        ctx.request_repaint();
+    });
+    rx
 }
