@@ -291,124 +291,124 @@ fn bad_budget_and_expense_input_is_refused_in_one_line_and_changes_nothing() {
     let (lines, expenses) = (count(&dir, "budget"), count(&dir, "expense"));
     assert_eq!((lines, expenses), (3, 6));
 
-    let err = fails(
-        &dir,
-        &[
-            "budget",
-            "add",
-            "--category",
-            "Events",
-            "--period",
-            "2026-13",
-            "--amount",
-            "100.00",
-        ],
-    );
-    assert!(err.contains("\"2026-13\" is not a period"), "{err}");
-    let err = fails(
-        &dir,
-        &[
-            "budget",
-            "add",
-            "--category",
-            "Events",
-            "--period",
-            "2026-11",
-            "--amount=-3",
-        ],
-    );
-    assert!(err.contains("amount") && err.contains("0 or more"), "{err}");
-    let err = fails(
-        &dir,
-        &[
-            "budget",
-            "add",
-            "--category",
-            "Events",
-            "--period",
-            "2026-11",
-            "--amount",
-            "100.00",
-            "--owner",
-            "Zed",
-        ],
-    );
-    assert!(err.contains("\"Zed\" is not a member"), "{err}");
-    let err = fails(
-        &dir,
-        &[
-            "expense",
-            "add",
-            "--amount=-3",
-            "--category",
-            "Travel",
-            "--date",
-            "2025-11-03",
-        ],
-    );
-    assert!(err.contains("amount") && err.contains("0 or more"), "{err}");
-    let err = fails(
-        &dir,
-        &[
-            "expense",
-            "add",
-            "--amount",
-            "0",
-            "--category",
-            "Travel",
-            "--date",
-            "2025-11-03",
-        ],
-    );
-    assert!(err.contains("more than 0"), "{err}");
-    let err = fails(
-        &dir,
-        &[
-            "expense",
-            "add",
-            "--amount",
-            "12.345",
-            "--category",
-            "Travel",
-            "--date",
-            "2025-11-03",
-        ],
-    );
-    assert!(err.contains("at most 2 decimals"), "{err}");
-    let err = fails(
-        &dir,
-        &[
-            "expense",
-            "add",
-            "--amount",
-            "12.00",
-            "--category",
-            "Travel",
-            "--date",
-            "2025-02-30",
-        ],
-    );
-    assert!(err.contains("YYYY-MM-DD"), "{err}");
-    let err = fails(
-        &dir,
-        &[
-            "expense",
-            "add",
-            "--amount",
-            "12.00",
-            "--category",
-            "Travel",
-            "--date",
-            "2025-11-03",
-            "--site",
-            "Lisbon",
-        ],
-    );
-    assert!(err.contains("no site named \"Lisbon\""), "{err}");
-    let err = fails(&dir, &["budget", "status", "--period", "2025-13", "--json"]);
-    assert!(err.contains("is not a period"), "{err}");
-    let err = fails(&dir, &["budget", "threshold", "lots"]);
-    assert!(err.contains("not a percentage"), "{err}");
+    // (what was typed, what the one line of error says)
+    let refused: &[(&[&str], &str)] = &[
+        (
+            &[
+                "budget",
+                "add",
+                "--category",
+                "Events",
+                "--period",
+                "2026-13",
+                "--amount",
+                "100.00",
+            ][..],
+            "\"2026-13\" is not a period",
+        ),
+        (
+            &[
+                "budget",
+                "add",
+                "--category",
+                "Events",
+                "--period",
+                "2026-11",
+                "--amount=-3",
+            ][..],
+            "amount: must be 0 or more",
+        ),
+        (
+            &[
+                "budget",
+                "add",
+                "--category",
+                "Events",
+                "--period",
+                "2026-11",
+                "--amount",
+                "100.00",
+                "--owner",
+                "Zed",
+            ][..],
+            "\"Zed\" is not a member",
+        ),
+        (
+            &[
+                "expense",
+                "add",
+                "--amount=-3",
+                "--category",
+                "Travel",
+                "--date",
+                "2025-11-03",
+            ][..],
+            "amount: must be 0 or more",
+        ),
+        (
+            &[
+                "expense",
+                "add",
+                "--amount",
+                "0",
+                "--category",
+                "Travel",
+                "--date",
+                "2025-11-03",
+            ][..],
+            "more than 0",
+        ),
+        (
+            &[
+                "expense",
+                "add",
+                "--amount",
+                "12.345",
+                "--category",
+                "Travel",
+                "--date",
+                "2025-11-03",
+            ][..],
+            "at most 2 decimals",
+        ),
+        (
+            &[
+                "expense",
+                "add",
+                "--amount",
+                "12.00",
+                "--category",
+                "Travel",
+                "--date",
+                "2025-02-30",
+            ][..],
+            "YYYY-MM-DD",
+        ),
+        (
+            &[
+                "expense",
+                "add",
+                "--amount",
+                "12.00",
+                "--category",
+                "Travel",
+                "--date",
+                "2025-11-03",
+                "--site",
+                "Lisbon",
+            ][..],
+            "no site named \"Lisbon\"",
+        ),
+        (
+            &["budget", "status", "--period", "2025-13", "--json"][..],
+            "is not a period",
+        ),
+        (&["budget", "threshold", "lots"][..], "not a percentage"),
+    ];
+    for (args, says) in refused {
+        let err = fails(&dir, args);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
 
     assert_eq!(
         (count(&dir, "budget"), count(&dir, "expense")),

@@ -7,6 +7,7 @@ use bureau::store::{Layout, Store};
 
 #[cfg(feature = "gui")]
 pub mod app;
+pub mod budget;
 pub mod net;
 pub mod process;
 pub mod purchasing;
