@@ -19,6 +19,8 @@ pub struct OfficeSize {
     pub vendors: usize,
     pub purchase_orders: usize,
     pub invoices: usize,
+    /// Card and petty-cash expenses over the last year.
+    pub expenses: usize,
     pub meetings: usize,
     pub docs: usize,
     pub words_per_doc: usize,
@@ -26,7 +28,7 @@ pub struct OfficeSize {
 
 impl OfficeSize {
     /// The "L office": 10k tasks, 2k items x 3 sites, 300 vendors, 3k POs and
-    /// 3k invoices, 500 meetings, 100 docs of ~2k words.
+    /// 3k invoices, 2k expenses, 500 meetings, 100 docs of ~2k words.
     pub const LARGE: OfficeSize = OfficeSize {
         tasks: 10_000,
         items: 2_000,
@@ -34,6 +36,7 @@ impl OfficeSize {
         vendors: 300,
         purchase_orders: 3_000,
         invoices: 3_000,
+        expenses: 2_000,
         meetings: 500,
         docs: 100,
         words_per_doc: 2_000,
@@ -49,6 +52,7 @@ impl OfficeSize {
             vendors: s(self.vendors).max(self.vendors.min(8)),
             purchase_orders: s(self.purchase_orders),
             invoices: s(self.invoices),
+            expenses: s(self.expenses).max(self.expenses.min(40)),
             meetings: s(self.meetings),
             docs: s(self.docs),
             words_per_doc: self.words_per_doc,
@@ -222,6 +226,7 @@ pub fn build_office(
         + size.vendors
         + size.purchase_orders
         + size.invoices
+        + size.expenses
         + size.meetings
         + size.docs;
     let mut done = 0;
@@ -362,6 +367,9 @@ pub fn build_office(
         },
         &mut tick,
     )?;
+
+    super::fixture_budget::budget(store, &mut rng, size.expenses, &sites, today)?;
+    tick(size.expenses);
 
     for _ in 0..size.meetings {
         let mut agenda = BTreeMap::new();

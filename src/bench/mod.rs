@@ -11,6 +11,7 @@ use anyhow::Result;
 
 pub mod all;
 pub mod fixture;
+mod fixture_budget;
 mod fixture_purchasing;
 pub mod sync;
 #[cfg(feature = "gui")]
