@@ -34,6 +34,9 @@ fn an_expense_typed_in_the_budget_area_counts_against_its_line() {
         );
     });
     let mut h = harness(Backend::inline(&app.path), AreaTab::Budget);
+    // Lines running today come first; last year's is under every period.
+    h.get_by_label("Running now (0)");
+    click(&mut h, "Every period (1)");
     h.get_by_label_contains("Office supplies · 2025 · all sites");
     h.get_by_label("500.00");
     h.get_by_label_contains("Spending (0)").click();

@@ -413,7 +413,7 @@ fn budget_cards(vm: &ViewModel) -> Vec<Card> {
     }
     let more = flagged.len().saturating_sub(8);
     vec![Card {
-        title: format!("Budget variances ({})", flagged.len()),
+        title: format!("Budget variances: {}", flagged.len()),
         lines: flagged.into_iter().take(8).collect(),
         more,
         open: ("Open budget", Jump::Area(AreaTab::Budget)),

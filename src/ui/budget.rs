@@ -33,6 +33,8 @@ pub struct BudgetState {
     pub line_draft: Vec<(String, String)>,
     pub expense_draft: Vec<(String, String)>,
     pub threshold: String,
+    /// Lines of every period, not only those running today.
+    pub all_periods: bool,
     /// Ledger filters ("" = any).
     pub filter_category: String,
     pub filter_site: String,
@@ -231,6 +233,23 @@ fn lines(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: &
             })
             .unwrap_or_else(|| "all sites".into())
     };
+    let running = view
+        .statuses
+        .iter()
+        .filter(|(_, s)| s.period.contains(vm.today))
+        .count();
+    ui.horizontal(|ui| {
+        ui.selectable_value(
+            &mut state.all_periods,
+            false,
+            format!("Running now ({running})"),
+        );
+        ui.selectable_value(
+            &mut state.all_periods,
+            true,
+            format!("Every period ({})", view.statuses.len()),
+        );
+    });
     egui::ScrollArea::vertical().show(ui, |ui| {
         egui::Grid::new("budget lines")
             .num_columns(5)
@@ -241,7 +260,11 @@ fn lines(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: &
                     ui.strong(h);
                 }
                 ui.end_row();
-                for (line, s) in view.statuses.iter() {
+                let shown = view
+                    .statuses
+                    .iter()
+                    .filter(|(_, s)| state.all_periods || s.period.contains(vm.today));
+                for (line, s) in shown {
                     let name = format!(
                         "{} · {} · {}",
                         line.category,
@@ -327,14 +350,17 @@ fn ledger(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: 
                     .iter()
                     .find(|(k, _)| k == value)
                     .map_or("any".to_string(), |(_, v)| v.clone());
-                egui::ComboBox::from_label(label)
+                let label = ui.label(label);
+                egui::ComboBox::from_id_salt(("ledger filter", label.id))
                     .selected_text(shown)
                     .show_ui(ui, |ui| {
                         ui.selectable_value(value, String::new(), "any");
                         for (k, v) in options {
                             ui.selectable_value(value, k, v);
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(label.id);
             };
         let categories = view
             .categories
@@ -465,7 +491,7 @@ fn stacked(
     }
     Plot::new(id)
         .height(220.0)
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)

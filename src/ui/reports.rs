@@ -106,13 +106,16 @@ pub fn show(
     };
     ui.horizontal_wrapped(|ui| {
         let format = state.format;
-        egui::ComboBox::from_label("Format")
+        let label = ui.label("Format");
+        egui::ComboBox::from_id_salt("report format")
             .selected_text(state.format.extension().to_uppercase())
             .show_ui(ui, |ui| {
                 for f in [Format::Pdf, Format::Html, Format::Csv] {
                     ui.selectable_value(&mut state.format, f, f.extension().to_uppercase());
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         // The file's name follows the format chosen.
         if state.format != format {
             let old = format!(".{}", format.extension());
