@@ -13,8 +13,11 @@ pub struct ReportsState {
     pub format: Format,
     /// Where "Save" writes.
     pub path: String,
-    /// Whether `path` was given its first name.
-    pub path_named: bool,
+    /// The name Bureau gave `path` last (while `path` still is that, it
+    /// follows the period and format chosen; once typed over, it is kept).
+    pub auto_path: String,
+    /// Where reports go by default (the Documents folder), found once.
+    pub folder: Option<std::path::PathBuf>,
     /// A "Browse…" dialog open on its own thread: where it says to save.
     pub picking: Option<std::sync::mpsc::Receiver<Option<std::path::PathBuf>>>,
 }
@@ -26,28 +29,27 @@ impl Default for ReportsState {
             period: String::new(),
             format: Format::Pdf,
             path: String::new(),
-            path_named: false,
+            auto_path: String::new(),
+            folder: None,
             picking: None,
         }
     }
 }
 
-fn default_path(vm: &ViewModel, span: &Span, format: Format) -> String {
-    let dir = directories::UserDirs::new()
-        .and_then(|d| d.document_dir().map(|p| p.to_path_buf()))
-        .or_else(|| vm.data_dir.parent().map(|p| p.to_path_buf()))
-        .unwrap_or_default();
+/// "~/Documents/bureau-weekly-report-2026-W48.pdf".
+fn default_path(folder: &std::path::Path, span: &Span, format: Format) -> String {
     let cadence = match span.cadence {
         Cadence::Weekly => "weekly",
         Cadence::Monthly => "monthly",
     };
-    dir.join(format!(
-        "bureau-{cadence}-report-{}.{}",
-        span.key(),
-        format.extension()
-    ))
-    .display()
-    .to_string()
+    folder
+        .join(format!(
+            "bureau-{cadence}-report-{}.{}",
+            span.key(),
+            format.extension()
+        ))
+        .display()
+        .to_string()
 }
 
 pub fn show(
@@ -124,10 +126,17 @@ pub fn show(
             }
         }
         let label = ui.label("Save as");
-        // Named once; after that the path is the user's to change.
-        if !std::mem::replace(&mut state.path_named, true) {
-            state.path = default_path(vm, &span, state.format);
+        let folder = state.folder.get_or_insert_with(|| {
+            directories::UserDirs::new()
+                .and_then(|d| d.document_dir().map(|p| p.to_path_buf()))
+                .or_else(|| vm.data_dir.parent().map(|p| p.to_path_buf()))
+                .unwrap_or_default()
+        });
+        let named = default_path(folder, &span, state.format);
+        if state.path == state.auto_path && state.path != named {
+            state.path = named.clone();
         }
+        state.auto_path = named;
         ui.add(egui::TextEdit::singleline(&mut state.path).desired_width(360.0))
             .labelled_by(label.id);
         if ui
@@ -135,7 +144,7 @@ pub fn show(
             .on_hover_text("Name the file after the period and format")
             .clicked()
         {
-            state.path = default_path(vm, &span, state.format);
+            state.path = state.auto_path.clone();
         }
         let browsing = state.picking.is_some();
         if ui
