@@ -200,3 +200,45 @@ fn purchasing_computed_again_only_where_touched_equals_computed_from_scratch() {
     });
     check(&mut views, &mut vm, "order deleted");
 }
+
+/// An invoice approved shows as spend in the Budget view: not in the
+/// refresh that shows the approval (so that shows at once), but in the
+/// one right after, which the backend runs without waiting.
+#[test]
+fn an_approved_invoice_reaches_the_budget_view_one_refresh_after_purchasing() {
+    let fx = Fixture::new();
+    let store = fx.init("a");
+    let mut session = Session::open(&store).expect("session");
+    let office = common::purchasing::office(&store, &mut session);
+    let invoice = common::purchasing::invoice(&store, &mut session, &office, "INV-1", 10, "3.95");
+    let mut views = Views::new();
+    let mut vm = ViewModel::default();
+    settle(&mut views, &store, &mut vm);
+    assert!(vm.budget.ledger.is_empty());
+    session
+        .apply(
+            &store,
+            Op::DecideInvoice {
+                invoice: invoice.clone(),
+                decision: bureau::ops::Decision::Approve {
+                    note: Some("delivery due Monday".into()),
+                },
+            },
+        )
+        .expect("approve");
+    let rebuilt = views.refresh(&store, &mut vm).expect("refresh");
+    assert!(rebuilt.purchasing && !rebuilt.budget);
+    assert!(views.loading(), "the budget follows at once");
+    let rebuilt = views.refresh(&store, &mut vm).expect("refresh");
+    assert!(rebuilt.budget && !rebuilt.purchasing && !views.loading());
+    assert_eq!(vm.budget.ledger.len(), 1);
+    assert_eq!(vm.budget.ledger[0].amount.minor, 3_950);
+    // A due date is not spend: the budget is not built again.
+    let budget = vm.budget.clone();
+    session
+        .apply(&store, Op::set("invoices", &invoice, "due", "2027-01-31"))
+        .expect("due");
+    let rebuilt = views.refresh(&store, &mut vm).expect("refresh");
+    assert!(rebuilt.purchasing && !rebuilt.budget && !views.loading());
+    assert!(Arc::ptr_eq(&budget, &vm.budget));
+}

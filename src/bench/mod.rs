@@ -13,6 +13,7 @@ pub mod all;
 pub mod fixture;
 mod fixture_budget;
 mod fixture_purchasing;
+pub mod report;
 pub mod sync;
 #[cfg(feature = "gui")]
 pub mod ui;
@@ -51,13 +52,14 @@ impl fmt::Display for StoreReport {
         writeln!(f, "| layout | {:?} |", self.layout)?;
         writeln!(
             f,
-            "| fixture | {} tasks, {} items x {} sites, {} vendors, {} POs, {} invoices, {} meetings, {} docs x {} words |",
+            "| fixture | {} tasks, {} items x {} sites, {} vendors, {} POs, {} invoices, {} expenses, {} meetings, {} docs x {} words |",
             self.size.tasks,
             self.size.items,
             self.size.sites,
             self.size.vendors,
             self.size.purchase_orders,
             self.size.invoices,
+            self.size.expenses,
             self.size.meetings,
             self.size.docs,
             self.size.words_per_doc

@@ -41,8 +41,9 @@ pub struct ExportArgs {
 pub struct BenchArgs {
     /// What to measure: "all" (every benchmark and one summary table),
     /// "store" (build the L office and measure it), "sync" (two nodes on
-    /// loopback), "ui" (the app's frames on --dir) or "open" (cold-open an
-    /// existing data directory given with --dir).
+    /// loopback), "ui" (the app's frames on --dir), "report" (budget,
+    /// reports and exports on --dir) or "open" (cold-open an existing data
+    /// directory given with --dir).
     #[arg(default_value = "store")]
     pub target: String,
     /// Print bare numbers (used by `bench store` for its child process).
@@ -214,6 +215,13 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
         say!("{report}");
         return Ok(());
     }
+    if args.target == "report" {
+        let dir = args.dir.as_deref().context(
+            "`bureau bench report` needs --dir DIR (e.g. a data directory made by `bench store --dir`)",
+        )?;
+        say!("{}", crate::bench::report::run(runtime, dir)?);
+        return Ok(());
+    }
     if args.target == "sync" {
         let report = crate::bench::sync::run(runtime, args.scale, args.edits, args.dir.as_deref())?;
         say!("{report}");
@@ -221,7 +229,7 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
     }
     anyhow::ensure!(
         args.target == "store",
-        "unknown benchmark {:?}: use `bureau bench all`, `store`, `sync`, `ui --dir DIR` or `open --dir DIR`",
+        "unknown benchmark {:?}: use `bureau bench all`, `store`, `sync`, `ui --dir DIR`, `report --dir DIR` or `open --dir DIR`",
         args.target
     );
     anyhow::ensure!(

@@ -101,6 +101,20 @@ pub fn ledger<'a>(
     out
 }
 
+/// What of an invoice the ledger reads, when it counts as spend: an edit
+/// that leaves this the same (a due date, a note) changes no spend.
+pub fn as_spend(invoice: &Invoice) -> Option<(Date, &Money, &str, &str, Option<&str>)> {
+    counts_as_spend(invoice).then(|| {
+        (
+            invoice.date,
+            &invoice.total,
+            invoice.vendor.as_str(),
+            invoice.budget_category.as_str(),
+            invoice.purchase_order.as_deref(),
+        )
+    })
+}
+
 /// Whether an invoice's total is money spent: approved or paid, not deleted.
 pub fn counts_as_spend(invoice: &Invoice) -> bool {
     !invoice.is_deleted()
@@ -180,9 +194,19 @@ pub fn line_status(
     today: Date,
     threshold_bp: i64,
 ) -> LineStatus {
+    status_of(line, ledger.iter(), today, threshold_bp)
+}
+
+/// A line's status from candidate entries (each checked with
+/// [`counts_against`]; [`statuses`] passes only the line's category's).
+fn status_of<'s>(
+    line: &BudgetLine,
+    candidates: impl Iterator<Item = &'s Spend>,
+    today: Date,
+    threshold_bp: i64,
+) -> LineStatus {
     let period = line.period;
-    let spent = ledger
-        .iter()
+    let spent = candidates
         .filter(|s| counts_against(line, period, s))
         .fold(0i64, |sum, s| sum.saturating_add(s.amount.minor));
     let budget = line.amount.minor;
@@ -217,10 +241,24 @@ pub fn statuses<'a, L: std::borrow::Borrow<BudgetLine>>(
     today: Date,
     threshold_bp: i64,
 ) -> Vec<(&'a L, LineStatus)> {
+    // Each line looks only at its category's entries (a year of lines
+    // against a year of spending would otherwise be lines × entries).
+    let key = |category: &str| category.trim().to_lowercase();
+    let mut by_category: BTreeMap<String, Vec<&Spend>> = BTreeMap::new();
+    for spend in ledger {
+        by_category
+            .entry(key(&spend.category))
+            .or_default()
+            .push(spend);
+    }
     let mut out: Vec<(&L, LineStatus)> = lines
         .iter()
         .filter(|l| !l.borrow().is_deleted())
-        .map(|l| (l, line_status(l.borrow(), ledger, today, threshold_bp)))
+        .map(|l| {
+            let line: &BudgetLine = l.borrow();
+            let candidates = by_category.get(&key(&line.category)).into_iter().flatten();
+            (l, status_of(line, candidates.copied(), today, threshold_bp))
+        })
         .filter(|(_, s)| {
             period.is_none_or(|p| s.period.start() <= p.end() && p.start() <= s.period.end())
         })

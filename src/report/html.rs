@@ -16,7 +16,7 @@ struct ReportHtml<'a> {
 /// Renders the report page (text is HTML-escaped; the SVG comes from our
 /// chart library and is inserted as is).
 pub fn render(report: &Report) -> Result<String, String> {
-    let page = Page::of(report);
+    let page = Page::of(report).shortened(super::page::ROWS_TO_READ);
     ReportHtml {
         page: &page,
         chart: super::chart::spend_chart(report),

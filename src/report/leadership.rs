@@ -157,6 +157,8 @@ pub struct Section {
     pub rows: Vec<Vec<String>>,
     /// Said when there are no rows.
     pub empty: &'static str,
+    /// Rows left out of a shortened page (see [`super::page::Page::shortened`]).
+    pub more: usize,
 }
 
 /// A budget line in the report.
@@ -321,6 +323,7 @@ pub fn build(store: &Store, span: Span, now: Stamp) -> Result<Report> {
             })
             .collect(),
         empty: "Nothing is low.",
+        more: 0,
     };
 
     let buying = store.purchasing(false)?;
@@ -352,6 +355,7 @@ pub fn build(store: &Store, span: Span, now: Stamp) -> Result<Report> {
             })
             .collect(),
         empty: "No open orders.",
+        more: 0,
     };
     let to_reconcile = Section {
         title: "Invoices to reconcile".into(),
@@ -369,6 +373,7 @@ pub fn build(store: &Store, span: Span, now: Stamp) -> Result<Report> {
             })
             .collect(),
         empty: "Every invoice matches.",
+        more: 0,
     };
     let renewals = Section {
         title: "Renewals coming up (60 days)".into(),
@@ -385,6 +390,7 @@ pub fn build(store: &Store, span: Span, now: Stamp) -> Result<Report> {
             })
             .collect(),
         empty: "No notice deadlines in the next 60 days.",
+        more: 0,
     };
 
     let money = store.budget(false)?;

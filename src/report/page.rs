@@ -17,7 +17,7 @@ pub struct Preview {
 impl Preview {
     pub fn of(report: Report) -> Preview {
         Preview {
-            page: Page::of(&report),
+            page: Page::of(&report).shortened(ROWS_TO_READ),
             report,
         }
     }
@@ -45,6 +45,7 @@ fn tasks(title: &str, lines: &[TaskLine], blocked: bool, empty: &'static str) ->
         } else {
             vec!["Task", "Owner", "Due", "Late"]
         },
+        more: 0,
         rows: lines
             .iter()
             .map(|t| {
@@ -64,7 +65,21 @@ fn tasks(title: &str, lines: &[TaskLine], blocked: bool, empty: &'static str) ->
     }
 }
 
+/// Rows a table shows on a page to read (HTML, PDF, the preview); the
+/// CSV file has every row.
+pub const ROWS_TO_READ: usize = 25;
+
 impl Page {
+    /// The page with each table cut to its first `rows` rows (the rest
+    /// counted in `more`): a report leadership reads, not a listing.
+    pub fn shortened(mut self, rows: usize) -> Page {
+        for section in &mut self.sections {
+            section.more = section.rows.len().saturating_sub(rows);
+            section.rows.truncate(rows);
+        }
+        self
+    }
+
     pub fn of(r: &Report) -> Page {
         let budget = Section {
             title: "Spend against budget".into(),
@@ -91,6 +106,7 @@ impl Page {
                 })
                 .collect(),
             empty: "No budget lines for this month.",
+            more: 0,
         };
         let by_category = Section {
             title: "Spent by category".into(),
@@ -101,6 +117,7 @@ impl Page {
                 .map(|(c, v)| vec![c.clone(), r.money(*v)])
                 .collect(),
             empty: "Nothing was spent.",
+            more: 0,
         };
         let mut sections = vec![
             tasks("Overdue tasks", &r.overdue, false, "Nothing is overdue."),
@@ -124,5 +141,37 @@ impl Page {
             spend_summary: format!("Spent {}, {}.", r.money(r.spent), r.spend_change()),
             sections,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_table_is_cut_on_the_page_and_says_how_many_more() {
+        let section = |n: usize| Section {
+            title: "Open purchase orders".into(),
+            columns: vec!["Order"],
+            rows: (0..n).map(|i| vec![format!("PO-{i}")]).collect(),
+            empty: "none",
+            more: 0,
+        };
+        let page = Page {
+            title: String::new(),
+            workspace: String::new(),
+            generated: String::new(),
+            completeness: String::new(),
+            headline: Vec::new(),
+            spend_summary: String::new(),
+            sections: vec![section(30), section(3)],
+        }
+        .shortened(25);
+        assert_eq!(
+            (page.sections[0].rows.len(), page.sections[0].more),
+            (25, 5)
+        );
+        assert_eq!(page.sections[0].rows[24], vec!["PO-24".to_string()]);
+        assert_eq!((page.sections[1].rows.len(), page.sections[1].more), (3, 0));
     }
 }

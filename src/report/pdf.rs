@@ -33,7 +33,7 @@ struct Input<'a> {
 
 /// Lays out and writes the PDF.
 pub fn render(report: &Report) -> Result<Vec<u8>, String> {
-    let page = Page::of(report);
+    let page = Page::of(report).shortened(super::page::ROWS_TO_READ);
     let chart = super::chart::spend_chart(report);
     let json = serde_json::to_vec(&Input {
         page: &page,

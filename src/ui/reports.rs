@@ -212,6 +212,12 @@ pub fn show(
                         ui.end_row();
                     }
                 });
+            if section.more > 0 {
+                ui.weak(format!(
+                    "and {} more (the CSV export has every row)",
+                    section.more
+                ));
+            }
         }
     });
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use automerge::{Automerge, ObjId};
 
 use super::cache::RecordCache;
-use super::purchasing::PurchasingView;
+use super::purchasing::{Change, PurchasingView};
 use crate::model::spend::{self, LineStatus, Spend};
 use crate::model::{BudgetLine, Date, Expense, Period, Record};
 use crate::store::{Result, Store, Unreadable};
@@ -79,6 +79,25 @@ impl BudgetView {
 
 fn read<R: Record>(doc: &Automerge, obj: &ObjId) -> Result<R> {
     crate::store::read_record_at(doc, obj)
+}
+
+/// Whether a purchasing change can change spend: vendors (categories) or
+/// orders (sites) changed, or an invoice changed what the ledger reads of
+/// it. Editing an invoice's due date does not rebuild the budget.
+pub fn spend_changed(before: &PurchasingView, after: &PurchasingView, change: &Change) -> bool {
+    match change {
+        Change::Nothing => false,
+        Change::Everything => true,
+        Change::Records {
+            orders, invoices, ..
+        } => {
+            !orders.is_empty()
+                || invoices.iter().any(|id| {
+                    before.invoice(id).and_then(spend::as_spend)
+                        != after.invoice(id).and_then(spend::as_spend)
+                })
+        }
+    }
 }
 
 /// The budget record caches and the document heads they reflect.

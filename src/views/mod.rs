@@ -186,6 +186,9 @@ pub struct Views {
     members: RecordCache<Member>,
     purchasing: purchasing::PurchasingCaches,
     budget: budget::BudgetCaches,
+    /// The budget view is behind its documents (built on the next refresh).
+    budget_stale: bool,
+    budget_built: bool,
     /// Purchasing is read on the refresh after the first, so the first
     /// frame with tasks does not wait for it.
     purchasing_deferred: bool,
@@ -223,6 +226,8 @@ impl Views {
             members: RecordCache::new(Member::KIND, Member::AREA, read_member),
             purchasing: Default::default(),
             budget: Default::default(),
+            budget_stale: false,
+            budget_built: false,
             purchasing_deferred: true,
         }
     }
@@ -235,7 +240,7 @@ impl Views {
     /// Whether part of the workspace is still to be read (the backend
     /// refreshes again at once, after publishing what it has).
     pub fn loading(&self) -> bool {
-        self.purchasing_deferred
+        self.purchasing_deferred || self.budget_stale
     }
 
     /// Brings `vm` up to date with the store, replacing only the parts whose
@@ -315,8 +320,10 @@ impl Views {
         }
         let stale = rebuilt.inventory || vm.purchasing.renewals_for != vm.today;
         let changed = purchasing_changed != purchasing::Change::Nothing;
+        let mut spend_changed = false;
         if changed || (stale && !self.purchasing_deferred) {
             rebuilt.purchasing = true;
+            let before = vm.purchasing.clone();
             let mut view = self.purchasing.build(
                 store,
                 vm.today,
@@ -325,13 +332,22 @@ impl Views {
                 &purchasing_changed,
             )?;
             view.renewals_for = vm.today;
+            spend_changed = budget::spend_changed(&before, &view, &purchasing_changed);
             vm.purchasing = Arc::new(view);
         }
-        // Budget, like purchasing, is read from the second refresh on.
-        let budget_changed = !self.purchasing_deferred && self.budget.refresh(store)?;
-        if !self.purchasing_deferred
-            && (budget_changed || rebuilt.purchasing || vm.budget.computed_for != vm.today)
+        // Budget, like purchasing, is read from the second refresh on. It
+        // follows purchasing (approved invoices are spend) one refresh
+        // later, so an edit elsewhere shows without waiting for it.
+        if !self.purchasing_deferred {
+            self.budget_stale |=
+                self.budget.refresh(store)? || spend_changed || vm.budget.computed_for != vm.today;
+        }
+        // Its first build comes with purchasing's; later ones wait for a
+        // refresh that has nothing else to show.
+        if self.budget_stale && !self.purchasing_deferred && (!self.budget_built || !rebuilt.any())
         {
+            self.budget_stale = false;
+            self.budget_built = true;
             rebuilt.budget = true;
             vm.budget = Arc::new(self.budget.build(store, vm.today, &vm.purchasing)?);
         }
