@@ -10,7 +10,7 @@ mod common;
 
 use std::path::Path;
 
-use common::process::{bureau, run};
+use common::process::{bureau, init, run};
 use serde_json::Value;
 
 fn fails(dir: &Path, args: &[&str]) -> String {
@@ -19,6 +19,11 @@ fn fails(dir: &Path, args: &[&str]) -> String {
     let err = String::from_utf8(out.stderr).expect("utf8");
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     err
+}
+
+/// A status row's budget, spent, remaining, forecast and flag.
+fn figures(row: &Value) -> [&str; 5] {
+    ["budget", "spent", "remaining", "forecast", "flag"].map(|k| row[k].as_str().unwrap_or("?"))
 }
 
 fn json(dir: &Path, args: &[&str]) -> Value {
@@ -73,17 +78,7 @@ struct Lines {
 /// A workspace with HQ and the Warehouse, Office Depot, three budget lines
 /// and November 2025's expenses (with one in October and one in December).
 fn office(dir: &Path) -> Lines {
-    run(
-        dir,
-        &[
-            "init",
-            "--workspace",
-            "Acme",
-            "--name",
-            "Ana Ruiz",
-            "--no-recovery-kit",
-        ],
-    );
+    init(dir);
     run(dir, &["site", "add", "HQ"]);
     run(dir, &["site", "add", "Warehouse"]);
     let vendor = id(&run(dir, &["vendor", "add", "Office Depot"]));
@@ -211,20 +206,8 @@ fn budget_status_gives_exact_spent_remaining_and_flags_for_a_past_month() {
     assert_eq!(all["currency"], "EUR");
     // 42.50 + 20.00 at HQ and 100.00 at the Warehouse; December's 99.00 is not November's.
     assert_eq!(
-        (
-            &all["budget"],
-            &all["spent"],
-            &all["remaining"],
-            &all["forecast"],
-            &all["flag"]
-        ),
-        (
-            &Value::from("500.00"),
-            &Value::from("162.50"),
-            &Value::from("337.50"),
-            &Value::from("162.50"),
-            &Value::from("ok")
-        )
+        figures(&all),
+        ["500.00", "162.50", "337.50", "162.50", "ok"],
     );
     let hq = row(&rows, &lines.hq);
     assert_eq!(hq["site"], "HQ", "the site by name");
@@ -233,38 +216,13 @@ fn budget_status_gives_exact_spent_remaining_and_flags_for_a_past_month() {
         "the member, from a start of the name"
     );
     assert_eq!(
-        (
-            &hq["budget"],
-            &hq["spent"],
-            &hq["remaining"],
-            &hq["forecast"],
-            &hq["flag"]
-        ),
-        (
-            &Value::from("50.00"),
-            &Value::from("62.50"),
-            &Value::from("-12.50"),
-            &Value::from("62.50"),
-            &Value::from("over budget")
-        )
+        figures(&hq),
+        ["50.00", "62.50", "-12.50", "62.50", "over budget"],
     );
     // The quarter counts October's 80.00 and November's 30.00.
     let software = row(&rows, &lines.software);
     assert_eq!(software["period"], "2025-Q4");
-    assert_eq!(
-        (
-            &software["spent"],
-            &software["remaining"],
-            &software["forecast"],
-            &software["flag"]
-        ),
-        (
-            &Value::from("110.00"),
-            &Value::from("90.00"),
-            &Value::from("110.00"),
-            &Value::from("ok")
-        )
-    );
+    assert_eq!(figures(&software)[1..], ["110.00", "90.00", "110.00", "ok"],);
 
     // December shows only the quarter; no period shows every line.
     let december = json(&dir, &["budget", "status", "--period", "2025-12", "--json"]);

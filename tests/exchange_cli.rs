@@ -5,23 +5,7 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::process::{bureau, run};
-
-fn init(dir: &Path) {
-    run(
-        dir,
-        &[
-            "init",
-            "--workspace",
-            "Acme",
-            "--name",
-            "Ana Ruiz",
-            "--no-recovery-kit",
-        ],
-    );
-}
+use common::process::{bureau, init, run};
 
 /// Kinds in an order where each file's references are already there.
 const IMPORT_ORDER: &[&str] = &[

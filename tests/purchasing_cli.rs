@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::process::{bureau, run};
+use common::process::{bureau, init, run};
 use serde_json::Value;
 
 fn fails(dir: &std::path::Path, args: &[&str]) -> String {
@@ -30,17 +30,7 @@ fn id(out: &str) -> String {
 fn vendors_orders_receipts_invoices_and_renewals_as_scripts_use_them() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("data");
-    run(
-        &dir,
-        &[
-            "init",
-            "--workspace",
-            "Acme",
-            "--name",
-            "Ana Ruiz",
-            "--no-recovery-kit",
-        ],
-    );
+    init(&dir);
     run(&dir, &["site", "add", "HQ"]);
     run(&dir, &["site", "add", "Warehouse"]);
     id(&run(

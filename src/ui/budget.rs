@@ -169,13 +169,15 @@ pub fn show(
     });
 }
 
-/// A row of labelled text fields for a new record, and the Add button.
+/// A row of labelled text fields for a new record of `kind`, and the Add
+/// button that sends it (the row empties when it is saved: `settle`).
 fn quick_add(
     ui: &mut egui::Ui,
     fields: &mut Vec<(String, String)>,
     specs: &[(&str, &str, &str, f32)],
-    button: &str,
-) -> Option<Vec<FieldInput>> {
+    (kind, button): (&str, &str),
+    commands: &mut Vec<Command>,
+) {
     let mut add = false;
     ui.horizontal_wrapped(|ui| {
         for (key, label, hint, width) in specs {
@@ -196,12 +198,17 @@ fn quick_add(
         .filter(|(_, v)| !v.trim().is_empty())
         .cloned()
         .collect();
-    (add && !typed.is_empty()).then_some(typed)
+    if add && !typed.is_empty() {
+        commands.push(Command::Op(Op::Create {
+            kind: kind.into(),
+            fields: typed,
+        }));
+    }
 }
 
 fn lines(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: &mut Vec<Command>) {
     let this_month = Period::month_of(vm.today).to_string();
-    if let Some(fields) = quick_add(
+    quick_add(
         ui,
         &mut state.line_draft,
         &[
@@ -210,13 +217,9 @@ fn lines(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: &
             ("amount", "Amount", "500.00", 70.0),
             ("site", "Site", "all sites", 90.0),
         ],
-        "Add budget line",
-    ) {
-        commands.push(Command::Op(Op::Create {
-            kind: BudgetLine::KIND.into(),
-            fields,
-        }));
-    }
+        (BudgetLine::KIND, "Add budget line"),
+        commands,
+    );
     ui.separator();
     let view = &vm.budget;
     if view.statuses.is_empty() {
@@ -317,7 +320,7 @@ fn lines(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: &
 }
 
 fn ledger(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: &mut Vec<Command>) {
-    if let Some(fields) = quick_add(
+    quick_add(
         ui,
         &mut state.expense_draft,
         &[
@@ -328,13 +331,9 @@ fn ledger(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: 
             ("vendor", "Vendor", "", 90.0),
             ("note", "Note", "card, petty cash…", 120.0),
         ],
-        "Add expense",
-    ) {
-        commands.push(Command::Op(Op::Create {
-            kind: Expense::KIND.into(),
-            fields,
-        }));
-    }
+        (Expense::KIND, "Add expense"),
+        commands,
+    );
     ui.separator();
     let view = &vm.budget;
     let site_name = |id: &str| {

@@ -16,6 +16,21 @@ pub fn bureau(dir: &Path) -> Command {
     cmd
 }
 
+/// A new workspace "Acme" with Ana Ruiz as its admin (no recovery kit).
+pub fn init(dir: &Path) {
+    run(
+        dir,
+        &[
+            "init",
+            "--workspace",
+            "Acme",
+            "--name",
+            "Ana Ruiz",
+            "--no-recovery-kit",
+        ],
+    );
+}
+
 pub fn run(dir: &Path, args: &[&str]) -> String {
     let out = bureau(dir).args(args).output().expect("run bureau");
     assert!(
