@@ -205,10 +205,7 @@ fn budget_status_gives_exact_spent_remaining_and_flags_for_a_past_month() {
     assert_eq!(all["owner"], Value::Null);
     assert_eq!(all["currency"], "EUR");
     // 42.50 + 20.00 at HQ and 100.00 at the Warehouse; December's 99.00 is not November's.
-    assert_eq!(
-        figures(&all),
-        ["500.00", "162.50", "337.50", "162.50", "ok"],
-    );
+    assert_eq!(figures(all), ["500.00", "162.50", "337.50", "162.50", "ok"],);
     let hq = row(&rows, &lines.hq);
     assert_eq!(hq["site"], "HQ", "the site by name");
     assert_eq!(
@@ -216,13 +213,13 @@ fn budget_status_gives_exact_spent_remaining_and_flags_for_a_past_month() {
         "the member, from a start of the name"
     );
     assert_eq!(
-        figures(&hq),
+        figures(hq),
         ["50.00", "62.50", "-12.50", "62.50", "over budget"],
     );
     // The quarter counts October's 80.00 and November's 30.00.
     let software = row(&rows, &lines.software);
     assert_eq!(software["period"], "2025-Q4");
-    assert_eq!(figures(&software)[1..], ["110.00", "90.00", "110.00", "ok"],);
+    assert_eq!(figures(software)[1..], ["110.00", "90.00", "110.00", "ok"]);
 
     // December shows only the quarter; no period shows every line.
     let december = json(&dir, &["budget", "status", "--period", "2025-12", "--json"]);

@@ -104,15 +104,13 @@ pub fn ledger<'a>(
 /// What of an invoice the ledger reads, when it counts as spend: an edit
 /// that leaves this the same (a due date, a note) changes no spend.
 pub fn as_spend(invoice: &Invoice) -> Option<(Date, &Money, &str, &str, Option<&str>)> {
-    counts_as_spend(invoice).then(|| {
-        (
-            invoice.date,
-            &invoice.total,
-            invoice.vendor.as_str(),
-            invoice.budget_category.as_str(),
-            invoice.purchase_order.as_deref(),
-        )
-    })
+    counts_as_spend(invoice).then_some((
+        invoice.date,
+        &invoice.total,
+        invoice.vendor.as_str(),
+        invoice.budget_category.as_str(),
+        invoice.purchase_order.as_deref(),
+    ))
 }
 
 /// Whether an invoice's total is money spent: approved or paid, not deleted.
