@@ -14,6 +14,7 @@ use bureau::report::{Cadence, Format, Span};
 use common::Fixture;
 use common::budget::{budget_line, day, expense};
 use common::purchasing::{apply, create};
+use common::tools::{browse, tool};
 
 /// The report's CSV as rows of cells.
 fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
@@ -277,7 +278,7 @@ fn a_past_months_leadership_report_has_its_spend_budget_and_blocked_work_in_ever
     assert!(pdf.starts_with(b"%PDF"), "a PDF file");
     let file = fx.path("report.pdf");
     std::fs::write(&file, &pdf).expect("write pdf");
-    if Path::new("/usr/bin/pdftoppm").exists() {
+    if tool("/usr/bin/pdftoppm").is_some() {
         let pages_dir = fx.path("pages");
         std::fs::create_dir_all(&pages_dir).expect("mkdir");
         let pages = render_pages(&file, &pages_dir);
@@ -289,7 +290,7 @@ fn a_past_months_leadership_report_has_its_spend_budget_and_blocked_work_in_ever
             pages[0].len()
         );
     }
-    if Path::new("/usr/bin/pdftotext").exists() {
+    if tool("/usr/bin/pdftotext").is_some() {
         let out = std::process::Command::new("/usr/bin/pdftotext")
             .arg(&file)
             .arg("-")
@@ -352,4 +353,49 @@ fn this_weeks_report_counts_tasks_opened_and_completed_and_later_ones_list_overd
         overdue,
         vec![("Call the landlord", tomorrow.as_str(), "2 days overdue")]
     );
+}
+
+#[test]
+fn the_html_report_opens_in_a_headless_browser_without_any_request_outside() {
+    let Some(chromium) = tool("/usr/bin/chromium") else {
+        return;
+    };
+    let fx = Fixture::new();
+    let store = fx.init("a");
+    let mut session = Session::open(&store).expect("session");
+    budget_line(&store, &mut session, "Software", "2025-11", "300", None);
+    expense(
+        &store,
+        &mut session,
+        "120.00",
+        "Software",
+        "2025-11-12",
+        None,
+    );
+    let now = Stamp::from_millis(1_764_763_200_000); // 3 December 2025
+    let span = Span::parse(Cadence::Monthly, Some("2025-11"), day(2025, 12, 3)).expect("span");
+    let report = leadership::build(&store, span, now).expect("report");
+    let page = fx.path("report.html");
+    std::fs::write(
+        &page,
+        bureau::report::render(&report, Format::Html).expect("html"),
+    )
+    .expect("write");
+    let (requests, dom) = browse(chromium, &page, &fx.path("browser"));
+    assert!(requests.is_empty(), "the report asked for {requests:?}");
+    assert!(
+        dom.contains("Monthly report: November 2025"),
+        "the page was read"
+    );
+    assert!(dom.contains("<svg"), "with its chart");
+
+    // The check can fail: a page with one outside image is caught.
+    let leaky = fx.path("leaky.html");
+    std::fs::write(
+        &leaky,
+        "<html><body><img src=\"http://127.0.0.1:9/logo.png\"></body></html>",
+    )
+    .expect("write");
+    let (requests, _) = browse(chromium, &leaky, &fx.path("browser2"));
+    assert_eq!(requests, vec!["http://127.0.0.1:9/logo.png".to_string()]);
 }

@@ -11,6 +11,7 @@ pub mod budget;
 pub mod net;
 pub mod process;
 pub mod purchasing;
+pub mod tools;
 
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
