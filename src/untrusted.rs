@@ -1,5 +1,5 @@
 //! Every kind of bytes Bureau accepts from outside, behind one function
-//! each, so fuzzers (`fuzz/`) and the replay test (`tests/fuzz_replay.rs`)
+//! each, so fuzzers (`fuzz/`) and the replay test (`tests/suite/fuzz_replay.rs`)
 //! drive exactly the code a damaged disk or a hostile peer reaches:
 //!
 //! - [`chunk`]: a storage chunk file, then the Automerge data inside it;

@@ -2,7 +2,7 @@
 //! truncated, random and perturbed frames. The node must not panic, must
 //! drop that connection, and every other session must carry on.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

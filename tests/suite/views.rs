@@ -2,7 +2,7 @@
 //! again, untouched areas keep their data, and unreadable records are
 //! reported instead of emptying a list.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

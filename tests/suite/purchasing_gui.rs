@@ -4,7 +4,7 @@
 
 #![cfg(feature = "gui")]
 
-mod common;
+use crate::common;
 
 use bureau::model::*;
 use bureau::ops::{LineInput, Op, Session};

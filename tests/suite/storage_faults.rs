@@ -10,7 +10,7 @@
 //! plus "broken from here on" cases at four times that stride.
 //! `BUREAU_FAULT_FROM=n` replays one "broken from n" case.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! add up, same-field conflicts keep both values, soft delete racing an
 //! edit loses neither, and both replicas export the same bytes.
 
-mod common;
+use crate::common;
 
 use bureau::model::*;
 use bureau::store::Store;

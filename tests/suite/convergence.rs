@@ -11,7 +11,7 @@
 //! `BUREAU_SIM_CASES` sets the number of seeds (default 100);
 //! `BUREAU_SIM_SEED` replays one seed. A failing seed is printed.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 //! else, records from newer versions that survive, and a two-document
 //! action finished after a crash.
 
-mod common;
+use crate::common;
 
 use automerge::transaction::Transactable;
 use automerge::{ObjType, ROOT, ReadDoc};

@@ -6,7 +6,7 @@
 //! spent whatever day the tests run (forecast arithmetic for a running
 //! period is in `budget.rs`, against a fixed day).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

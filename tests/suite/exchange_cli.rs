@@ -3,7 +3,7 @@
 //! bad row writes nothing (`--dry-run` lists every bad row with its line);
 //! the calendar feed reads back with an independent iCalendar parser.
 
-mod common;
+use crate::common;
 
 use common::process::{bureau, init, run};
 

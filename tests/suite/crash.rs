@@ -4,7 +4,7 @@
 //!
 //! The child is this same test binary, re-run with `BUREAU_CRASH_CHILD` set.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -66,7 +66,12 @@ fn killed_writer_loses_no_acknowledged_edit() {
     let mut acknowledged_adjusts = 0i64;
     for round in 0..kills {
         let mut child = Command::new(&exe)
-            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "crash::crash_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, fx.path("a"))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -118,6 +123,12 @@ fn killed_writer_loses_no_acknowledged_edit() {
         );
         fx.close(store);
     }
+    // A child that ran no edits (a wrong test name) would prove nothing.
+    assert!(
+        acknowledged_tasks.len() >= kills,
+        "the crash child acknowledged only {} tasks in {kills} rounds",
+        acknowledged_tasks.len()
+    );
     eprintln!(
         "crash test: {} tasks and {acknowledged_adjusts} adjustments acknowledged, all present",
         acknowledged_tasks.len()

@@ -1,7 +1,7 @@
 //! Real iroh endpoints on loopback: joining by ticket, edits both ways,
 //! offline edits merging. Who is let in is in `tests/security.rs`.
 
-mod common;
+use crate::common;
 
 use bureau::model::*;
 use common::net::{Net, add_task, export, has_task};

@@ -4,7 +4,7 @@
 //! (Hostile bytes — garbage frames, perturbed messages — are in
 //! `tests/sync_hostile.rs` and `tests/fuzz_replay.rs`.)
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;

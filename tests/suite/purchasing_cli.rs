@@ -2,7 +2,7 @@
 //! call it: ids print alone on create, `--json` where it prints, one clear
 //! line when something is refused, and reordering from the low-stock list.
 
-mod common;
+use crate::common;
 
 use common::process::{bureau, init, run};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! twice, contracts whose notice is longer than their term and the renewal
 //! calendar, receipts interrupted by a crash, taken back and undone.
 
-mod common;
+use crate::common;
 
 use bureau::model::matching::MatchState;
 use bureau::model::*;

@@ -5,7 +5,7 @@
 
 #![cfg(feature = "gui")]
 
-mod common;
+use crate::common;
 
 use bureau::model::*;
 use bureau::ops::Session;

@@ -5,7 +5,7 @@
 //! sweep runs in every node (`sync::removal`), and scripts/removal.sh plays
 //! the findings with real processes on a LAN of namespaces.
 
-mod common;
+use crate::common;
 
 use bureau::model::*;
 use bureau::store::Store;

@@ -3,7 +3,7 @@
 //! self-contained HTML and a PDF that renders; this week's report counts
 //! tasks opened and completed, and a later one lists what is overdue.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

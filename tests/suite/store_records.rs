@@ -1,7 +1,7 @@
 //! Every record kind round-trips through the store and through save/load;
 //! soft delete and restore; queries; recurrence.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

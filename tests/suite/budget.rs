@@ -7,7 +7,7 @@
 //! clock. The CLI contract is in `budget_cli.rs`, the leadership report in
 //! `reports.rs`.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

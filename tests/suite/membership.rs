@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-mod common;
+use crate::common;
 use common::process::{Server, bureau, free_port, run, run_with_input};
 
 /// Runs `bureau` on loopback only, listening at `bind`: success and stderr.

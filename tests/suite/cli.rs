@@ -1,7 +1,7 @@
 //! The CLI contract: every command in the issue, exactly as scripts call it,
 //! including the error cases (non-zero exit, one clear line, nothing changed).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

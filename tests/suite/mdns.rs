@@ -5,7 +5,7 @@
 //! it is ignored by default and `.ci/run` runs it inside a private network
 //! namespace: `../shared/tools/offline.sh cargo test --test mdns -- --ignored`.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::Stdio;
 
-mod common;
+use crate::common;
 use common::process::{Server, bureau, free_port, run, wait_for, wait_for_file};
 
 #[test]

@@ -6,7 +6,7 @@
 //! out, and exports identical on every peer. Rules one device can check
 //! alone are in `purchasing_rules.rs`.
 
-mod common;
+use crate::common;
 
 use bureau::model::matching::MatchState;
 use bureau::model::*;

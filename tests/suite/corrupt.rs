@@ -1,7 +1,7 @@
 //! Damaged files: a corrupt or truncated chunk is quarantined and reported,
 //! everything else loads, and nothing that depends on it is ever deleted.
 
-mod common;
+use crate::common;
 
 use bureau::model::*;
 use common::{Fixture, chunk_files};

@@ -2,7 +2,7 @@
 //! (load(save)) and loading every chunk file into a fresh Automerge document
 //! (load(all chunks)) both give exactly the live document.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
