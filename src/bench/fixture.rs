@@ -373,14 +373,18 @@ pub fn build_office(
 
     for _ in 0..size.meetings {
         let mut agenda = BTreeMap::new();
-        for order in 0..3 {
+        let mut rank: Option<String> = None;
+        for _ in 0..3 {
+            let next = crate::model::order::between(rank.as_deref(), None);
             agenda.insert(
                 new_id(),
                 AgendaItem {
                     text: title(&mut rng),
-                    order,
+                    rank: next.clone(),
+                    ..Default::default()
                 },
             );
+            rank = Some(next);
         }
         store.create(Meeting {
             id: new_id(),

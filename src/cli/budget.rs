@@ -8,11 +8,11 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use super::output::{print_json, say, table};
-use super::records::{ChangeCommand, ReadCommand, run_change, run_read};
+use super::records::{ChangeCommand, ReadCommand, create, fields, run_change, run_read};
 use crate::model::orders::{amount_text, parse_percent};
 use crate::model::spend::{self, Flag};
 use crate::model::{BudgetLine, Expense, Period, Record, Site};
-use crate::ops::{FieldInput, Op, Session};
+use crate::ops::{Op, Session};
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -81,22 +81,6 @@ pub struct ExpenseArgs {
     pub site: Option<String>,
     #[arg(long)]
     pub note: Option<String>,
-}
-
-fn fields(given: Vec<(&str, Option<String>)>) -> Vec<FieldInput> {
-    given
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
-        .collect()
-}
-
-fn create(store: &Store, session: &mut Session, kind: &str, fields: Vec<FieldInput>) -> Result<()> {
-    let op = Op::Create {
-        kind: kind.into(),
-        fields,
-    };
-    say!("{}", session.apply(store, op)?.created.unwrap_or_default());
-    Ok(())
 }
 
 pub fn run_budget(store: &Store, session: &mut Session, command: BudgetCommand) -> Result<()> {

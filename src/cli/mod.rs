@@ -8,8 +8,10 @@ mod control;
 mod exchange;
 mod inventory;
 mod invoices;
+mod meetings;
 mod membership;
 mod network;
+mod onboarding;
 mod orders;
 mod output;
 mod records;
@@ -109,6 +111,24 @@ pub enum Command {
     /// delete, restore. Approved invoices count as spend by themselves.
     #[command(subcommand)]
     Expense(budget::ExpenseCommand),
+    /// Meetings: add, agenda, notes, action items (tasks), summary, list,
+    /// show, set, delete, restore.
+    #[command(subcommand)]
+    Meeting(meetings::MeetingCommand),
+    /// Rooms and bookable things: add, clashes, list, show, set, delete,
+    /// restore.
+    #[command(subcommand)]
+    Room(meetings::RoomCommand),
+    /// Onboarding: templates, start a plan for a new person, list plans.
+    #[command(subcommand)]
+    Onboarding(onboarding::OnboardingCommand),
+    /// Offboarding: start a leaver's plan.
+    #[command(subcommand)]
+    Offboarding(onboarding::OffboardingCommand),
+    /// One onboarding or offboarding plan: show, revoke-access, list, set,
+    /// delete, restore.
+    #[command(subcommand)]
+    Plan(onboarding::PlanCommand),
     /// The weekly or monthly leadership report as HTML, PDF or CSV, made
     /// from this device's records (it says which devices' changes it holds).
     Report(reports::ReportArgs),
@@ -356,6 +376,11 @@ fn command_name(command: &Command) -> String {
         Command::Invoice(_) => "invoice",
         Command::Budget(_) => "budget",
         Command::Expense(_) => "expense",
+        Command::Meeting(_) => "meeting",
+        Command::Room(_) => "room",
+        Command::Onboarding(_) => "onboarding",
+        Command::Offboarding(_) => "offboarding",
+        Command::Plan(_) => "plan",
         Command::Report(_) => "report",
         Command::Reorder(_) => "reorder",
         Command::Trash { .. } => "trash",
@@ -429,6 +454,11 @@ fn dispatch_store(
         Command::Invoice(cmd) => invoices::run_invoice(store, session, cmd),
         Command::Budget(cmd) => budget::run_budget(store, session, cmd),
         Command::Expense(cmd) => budget::run_expense(store, session, cmd),
+        Command::Meeting(cmd) => meetings::run_meeting(store, session, cmd),
+        Command::Room(cmd) => meetings::run_room(store, session, cmd),
+        Command::Onboarding(cmd) => onboarding::run_onboarding(store, session, cmd),
+        Command::Offboarding(cmd) => onboarding::run_offboarding(store, session, cmd),
+        Command::Plan(cmd) => onboarding::run_plan(store, session, cmd),
         Command::Report(args) => reports::report(store, args),
         Command::Reorder(args) => orders::reorder(store, session, args),
         Command::Trash { json } => workspace::trash(store, json),

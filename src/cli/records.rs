@@ -118,6 +118,40 @@ pub fn run<R: Described>(
     Ok(())
 }
 
+/// Options given on the command line as field inputs (those not given
+/// are left out).
+pub fn fields(given: Vec<(&str, Option<String>)>) -> Vec<FieldInput> {
+    given
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+        .collect()
+}
+
+/// Creates a record of `kind` and prints its id alone.
+pub fn create(
+    store: &Store,
+    session: &mut Session,
+    kind: &str,
+    fields: Vec<FieldInput>,
+) -> Result<()> {
+    say!("{}", created(store, session, kind, fields)?);
+    Ok(())
+}
+
+/// Creates a record of `kind`; its id.
+pub fn created(
+    store: &Store,
+    session: &mut Session,
+    kind: &str,
+    fields: Vec<FieldInput>,
+) -> Result<String> {
+    let op = Op::Create {
+        kind: kind.into(),
+        fields,
+    };
+    Ok(session.apply(store, op)?.created.unwrap_or_default())
+}
+
 /// `list` and `show` for a kind.
 pub fn run_read<R: Described>(store: &Store, command: ReadCommand) -> Result<()> {
     match command {

@@ -7,6 +7,7 @@ mod record;
 pub mod schema;
 mod values;
 
+pub mod bookings;
 pub mod budget;
 pub mod docs;
 pub mod facilities;
@@ -19,14 +20,15 @@ pub mod purchasing;
 pub mod reorder;
 pub mod spend;
 pub mod tasks;
+pub mod text_edit;
 pub mod workspace;
 
 pub use budget::{BudgetLine, Expense, Period};
 pub use docs::{Doc, DocKind};
 pub use facilities::{MaintenanceRequest, RequestStatus};
 pub use inventory::{InventoryItem, MovementKind, StockMovement};
-pub use meetings::{ActionItem, AgendaItem, Meeting};
-pub use onboarding::{OnboardingPlan, OnboardingTemplate, PlanStep, TemplateStep};
+pub use meetings::{AgendaItem, Meeting, Repeat, Room, RoomKind};
+pub use onboarding::{OnboardingPlan, OnboardingTemplate, PlanKind, StepCategory, TemplateStep};
 pub use orders::{
     Invoice, InvoiceStatus, OrderLine, PoStatus, PurchaseOrder, Receipt, ReceivedLine,
 };
@@ -56,6 +58,7 @@ macro_rules! every_kind {
             $crate::model::BudgetLine,
             $crate::model::Expense,
             $crate::model::Meeting,
+            $crate::model::Room,
             $crate::model::OnboardingTemplate,
             $crate::model::OnboardingPlan,
             $crate::model::Doc,

@@ -22,6 +22,9 @@ pub enum FieldKind {
     Int,
     /// A calendar day; accepts `today`, `tomorrow`, `fri`, `+3d`, `2w`.
     Date,
+    /// A day and a time of day, in this device's time zone:
+    /// `2026-11-24 14:00`, `tomorrow 9:30`, `fri 14:00`.
+    Time,
     /// One of a fixed set of values.
     Choice(&'static [&'static str]),
     /// A member, by name (a unique start of the name is enough).
@@ -164,6 +167,43 @@ impl FieldText for Date {
     fn from_text(text: &str, spec: &FieldSpec, cx: &FieldContext) -> Result<Self, ValidationError> {
         Date::parse_relative(text, cx.today).map_err(|e| ValidationError::new(spec.key, e))
     }
+}
+
+impl FieldText for Stamp {
+    fn to_text(&self) -> String {
+        self.0
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+    fn from_text(text: &str, spec: &FieldSpec, cx: &FieldContext) -> Result<Self, ValidationError> {
+        parse_local_time(text, cx.today).map_err(|e| ValidationError::new(spec.key, e))
+    }
+}
+
+/// A day and time as typed (`2026-11-24 14:00`, `tomorrow 9:30`), in this
+/// device's time zone.
+pub fn parse_local_time(text: &str, today: Date) -> Result<Stamp, String> {
+    use chrono::TimeZone;
+    let wrong = || {
+        format!(
+            "{:?} is not a day and time; type e.g. \"2026-11-24 14:00\" or \"tomorrow 9:30\"",
+            text.trim()
+        )
+    };
+    let (day, time) = text.trim().rsplit_once(' ').ok_or_else(wrong)?;
+    let day = Date::parse_relative(day, today).map_err(|_| wrong())?;
+    let time = chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").map_err(|_| wrong())?;
+    let local = chrono::Local
+        .from_local_datetime(&day.0.and_time(time))
+        .earliest()
+        .ok_or_else(|| {
+            format!(
+                "{} does not exist here (the clocks change then)",
+                text.trim()
+            )
+        })?;
+    Ok(Stamp(local.with_timezone(&chrono::Utc)))
 }
 
 impl FieldText for bool {

@@ -89,6 +89,19 @@ record! {
         /// Position on the board within its column (see [`super::order`]);
         /// cards without one follow, by due date.
         pub rank: Option<String>,
+        /// The meeting this is an action item of (id).
+        #[serde(default)]
+        #[autosurgeon(missing = "Default::default")]
+        pub meeting: Option<String>,
+        /// The onboarding or offboarding plan this is a step of (id).
+        #[serde(default)]
+        #[autosurgeon(missing = "Default::default")]
+        pub plan: Option<String>,
+        /// What kind of plan step it is (a leaver's `access` step removes
+        /// their devices when completed).
+        #[serde(default)]
+        #[autosurgeon(missing = "Default::default")]
+        pub step: Option<super::onboarding::StepCategory>,
     }
     validate(t) {
         require_text("title", &t.title)?;
@@ -214,6 +227,8 @@ super::schema::describe! {
         tags: "Tags", List;
         recurrence: "Repeats", Choice(Recurrence::NAMES);
         rank: "Board position", Text, own_place;
+        meeting: "Meeting", Reference("meetings"), own_place;
+        plan: "Plan", Reference("onboarding_plans"), own_place;
         description: "Description", LongText;
     }
     after_edit(task, before, at) {

@@ -45,6 +45,10 @@ pub(super) fn prepare(op: Op) -> Op {
             receipt,
             attempt: attempt.or_else(|| Some(new_id())),
         },
+        Op::StartPlan { plan, id } => Op::StartPlan {
+            plan,
+            id: id.or_else(|| Some(new_id())),
+        },
         Op::Delete { kind, id } if kind == crate::model::Receipt::KIND => Op::VoidReceipt {
             receipt: id,
             attempt: Some(new_id()),
@@ -57,7 +61,10 @@ pub(super) fn prepare(op: Op) -> Op {
 pub(super) fn spans_documents(op: &Op) -> bool {
     matches!(op, Op::CreateItem { site: Some(_), .. })
         || matches!(op, Op::MergeInto { kind, .. } if kind == Site::KIND)
-        || matches!(op, Op::Receive { .. } | Op::VoidReceipt { .. })
+        || matches!(
+            op,
+            Op::Receive { .. } | Op::VoidReceipt { .. } | Op::StartPlan { .. }
+        )
 }
 
 /// Applies `op`; `series` is this device's purchase order series.
@@ -129,6 +136,58 @@ pub(super) fn apply(
         } => buy::set_tolerance(store, *percent_bp, *absolute_minor),
         Op::Import { kind, rows } => super::import::import(store, kind, rows),
         Op::SetBudgetThreshold { percent_bp } => super::budget::set_threshold(store, *percent_bp),
+        Op::EditText {
+            kind,
+            id,
+            field,
+            change,
+        } => super::meetings::edit_text(store, kind, id, field, change),
+        Op::AddAgendaItem { meeting, point, id } => {
+            let id = id.clone().unwrap_or_else(new_id);
+            super::meetings::add_agenda_item(store, meeting, point, &id)
+        }
+        Op::EditAgendaItem {
+            meeting,
+            item,
+            fields,
+        } => super::meetings::edit_agenda_item(store, meeting, item, fields),
+        Op::MoveAgendaItem {
+            meeting,
+            item,
+            after,
+        } => super::meetings::move_agenda_item(store, meeting, item, after.as_deref()),
+        Op::RemoveAgendaItem { meeting, item } => {
+            super::meetings::remove_agenda_item(store, meeting, item)
+        }
+        Op::StartPlan { plan, id } => {
+            let id = id
+                .as_deref()
+                .ok_or_else(|| StoreError::Rejected("plan id not prepared".into()))?;
+            super::onboarding::start_plan(store, plan, id, cx)
+        }
+        Op::RevokeAccess { .. } => Err(StoreError::Rejected(
+            "revoking access goes through the session (it needs the membership)".into(),
+        )),
+        Op::CustomizeTemplate { template, id } => {
+            let id = id.clone().unwrap_or_else(new_id);
+            super::onboarding::customize_template(store, template, &id)
+        }
+        Op::AddTemplateStep {
+            template,
+            fields,
+            id,
+        } => {
+            let id = id.clone().unwrap_or_else(new_id);
+            super::onboarding::add_template_step(store, template, &id, fields)
+        }
+        Op::EditTemplateStep {
+            template,
+            step,
+            fields,
+        } => super::onboarding::edit_template_step(store, template, step, fields),
+        Op::RemoveTemplateStep { template, step } => {
+            super::onboarding::remove_template_step(store, template, step)
+        }
         Op::Reorder {
             site,
             buffer_percent,
@@ -143,6 +202,9 @@ pub(super) fn apply(
         }
         Op::Edit { kind, id, fields } => with_kind!(kind.as_str(), R => {
             super::rules::check_editable(kind, fields)?;
+            if kind == Task::KIND {
+                super::onboarding::check_status_edit(store, id, fields)?;
+            }
             let fields = people::<R>(store, fields)?;
             let fields = cross_references::<R>(store, &fields)?;
             edit_fields::<R>(store, id, &fields, cx)

@@ -36,6 +36,15 @@ pub enum Step {
     },
     /// A record was created (reverted by moving it to the trash).
     Created { kind: String, id: String },
+    /// Co-edited text changed from `before` to `after` (undone by changing
+    /// it back on the text as it is then).
+    Text {
+        kind: String,
+        id: String,
+        field: String,
+        before: String,
+        after: String,
+    },
     /// An item's stock at a site changed by `delta`.
     Stock {
         item: String,

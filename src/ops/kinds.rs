@@ -50,6 +50,22 @@ macro_rules! with_kind {
                 type $R = $crate::model::Expense;
                 $body
             }
+            "meetings" => {
+                type $R = $crate::model::Meeting;
+                $body
+            }
+            "rooms" => {
+                type $R = $crate::model::Room;
+                $body
+            }
+            "onboarding_templates" => {
+                type $R = $crate::model::OnboardingTemplate;
+                $body
+            }
+            "onboarding_plans" => {
+                type $R = $crate::model::OnboardingPlan;
+                $body
+            }
             other => Err($crate::store::StoreError::Rejected(format!(
                 "records of kind {other:?} cannot be changed here"
             ))),

@@ -18,7 +18,9 @@ mod invoicing;
 mod journal;
 mod kinds;
 mod many;
+mod meetings;
 mod numbers;
+mod onboarding;
 mod purchasing;
 mod receiving;
 mod rules;
@@ -34,6 +36,8 @@ use crate::store::{Result, Store, StoreError};
 use crate::sync::access::Access;
 
 pub use journal::{Action, FieldChange, Step};
+pub use meetings::{AgendaInput, TextChange};
+pub use onboarding::{PlanInput, find_template};
 pub use rules::reference_names;
 
 /// A field edit as typed: the field's key and the text for it.
@@ -193,6 +197,68 @@ pub enum Op {
     Import {
         kind: String,
         rows: Vec<(u64, serde_json::Value)>,
+    },
+    /// Changes co-edited text (meeting notes): what the person changed,
+    /// replayed on the text as it is now.
+    EditText {
+        kind: String,
+        id: String,
+        field: String,
+        change: TextChange,
+    },
+    AddAgendaItem {
+        meeting: String,
+        point: AgendaInput,
+        /// The new point's id, fixed before the first write.
+        id: Option<String>,
+    },
+    /// Sets some fields (`text`, `owner`, `minutes`) of one agenda point.
+    EditAgendaItem {
+        meeting: String,
+        item: String,
+        fields: Vec<FieldInput>,
+    },
+    /// Puts an agenda point after another (first when `after` is none).
+    MoveAgendaItem {
+        meeting: String,
+        item: String,
+        after: Option<String>,
+    },
+    RemoveAgendaItem {
+        meeting: String,
+        item: String,
+    },
+    /// Starts an onboarding or offboarding plan: its steps become tasks.
+    StartPlan {
+        plan: PlanInput,
+        /// The plan's id (its tasks' ids follow from it), fixed before the
+        /// first write.
+        id: Option<String>,
+    },
+    /// Completes a leaver's "revoke access" step (admins): the person is
+    /// removed from the workspace, their devices with them.
+    RevokeAccess {
+        task: String,
+    },
+    /// Copies a built-in template into the workspace to edit it.
+    CustomizeTemplate {
+        template: String,
+        id: Option<String>,
+    },
+    /// Adds a step (`title`, `category`, `responsible`, `offset`).
+    AddTemplateStep {
+        template: String,
+        fields: Vec<FieldInput>,
+        id: Option<String>,
+    },
+    EditTemplateStep {
+        template: String,
+        step: String,
+        fields: Vec<FieldInput>,
+    },
+    RemoveTemplateStep {
+        template: String,
+        step: String,
     },
     /// Moves a record to the trash.
     Delete {
@@ -370,6 +436,9 @@ impl Session {
         self.ensure_can_write()?;
         // An action a disk error interrupted is finished (or dropped) first.
         self.finish_pending(store)?;
+        if let Op::RevokeAccess { task } = &op {
+            return self.revoke_access(store, task);
+        }
         let cx = self.context(store);
         let op = apply::prepare(op);
         let two_documents = apply::spans_documents(&op);
@@ -397,6 +466,68 @@ impl Session {
         self.journal.record(action);
         self.journal.save(&journal_path(store))?;
         Ok(outcome)
+    }
+
+    /// Completes a leaver's revoke-access step: only an admin may, and the
+    /// person (if they are a member) is removed first, with every device.
+    fn revoke_access(&mut self, store: &Store, task: &str) -> Result<Outcome> {
+        let (step, plan) = onboarding::access_step(store, task)?;
+        if step.status == crate::model::TaskStatus::Done {
+            return Err(StoreError::Rejected(format!(
+                "{}'s access was already revoked",
+                plan.person
+            )));
+        }
+        let message = match &self.check {
+            WriteCheck::Open => format!(
+                "{} has no devices here (this workspace has no membership); step completed",
+                plan.person
+            ),
+            WriteCheck::Members { access, device } => {
+                if !access.current().is_admin_device(device) {
+                    return Err(StoreError::Rejected(format!(
+                        "only an admin can revoke {}'s access: completing this step removes their devices",
+                        plan.person
+                    )));
+                }
+                let membership = access.current();
+                match membership.find(&plan.person) {
+                    Ok(member) if member.devices.contains(device) => {
+                        return Err(StoreError::Rejected(
+                            "this is your own access; another admin removes you".into(),
+                        ));
+                    }
+                    Ok(member) => {
+                        let key = crate::sync::identity::load_or_create(store.data_dir())?;
+                        let devices = member.devices.len();
+                        crate::sync::node::change_membership(
+                            store,
+                            &key,
+                            access,
+                            crate::sync::membership::Action::Remove {
+                                member_id: member.member_id.clone(),
+                            },
+                        )?;
+                        access.refresh(store)?;
+                        format!(
+                            "Removed {} and their {devices} device(s) from the workspace; peers refuse them once they hear",
+                            member.name
+                        )
+                    }
+                    Err(_) => format!(
+                        "{} is not a member of this workspace; nothing to remove, step completed",
+                        plan.person
+                    ),
+                }
+            }
+        };
+        let action = onboarding::complete_access_step(store, task)?;
+        self.journal.record(action);
+        self.journal.save(&journal_path(store))?;
+        Ok(Outcome {
+            created: None,
+            message: Some(message),
+        })
     }
 
     /// Undoes this device's last action (the inverse field edits, as one new

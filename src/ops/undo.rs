@@ -27,6 +27,9 @@ pub(super) fn revert(store: &Store, action: &Action) -> Result<Action> {
                 with_kind!(kind.as_str(), R => check_live::<R>(store, id))?
             }
             Step::Stock { item, .. } => check_live::<InventoryItem>(store, item)?,
+            Step::Text { kind, id, .. } => {
+                with_kind!(kind.as_str(), R => check_live::<R>(store, id))?
+            }
         }
     }
     // Records before stock: a record step is the one that can still be
@@ -59,6 +62,17 @@ pub(super) fn revert(store: &Store, action: &Action) -> Result<Action> {
                     after: serde_json::to_value(now).unwrap_or(J::Null),
                 }]))?;
                 inverse.extend(applied);
+            }
+            Step::Text {
+                kind,
+                id,
+                field,
+                before,
+                after,
+            } => {
+                inverse.extend(super::meetings::revert_text(
+                    store, kind, id, field, before, after,
+                )?);
             }
             Step::Stock { item, site, delta } => {
                 store.adjust_stock(item, site, -delta, Some("undo"))?;

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod coverage;
 pub mod html;
 pub mod leadership;
+pub mod meeting_summary;
 pub mod page;
 pub mod pdf;
 pub mod records_csv;

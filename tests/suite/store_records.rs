@@ -181,17 +181,9 @@ fn sample_records(
         new_id(),
         AgendaItem {
             text: "Budget".into(),
-            order: 1,
-        },
-    );
-    let mut actions = BTreeMap::new();
-    actions.insert(
-        new_id(),
-        ActionItem {
-            text: "Send minutes".into(),
             owner: Some("Ana".into()),
-            due: Some(date("2026-11-30")),
-            task: None,
+            minutes: Some(10),
+            rank: "n".into(),
         },
     );
     let meeting = Meeting {
@@ -201,9 +193,10 @@ fn sample_records(
         duration_minutes: 45,
         location: Some("Room 2".into()),
         attendees: vec!["Ana".into(), "Ben".into()],
+        repeat: Some(Repeat::TwoWeeks),
         agenda,
         notes: autosurgeon::Text::with_value("Discussed the move."),
-        action_items: actions,
+        decisions: "Move in March".into(),
         ..Default::default()
     };
     let mut steps = BTreeMap::new();
@@ -211,9 +204,10 @@ fn sample_records(
         new_id(),
         TemplateStep {
             title: "Laptop".into(),
-            owner_role: "IT".into(),
+            category: StepCategory::It,
+            responsible: "coordinator".into(),
             offset_days: -3,
-            order: 1,
+            rank: "n".into(),
         },
     );
     let template = OnboardingTemplate {
@@ -222,27 +216,13 @@ fn sample_records(
         steps,
         ..Default::default()
     };
-    let mut plan_steps = BTreeMap::new();
-    plan_steps.insert(
-        new_id(),
-        PlanStep {
-            title: "Laptop".into(),
-            owner: Some("Dev".into()),
-            due: date("2026-11-29"),
-            done: false,
-            done_at: None,
-            order: 1,
-        },
-    );
     let plan = OnboardingPlan {
         id: new_id(),
-        new_hire: "Eva Novak".into(),
+        person: "Eva Novak".into(),
         start_date: date("2026-12-01"),
         manager: Some("Ana".into()),
         site: Some(site.into()),
-        template: Some(template.id.clone()),
-        role: Some(Role::Member),
-        steps: plan_steps,
+        template: template.name.clone(),
         ..Default::default()
     };
     let doc = Doc {
@@ -336,6 +316,17 @@ fn every_record_kind_round_trips_through_store_and_reopen() {
     roundtrip(&store, budget);
     roundtrip(&store, expense);
     roundtrip(&store, meeting);
+    roundtrip(
+        &store,
+        Room {
+            id: new_id(),
+            name: "Room 1".into(),
+            site: Some(site.clone()),
+            capacity: 6,
+            kind: RoomKind::Room,
+            ..Default::default()
+        },
+    );
     roundtrip(&store, template);
     roundtrip(&store, plan);
     roundtrip(&store, doc);
