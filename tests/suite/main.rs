@@ -20,6 +20,7 @@ mod exchange_cli;
 mod fuzz_replay;
 mod gui;
 mod mdns;
+mod meetings;
 mod membership;
 mod merge;
 mod offline;
