@@ -10,39 +10,12 @@ use crate::common;
 
 use std::path::Path;
 
-use common::process::{bureau, init, run};
+use common::process::{fails, id, init, json, run};
 use serde_json::Value;
-
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = bureau(dir).args(args).output().expect("run");
-    assert!(!out.status.success(), "bureau {args:?} should fail");
-    let err = String::from_utf8(out.stderr).expect("utf8");
-    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
-    err
-}
 
 /// A status row's budget, spent, remaining, forecast and flag.
 fn figures(row: &Value) -> [&str; 5] {
     ["budget", "spent", "remaining", "forecast", "flag"].map(|k| row[k].as_str().unwrap_or("?"))
-}
-
-fn json(dir: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&run(dir, args)).expect("json")
-}
-
-/// A new record's id (a UUID) alone on its one line.
-fn id(out: &str) -> String {
-    let line = out.strip_suffix('\n').unwrap_or(out);
-    assert!(!line.contains('\n'), "one line: {out:?}");
-    assert_eq!(line.len(), 36, "an id alone: {out:?}");
-    assert!(
-        line.chars().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
-        }),
-        "a UUID: {line:?}"
-    );
-    line.to_string()
 }
 
 fn count(dir: &Path, kind: &str) -> usize {

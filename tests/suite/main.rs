@@ -21,6 +21,7 @@ mod fuzz_replay;
 mod gui;
 mod mdns;
 mod meetings;
+mod meetings_cli;
 mod membership;
 mod merge;
 mod offline;

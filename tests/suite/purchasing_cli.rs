@@ -4,27 +4,7 @@
 
 use crate::common;
 
-use common::process::{bureau, init, run};
-use serde_json::Value;
-
-fn fails(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = bureau(dir).args(args).output().expect("run");
-    assert!(!out.status.success(), "bureau {args:?} should fail");
-    let err = String::from_utf8(out.stderr).expect("utf8");
-    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
-    err
-}
-
-fn json(dir: &std::path::Path, args: &[&str]) -> Value {
-    serde_json::from_str(&run(dir, args)).expect("json")
-}
-
-/// A 36-character id alone on the line.
-fn id(out: &str) -> String {
-    let out = out.trim();
-    assert_eq!(out.len(), 36, "an id alone: {out:?}");
-    out.to_string()
-}
+use common::process::{fails, id, init, json, run};
 
 #[test]
 fn vendors_orders_receipts_invoices_and_renewals_as_scripts_use_them() {

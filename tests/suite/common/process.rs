@@ -138,3 +138,32 @@ pub fn run_with_input(dir: &Path, args: &[&str], input: &str) -> std::process::O
         .expect("write stdin");
     child.wait_with_output().expect("bureau ends")
 }
+
+/// Runs a command that must fail; its error, which must be one line.
+pub fn fails(dir: &Path, args: &[&str]) -> String {
+    let out = bureau(dir).args(args).output().expect("run");
+    assert!(!out.status.success(), "bureau {args:?} should fail");
+    let err = String::from_utf8(out.stderr).expect("utf8");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    err
+}
+
+/// A command's `--json` output.
+pub fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&run(dir, args)).expect("json")
+}
+
+/// A new record's id (a UUID) alone on its one line.
+pub fn id(out: &str) -> String {
+    let line = out.strip_suffix('\n').unwrap_or(out);
+    assert!(!line.contains('\n'), "one line: {out:?}");
+    assert_eq!(line.len(), 36, "an id alone: {out:?}");
+    assert!(
+        line.chars().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        }),
+        "a UUID: {line:?}"
+    );
+    line.to_string()
+}
