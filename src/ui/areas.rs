@@ -23,6 +23,11 @@ pub enum Jump {
     Contract(String),
     /// A tab of the Purchasing area.
     Purchasing(super::purchasing::Tab),
+    Meeting(String),
+    /// The Meetings area's week view (clashes first).
+    MeetingsWeek,
+    /// An onboarding or offboarding plan.
+    Plan(String),
 }
 
 impl Jump {
@@ -36,6 +41,8 @@ impl Jump {
             "purchase_orders" => Jump::Order(id),
             "invoices" => Jump::Invoice(id),
             "contracts" => Jump::Contract(id),
+            "meetings" => Jump::Meeting(id),
+            "onboarding_plans" => Jump::Plan(id),
             _ => return None,
         })
     }
@@ -64,7 +71,7 @@ pub struct AreaEntry {
     pub cards: fn(&ViewModel) -> Vec<Card>,
 }
 
-pub const AREAS: [AreaEntry; 9] = [
+pub const AREAS: [AreaEntry; 11] = [
     AreaEntry {
         tab: AreaTab::Dashboard,
         label: "Dashboard",
@@ -106,6 +113,20 @@ pub const AREAS: [AreaEntry; 9] = [
         new_record: Some(|s| s.budget.tab = super::budget::Tab::Ledger),
         records: |_| Vec::new(),
         cards: budget_cards,
+    },
+    AreaEntry {
+        tab: AreaTab::Meetings,
+        label: "Meetings",
+        new_record: Some(|s| s.meetings.tab = super::meetings::Tab::Meetings),
+        records: super::meetings::entries,
+        cards: super::meetings::cards,
+    },
+    AreaEntry {
+        tab: AreaTab::Onboarding,
+        label: "Onboarding",
+        new_record: Some(|s| s.onboarding.tab = super::onboarding::Tab::Plans),
+        records: super::onboarding::entries,
+        cards: super::onboarding::cards,
     },
     AreaEntry {
         tab: AreaTab::Reports,

@@ -8,12 +8,12 @@ use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::backend::{Command, ViewModel};
-use super::fields::{FieldErrors, FormContext, details_form};
+use super::fields::{FieldErrors, FormContext, details_form, quick_add};
 use crate::model::matching::percent_text;
 use crate::model::orders::{amount_text, parse_percent};
 use crate::model::spend::{Flag, Source, Spend};
 use crate::model::{BudgetLine, Expense, Period, Record};
-use crate::ops::{FieldInput, Op};
+use crate::ops::Op;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
@@ -55,15 +55,6 @@ impl BudgetState {
             }
         }
     }
-}
-
-fn draft<'a>(fields: &'a mut Vec<(String, String)>, key: &str) -> &'a mut String {
-    if let Some(i) = fields.iter().position(|(k, _)| k == key) {
-        return &mut fields[i].1;
-    }
-    fields.push((key.to_string(), String::new()));
-    let last = fields.len() - 1;
-    &mut fields[last].1
 }
 
 fn money(minor: i64) -> String {
@@ -167,43 +158,6 @@ pub fn show(
             Tab::Charts => charts(ui, vm),
         }
     });
-}
-
-/// A row of labelled text fields for a new record of `kind`, and the Add
-/// button that sends it (the row empties when it is saved: `settle`).
-fn quick_add(
-    ui: &mut egui::Ui,
-    fields: &mut Vec<(String, String)>,
-    specs: &[(&str, &str, &str, f32)],
-    (kind, button): (&str, &str),
-    commands: &mut Vec<Command>,
-) {
-    let mut add = false;
-    ui.horizontal_wrapped(|ui| {
-        for (key, label, hint, width) in specs {
-            let l = ui.label(*label);
-            let edit = ui
-                .add(
-                    egui::TextEdit::singleline(draft(fields, key))
-                        .hint_text(*hint)
-                        .desired_width(*width),
-                )
-                .labelled_by(l.id);
-            add |= edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        }
-        add |= ui.button(button).clicked();
-    });
-    let typed: Vec<FieldInput> = fields
-        .iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .cloned()
-        .collect();
-    if add && !typed.is_empty() {
-        commands.push(Command::Op(Op::Create {
-            kind: kind.into(),
-            fields: typed,
-        }));
-    }
 }
 
 fn lines(ui: &mut egui::Ui, state: &mut BudgetState, vm: &ViewModel, commands: &mut Vec<Command>) {

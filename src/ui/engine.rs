@@ -172,6 +172,10 @@ impl Engine {
                 vec![("name".to_string(), number.clone())],
             )),
             Command::Op(Op::Receive { .. }) => Some(("receipts".into(), Vec::new())),
+            Command::Op(Op::StartPlan { plan, .. }) => Some((
+                "onboarding_plans".into(),
+                vec![("name".to_string(), plan.person.clone())],
+            )),
             _ => None,
         };
         match self.apply(command) {
@@ -208,6 +212,7 @@ impl Engine {
                     | Op::CreateOrder { .. }
                     | Op::CreateInvoice { .. }
                     | Op::Receive { .. }
+                    | Op::StartPlan { .. }
             );
             let outcome = session.apply(&store, op).map_err(|e| e.to_string())?;
             self.peers_wanted = true;

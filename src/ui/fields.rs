@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::schema::{Described, FieldContext, FieldKind, FieldSpec};
-use crate::ops::Op;
+use crate::ops::{FieldInput, Op};
 
 use super::backend::Command;
 
@@ -358,4 +358,51 @@ fn member_picker(
     }
     ui.data_mut(|d| d.insert_temp(find_id, find));
     picked
+}
+
+/// The text typed for `key` in a draft of (key, text) pairs.
+pub fn draft<'a>(fields: &'a mut Vec<(String, String)>, key: &str) -> &'a mut String {
+    if let Some(i) = fields.iter().position(|(k, _)| k == key) {
+        return &mut fields[i].1;
+    }
+    fields.push((key.to_string(), String::new()));
+    let last = fields.len() - 1;
+    &mut fields[last].1
+}
+
+/// A row of labelled text fields for a new record of `kind`, and the Add
+/// button that sends it (the row empties when it is saved: `settle`).
+pub fn quick_add(
+    ui: &mut egui::Ui,
+    fields: &mut Vec<(String, String)>,
+    specs: &[(&str, &str, &str, f32)],
+    (kind, button): (&str, &str),
+    commands: &mut Vec<Command>,
+) {
+    let mut add = false;
+    ui.horizontal_wrapped(|ui| {
+        for (key, label, hint, width) in specs {
+            let l = ui.label(*label);
+            let edit = ui
+                .add(
+                    egui::TextEdit::singleline(draft(fields, key))
+                        .hint_text(*hint)
+                        .desired_width(*width),
+                )
+                .labelled_by(l.id);
+            add |= edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        }
+        add |= ui.button(button).clicked();
+    });
+    let typed: Vec<FieldInput> = fields
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .cloned()
+        .collect();
+    if add && !typed.is_empty() {
+        commands.push(Command::Op(Op::Create {
+            kind: kind.into(),
+            fields: typed,
+        }));
+    }
 }

@@ -15,6 +15,9 @@ mod fields;
 mod inventory;
 mod invoices;
 mod layout;
+mod meeting_page;
+mod meetings;
+mod onboarding;
 mod order_form;
 mod palette;
 mod purchasing;
@@ -24,10 +27,12 @@ mod records_window;
 mod recovery;
 mod renewals;
 mod reports;
+mod room_week;
 mod setup;
 mod stock_dialog;
 mod tasks;
 mod team;
+mod templates;
 mod trash;
 mod vendors;
 mod view_model;
@@ -55,6 +60,8 @@ pub enum AreaTab {
     Vendors,
     Purchasing,
     Budget,
+    Meetings,
+    Onboarding,
     Reports,
     Team,
     Trash,
@@ -99,6 +106,8 @@ pub struct Screens {
     pub vendors: vendors::VendorsState,
     pub purchasing: purchasing::PurchasingState,
     pub budget: budget::BudgetState,
+    pub meetings: meetings::MeetingsState,
+    pub onboarding: onboarding::OnboardingState,
     pub reports: reports::ReportsState,
     pub team: team::TeamState,
     pub palette: palette::PaletteState,
@@ -143,6 +152,8 @@ impl BureauApp {
         for notice in self.backend.take_notices() {
             self.screens.purchasing.settle(&notice);
             self.screens.budget.settle(&notice);
+            self.screens.meetings.settle(&notice);
+            self.screens.onboarding.settle(&notice);
             self.toasts.push((notice, now));
         }
         self.toasts.retain(|(_, at)| now - *at < TOAST_SECONDS);
@@ -352,7 +363,12 @@ impl BureauApp {
                     self.go(jump, vm);
                 }
             }
-            AreaTab::Tasks => tasks::show(ui, &mut self.screens.tasks, vm, commands),
+            AreaTab::Tasks => {
+                tasks::show(ui, &mut self.screens.tasks, vm, commands);
+                if let Some(jump) = self.screens.tasks.open.take() {
+                    self.go(jump, vm);
+                }
+            }
             AreaTab::Inventory => inventory::show(ui, &mut self.screens.inventory, vm, commands),
             AreaTab::Vendors => {
                 vendors::show(ui, &mut self.screens.vendors, vm, commands);
@@ -369,6 +385,18 @@ impl BureauApp {
             AreaTab::Budget => {
                 budget::show(ui, &mut self.screens.budget, vm, commands);
                 if let Some(jump) = self.screens.budget.open.take() {
+                    self.go(jump, vm);
+                }
+            }
+            AreaTab::Meetings => {
+                meetings::show(ui, &mut self.screens.meetings, vm, commands);
+                if let Some(jump) = self.screens.meetings.open.take() {
+                    self.go(jump, vm);
+                }
+            }
+            AreaTab::Onboarding => {
+                onboarding::show(ui, &mut self.screens.onboarding, vm, commands);
+                if let Some(jump) = self.screens.onboarding.open.take() {
                     self.go(jump, vm);
                 }
             }
@@ -436,6 +464,19 @@ impl BureauApp {
             areas::Jump::Purchasing(tab) => {
                 self.prefs.area = AreaTab::Purchasing;
                 self.screens.purchasing.tab = tab;
+            }
+            areas::Jump::Meeting(id) => {
+                self.prefs.area = AreaTab::Meetings;
+                self.screens.meetings.open_meeting(id);
+            }
+            areas::Jump::MeetingsWeek => {
+                self.prefs.area = AreaTab::Meetings;
+                self.screens.meetings.tab = meetings::Tab::Week;
+            }
+            areas::Jump::Plan(id) => {
+                self.prefs.area = AreaTab::Onboarding;
+                self.screens.onboarding.tab = onboarding::Tab::Plans;
+                self.screens.onboarding.selected = Some(id);
             }
             areas::Jump::LowStock => {
                 self.prefs.area = AreaTab::Inventory;

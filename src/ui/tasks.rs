@@ -26,6 +26,8 @@ pub enum Filter {
 pub struct TasksState {
     /// "Projects…" was clicked: the shell opens the projects window.
     pub manage_projects: bool,
+    /// The meeting or plan a task came from was clicked: the shell opens it.
+    pub open: Option<super::areas::Jump>,
     pub board: bool,
     pub board_show_done: bool,
     pub blocking: super::board::Blocking,
@@ -53,6 +55,7 @@ impl Default for TasksState {
     fn default() -> Self {
         TasksState {
             manage_projects: false,
+            open: None,
             board: false,
             board_show_done: false,
             blocking: Default::default(),
@@ -329,6 +332,44 @@ fn table(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel) {
     );
 }
 
+/// Where the task came from: a meeting's action item or a plan's step,
+/// each a link to it.
+fn origin(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel, task: &Task) {
+    use super::areas::Jump;
+    let view = &vm.meetings;
+    if let Some(m) = task.meeting.as_deref().and_then(|id| view.meeting(id)) {
+        ui.horizontal(|ui| {
+            ui.label("Action item of");
+            if ui
+                .link(format!(
+                    "{} ({})",
+                    m.title,
+                    crate::model::schema::FieldText::to_text(&m.starts_at)
+                ))
+                .clicked()
+            {
+                state.open = Some(Jump::Meeting(m.id.clone()));
+            }
+        });
+    }
+    if let Some((plan, _)) = task
+        .plan
+        .as_deref()
+        .and_then(|id| view.plans.iter().find(|(p, _)| p.id == id))
+    {
+        ui.horizontal(|ui| {
+            ui.label("Step of");
+            let what = match plan.kind {
+                crate::model::PlanKind::Offboarding => "leaving plan",
+                _ => "onboarding plan",
+            };
+            if ui.link(format!("{}'s {what}", plan.person)).clicked() {
+                state.open = Some(Jump::Plan(plan.id.clone()));
+            }
+        });
+    }
+}
+
 fn details(
     ui: &mut egui::Ui,
     state: &mut TasksState,
@@ -369,6 +410,7 @@ fn details(
     )]
     .into();
     let cx = FormContext::of(vm, &references);
+    origin(ui, state, vm, current);
     details_form(ui, current, &cx, &mut state.errors, commands);
     ui.separator();
     status_moves(ui, state, current, &cx, commands);

@@ -10,6 +10,7 @@
 
 pub mod budget;
 pub mod cache;
+pub mod meetings;
 pub mod purchasing;
 pub mod trash;
 
@@ -51,6 +52,8 @@ pub struct ViewModel {
     pub purchasing: Arc<purchasing::PurchasingView>,
     /// Budget lines, expenses, the spend ledger and charts' totals.
     pub budget: Arc<budget::BudgetView>,
+    /// Meetings, rooms, clashes, onboarding plans and templates.
+    pub meetings: Arc<meetings::MeetingsView>,
     pub members: Arc<Vec<MemberInfo>>,
     /// The current members' names (person fields pick from them).
     pub member_names: Arc<Vec<String>>,
@@ -186,6 +189,7 @@ pub struct Views {
     members: RecordCache<Member>,
     purchasing: purchasing::PurchasingCaches,
     budget: budget::BudgetCaches,
+    meetings: meetings::MeetingsCaches,
     /// The budget view is behind its documents (built on the next refresh).
     budget_stale: bool,
     budget_built: bool,
@@ -202,11 +206,12 @@ pub struct Rebuilt {
     pub root: bool,
     pub purchasing: bool,
     pub budget: bool,
+    pub meetings: bool,
 }
 
 impl Rebuilt {
     pub fn any(self) -> bool {
-        self.tasks || self.inventory || self.root || self.purchasing || self.budget
+        self.tasks || self.inventory || self.root || self.purchasing || self.budget || self.meetings
     }
 }
 
@@ -226,6 +231,7 @@ impl Views {
             members: RecordCache::new(Member::KIND, Member::AREA, read_member),
             purchasing: Default::default(),
             budget: Default::default(),
+            meetings: Default::default(),
             budget_stale: false,
             budget_built: false,
             purchasing_deferred: true,
@@ -351,6 +357,15 @@ impl Views {
             rebuilt.budget = true;
             vm.budget = Arc::new(self.budget.build(store, vm.today, &vm.purchasing)?);
         }
+        // Meetings and onboarding, like purchasing, from the second refresh
+        // on; again when tasks change (action items and plan steps).
+        if !self.purchasing_deferred {
+            let changed = self.meetings.refresh(store)?;
+            if changed || rebuilt.tasks || vm.meetings.computed_for != vm.today {
+                rebuilt.meetings = true;
+                vm.meetings = Arc::new(self.meetings.build(&vm.tasks, vm.today));
+            }
+        }
         if rebuilt.any() {
             let mut lines = Vec::new();
             let mut lists = vec![
@@ -361,6 +376,7 @@ impl Views {
             ];
             lists.extend(self.purchasing.unreadable());
             lists.extend(self.budget.unreadable());
+            lists.extend(self.meetings.unreadable());
             for list in lists {
                 lines.extend(Unreadable::summary(&list));
             }

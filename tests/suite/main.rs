@@ -22,6 +22,7 @@ mod gui;
 mod mdns;
 mod meetings;
 mod meetings_cli;
+mod meetings_gui;
 mod membership;
 mod merge;
 mod offline;
