@@ -360,3 +360,85 @@ fn two_people_edit_one_budget_line_and_an_expense_from_each_counts_on_both() {
         });
     }
 }
+
+#[test]
+fn two_people_take_notes_in_one_meeting_at_once_and_both_keep_their_words() {
+    let team = team();
+    let rt = common::runtime();
+    let meeting = {
+        let store = rt
+            .block_on(bureau::store::Store::open(&team.ana, "test"))
+            .expect("open");
+        let mut session = bureau::ops::Session::open(&store).expect("session");
+        let id = common::purchasing::create(
+            &store,
+            &mut session,
+            "meetings",
+            &[
+                ("title", "Ops weekly"),
+                ("starts_at", "2026-12-01 14:00"),
+                ("duration_minutes", "30"),
+            ],
+        );
+        drop(session);
+        rt.block_on(store.close());
+        id
+    };
+    let mut ana = threaded(&team.ana);
+    let mut ben = threaded(&team.ben);
+    let notes = |vm: &ViewModel| {
+        vm.meetings.meeting(&meeting).map(|m| {
+            (
+                m.notes.as_str().to_string(),
+                m.title.clone(),
+                m.decisions.clone(),
+            )
+        })
+    };
+    for app in [&mut ana, &mut ben] {
+        app.wait_until(WAIT, |vm| notes(vm).is_some())
+            .expect("both see the meeting");
+    }
+    // Each types into the notes as they see them (empty), as the meeting
+    // page sends them; Ana also renames it, Ben records a decision.
+    let typed = |text: &str| Op::EditText {
+        kind: "meetings".into(),
+        id: meeting.clone(),
+        field: "notes".into(),
+        change: bureau::ops::TextChange::Replace {
+            before: String::new(),
+            after: text.into(),
+        },
+    };
+    ana.send(typed("Ana: budget on track\n"));
+    ana.send(Op::set(
+        "meetings",
+        &meeting,
+        "title",
+        "Ops weekly (December)",
+    ));
+    ben.send(typed("Ben: printer broken\n"));
+    ben.send(Op::set(
+        "meetings",
+        &meeting,
+        "decisions",
+        "Renew the printer contract",
+    ));
+    for app in [&mut ana, &mut ben] {
+        app.wait_until(WAIT, |vm| {
+            notes(vm).is_some_and(|(n, title, decisions)| {
+                n.contains("Ana: budget on track\n")
+                    && n.contains("Ben: printer broken\n")
+                    && n.len() == "Ana: budget on track\nBen: printer broken\n".len()
+                    && title == "Ops weekly (December)"
+                    && decisions == "Renew the printer contract"
+            })
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "both people's notes and edits on both: {:?}",
+                notes(&app.view())
+            )
+        });
+    }
+}
