@@ -82,6 +82,11 @@ pub fn feed(store: &Store, today: Date) -> Result<String> {
     }
     let mut meetings = store.list::<Meeting>(false)?;
     meetings.sort_by(|a, b| a.id.cmp(&b.id));
+    let rooms: std::collections::BTreeMap<String, String> = store
+        .list::<crate::model::Room>(true)?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
     for meeting in meetings {
         let start = Utc
             .timestamp_millis_opt(meeting.starts_at.millis())
@@ -94,8 +99,23 @@ pub fn feed(store: &Store, today: Date) -> Result<String> {
             .summary(&meeting.title)
             .starts(start)
             .ends(start + Duration::minutes(meeting.duration_minutes.clamp(0, 24 * 60)));
-        if let Some(place) = meeting.location.as_deref() {
-            event.location(place);
+        let room = meeting.room.as_ref().and_then(|r| rooms.get(r));
+        let place: Vec<&str> = room
+            .map(String::as_str)
+            .into_iter()
+            .chain(meeting.location.as_deref())
+            .collect();
+        if !place.is_empty() {
+            event.location(&place.join(", "));
+        }
+        // A repeating meeting is one event with its rule (RFC 5545).
+        if let Some(rule) = match meeting.repeat {
+            Some(crate::model::Repeat::Week | crate::model::Repeat::Unknown) => Some("FREQ=WEEKLY"),
+            Some(crate::model::Repeat::TwoWeeks) => Some("FREQ=WEEKLY;INTERVAL=2"),
+            Some(crate::model::Repeat::Month) => Some("FREQ=MONTHLY"),
+            None => None,
+        } {
+            event.add_property("RRULE", rule);
         }
         calendar.push(event.done());
     }

@@ -191,6 +191,8 @@ pub struct Report {
     pub open_orders: Section,
     pub to_reconcile: Section,
     pub renewals: Section,
+    /// People joining or leaving with steps still open.
+    pub onboarding: Section,
     pub currency: String,
     pub budget: Vec<BudgetRow>,
     /// Spend in this span and in the one before.
@@ -207,12 +209,13 @@ impl Report {
     }
 
     /// The sections that are tables, in report order.
-    pub fn sections(&self) -> [&Section; 4] {
+    pub fn sections(&self) -> [&Section; 5] {
         [
             &self.low_stock,
             &self.open_orders,
             &self.to_reconcile,
             &self.renewals,
+            &self.onboarding,
         ]
     }
 
@@ -481,11 +484,50 @@ pub fn build(store: &Store, span: Span, now: Stamp) -> Result<Report> {
         open_orders,
         to_reconcile,
         renewals,
+        onboarding: onboarding(store, &tasks, as_of)?,
         spent: in_span(span.start, span.end),
         spent_before: in_span(previous.start, previous.end),
         currency,
         budget,
         spent_by_category,
+    })
+}
+
+/// Plans with steps still open: who, joining or leaving, when, progress.
+fn onboarding(store: &Store, tasks: &[Task], as_of: Date) -> Result<Section> {
+    use crate::model::onboarding::Progress;
+    use crate::model::{OnboardingPlan, PlanKind};
+    let mut plans: Vec<(OnboardingPlan, Progress)> = store
+        .list::<OnboardingPlan>(false)?
+        .into_iter()
+        .map(|p| {
+            let steps = tasks.iter().filter(|t| t.plan.as_deref() == Some(&p.id));
+            let progress = Progress::of(steps, as_of);
+            (p, progress)
+        })
+        .filter(|(_, progress)| progress.done < progress.total)
+        .collect();
+    plans.sort_by(|a, b| (a.0.start_date, &a.0.person).cmp(&(b.0.start_date, &b.0.person)));
+    Ok(Section {
+        title: "Onboarding and offboarding".into(),
+        columns: vec!["Person", "Plan", "Date", "Steps done", "Late"],
+        rows: plans
+            .into_iter()
+            .map(|(p, progress)| {
+                vec![
+                    p.person,
+                    match p.kind {
+                        PlanKind::Offboarding => "leaving".into(),
+                        _ => "joining".into(),
+                    },
+                    p.start_date.to_string(),
+                    format!("{} of {}", progress.done, progress.total),
+                    progress.late.to_string(),
+                ]
+            })
+            .collect(),
+        empty: "Nobody joining or leaving with steps still open.",
+        more: 0,
     })
 }
 

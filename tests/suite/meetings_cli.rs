@@ -253,6 +253,52 @@ fn meetings_rooms_and_plans_as_scripts_use_them() {
         )
         .contains("last day")
     );
+
+    // The calendar feed has the weekly meeting once, with its rule and room;
+    // the leadership report lists who is joining or leaving.
+    let ics = tmp.path().join("office.ics");
+    run(&dir, &["calendar", "--out", ics.to_str().expect("path")]);
+    let feed = std::fs::read_to_string(&ics).expect("ics");
+    let parsed = ical::IcalParser::new(feed.as_bytes())
+        .next()
+        .expect("a calendar")
+        .expect("parses");
+    let weekly_event = parsed
+        .events
+        .iter()
+        .find(|e| {
+            e.properties
+                .iter()
+                .any(|p| p.name == "SUMMARY" && p.value.as_deref() == Some("Ops weekly"))
+        })
+        .expect("the meeting is in the feed");
+    let prop = |name: &str| {
+        weekly_event
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+    };
+    assert_eq!(prop("RRULE").as_deref(), Some("FREQ=WEEKLY"));
+    assert_eq!(prop("LOCATION").as_deref(), Some("Room 1"));
+    let csv = tmp.path().join("week.csv");
+    run(
+        &dir,
+        &[
+            "report",
+            "weekly",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().expect("path"),
+        ],
+    );
+    let report = std::fs::read_to_string(&csv).expect("csv");
+    assert!(report.contains("Onboarding and offboarding"), "{report}");
+    assert!(
+        report.contains("Dana Lee,joining,2026-12-07,0 of 7"),
+        "{report}"
+    );
 }
 
 /// Runs a command that must succeed; what it said on stderr.
