@@ -2,8 +2,6 @@
 //! supplies across sites, vendors, purchase orders, invoices, meetings, docs.
 //! Seeded, so the same seed builds the same records (ids aside).
 
-use std::collections::BTreeMap;
-
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -187,7 +185,7 @@ const PROJECTS: &[&str] = &[
     "Fire-safety compliance",
 ];
 
-fn words(rng: &mut StdRng, n: usize) -> String {
+pub(super) fn words(rng: &mut StdRng, n: usize) -> String {
     (0..n)
         .map(|_| WORDS[rng.random_range(0..WORDS.len())])
         .collect::<Vec<_>>()
@@ -371,33 +369,8 @@ pub fn build_office(
     super::fixture_budget::budget(store, &mut rng, size.expenses, &sites, today)?;
     tick(size.expenses);
 
-    for _ in 0..size.meetings {
-        let mut agenda = BTreeMap::new();
-        let mut rank: Option<String> = None;
-        for _ in 0..3 {
-            let next = crate::model::order::between(rank.as_deref(), None);
-            agenda.insert(
-                new_id(),
-                AgendaItem {
-                    text: title(&mut rng),
-                    rank: next.clone(),
-                    ..Default::default()
-                },
-            );
-            rank = Some(next);
-        }
-        store.create(Meeting {
-            id: new_id(),
-            title: format!("{} sync", title(&mut rng)),
-            starts_at: Stamp::from_millis(1_780_000_000_000 + rng.random_range(0..10_000_000_000)),
-            duration_minutes: 30,
-            attendees: vec![person(&mut rng), person(&mut rng)],
-            agenda,
-            notes: autosurgeon::Text::with_value(words(&mut rng, 80)),
-            ..Default::default()
-        })?;
-        tick(1);
-    }
+    super::fixture_meetings::meetings(store, &mut rng, size.meetings, &sites, today, &mut tick)?;
+    super::fixture_meetings::plans(store, today, &sites[0])?;
 
     for _ in 0..size.docs {
         store.create(Doc {

@@ -12,6 +12,7 @@ use anyhow::Result;
 pub mod all;
 pub mod fixture;
 mod fixture_budget;
+mod fixture_meetings;
 mod fixture_purchasing;
 pub mod report;
 pub mod sync;

@@ -10,6 +10,7 @@ use super::records::{
     ChangeCommand, ReadCommand, create, created, fields, resolve, run_change, run_read,
 };
 use crate::model::bookings::{self, Move};
+
 use crate::model::schema::FieldText;
 use crate::model::{Meeting, Record, Room, Task};
 use crate::ops::{AgendaInput, Op, Session, TextChange};
@@ -407,12 +408,10 @@ fn clash_rows(store: &Store, session: &Session) -> Result<Vec<ClashRow>> {
         .into_iter()
         .map(|r| {
             let suggestion = match (&r.moving, &r.to) {
-                (Some(m), Some(Move::Room { room })) => {
-                    Some(format!("move “{}” to {}", title(m), room_name(room)))
-                }
-                (Some(m), Some(Move::Time { starts_at })) => {
-                    Some(format!("move “{}” to {}", title(m), starts_at.to_text()))
-                }
+                (Some(m), Some(to)) => meetings
+                    .iter()
+                    .find(|x| x.id == *m)
+                    .map(|m| to.describe(m, room_name)),
                 _ => None,
             };
             ClashRow {

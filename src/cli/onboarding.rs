@@ -301,7 +301,7 @@ fn templates(store: &Store, json: bool) -> Result<()> {
         let mut t = table(&["When", "Step", "Category", "Who"]);
         for (_, s) in template.steps_in_order() {
             t.add_row(vec![
-                offset_text(s.offset_days),
+                offset_text(s.offset_days, template.kind),
                 s.title.clone(),
                 s.category.to_string(),
                 s.responsible.clone(),

@@ -196,6 +196,34 @@ pub fn suggest_move(
     None
 }
 
+impl Move {
+    /// "Move “Vendor call” to Big room" / "… to 10:45 (every week)" /
+    /// "… to 2026-12-08 10:45"; `room_name` names a room by id.
+    pub fn describe(&self, meeting: &Meeting, room_name: impl Fn(&str) -> String) -> String {
+        use super::schema::FieldText;
+        let to = match self {
+            Move::Room { room } => room_name(room),
+            Move::Time { starts_at } => {
+                let when = starts_at.to_text();
+                match meeting.repeat {
+                    // A repeating meeting moves every time: say the time only.
+                    Some(repeat) => format!(
+                        "{} ({})",
+                        when.get(11..).unwrap_or_default(),
+                        match repeat {
+                            Repeat::TwoWeeks => "every two weeks",
+                            Repeat::Month => "every month",
+                            _ => "every week",
+                        }
+                    ),
+                    None => when,
+                }
+            }
+        };
+        format!("Move “{}” to {to}", meeting.title)
+    }
+}
+
 /// A clash with the move that ends it: the meeting to move (the one
 /// booked later) and where, the same on every device.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

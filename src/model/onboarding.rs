@@ -140,9 +140,10 @@ pub fn due_date(start: Date, offset: i64) -> Date {
     }
 }
 
-/// How an offset reads: "day 1", "−7d", "+30d".
-pub fn offset_text(offset: i64) -> String {
+/// How an offset reads: "day 1" (or "last day" for a leaver), "−7d", "+30d".
+pub fn offset_text(offset: i64, kind: PlanKind) -> String {
     match offset {
+        0 if kind == PlanKind::Offboarding => "last day".into(),
         0 => "day 1".into(),
         n if n < 0 => format!("\u{2212}{}d", -n),
         n => format!("+{n}d"),
@@ -152,7 +153,7 @@ pub fn offset_text(offset: i64) -> String {
 /// Reads an offset as typed: `-7d`, `−7`, `day 1`, `+30d`, `30`.
 pub fn parse_offset(text: &str) -> Result<i64, String> {
     let t = text.trim().to_lowercase().replace('\u{2212}', "-");
-    if t == "day 1" || t == "day one" || t == "start" {
+    if matches!(t.as_str(), "day 1" | "day one" | "start" | "last day") {
         return Ok(0);
     }
     let number = t.trim_end_matches('d').trim_start_matches('+').trim();
@@ -347,9 +348,10 @@ mod tests {
             assert_eq!(parse_offset(typed), Ok(days), "{typed}");
         }
         assert!(parse_offset("soon").is_err());
-        assert_eq!(offset_text(-7), "\u{2212}7d");
-        assert_eq!(offset_text(0), "day 1");
-        assert_eq!(offset_text(30), "+30d");
+        assert_eq!(offset_text(-7, PlanKind::Onboarding), "\u{2212}7d");
+        assert_eq!(offset_text(0, PlanKind::Onboarding), "day 1");
+        assert_eq!(offset_text(0, PlanKind::Offboarding), "last day");
+        assert_eq!(offset_text(30, PlanKind::Onboarding), "+30d");
     }
 
     #[test]

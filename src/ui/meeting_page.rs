@@ -199,11 +199,14 @@ fn agenda(
             ui.weak(text);
         }
     }
+    let edit = ui
+        .horizontal(|ui| {
+            let l = ui.label("New point");
+            ui.add(egui::TextEdit::singleline(&mut state.agenda_text).desired_width(240.0))
+                .labelled_by(l.id)
+        })
+        .inner;
     ui.horizontal_wrapped(|ui| {
-        let l = ui.label("New point");
-        let edit = ui
-            .add(egui::TextEdit::singleline(&mut state.agenda_text).desired_width(160.0))
-            .labelled_by(l.id);
         let l = ui.label("Point owner");
         ui.add(
             egui::TextEdit::singleline(&mut state.agenda_owner)
@@ -362,11 +365,21 @@ fn action_items(
         });
     }
     let mut add = false;
+    ui.horizontal(|ui| {
+        let l = ui.label("New action");
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(draft(&mut state.action_draft, "title"))
+                    .hint_text("what")
+                    .desired_width(240.0),
+            )
+            .labelled_by(l.id);
+        add |= edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    });
     ui.horizontal_wrapped(|ui| {
         for (key, label, hint, width) in [
-            ("title", "New action", "what", 150.0),
-            ("owner", "Action owner", "who", 90.0),
-            ("due", "Action due", "fri", 60.0),
+            ("owner", "Action owner", "who", 110.0),
+            ("due", "Action due", "fri", 70.0),
         ] {
             let l = ui.label(label);
             let edit = ui

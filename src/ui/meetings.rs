@@ -27,6 +27,8 @@ pub struct MeetingsState {
     table: TableState,
     rooms_table: TableState,
     pub selected: Option<String>,
+    /// Every meeting, not only those to come.
+    all: bool,
     selected_room: Option<String>,
     new_meeting: Vec<(String, String)>,
     new_room: Vec<(String, String)>,
@@ -159,7 +161,29 @@ fn meetings(
         ui.weak("No meetings yet. Add one above: its agenda, notes and action items (tasks with owners and dates) gather on its page.");
         return;
     }
+    ui.horizontal(|ui| {
+        ui.selectable_value(
+            &mut state.all,
+            false,
+            format!("Upcoming ({})", view.upcoming.len()),
+        );
+        ui.selectable_value(
+            &mut state.all,
+            true,
+            format!("All ({})", view.meetings.len()),
+        );
+    });
+    let rows = if state.all {
+        &view.meetings
+    } else {
+        &view.upcoming
+    };
     let display = |m: &Meeting, spec: &FieldSpec| match spec.key {
+        // A repeating meeting shows when it next takes place.
+        "starts_at" if m.repeat.is_some() => view
+            .next
+            .get(&m.id)
+            .map_or_else(|| m.starts_at.to_text(), |s| s.to_text()),
         "room" => m
             .room
             .as_deref()
@@ -178,11 +202,11 @@ fn meetings(
             )
         })
     };
-    let key = std::sync::Arc::as_ptr(&view.meetings) as usize;
+    let key = std::sync::Arc::as_ptr(rows) as usize;
     record_table(
         ui,
         &mut state.table,
-        &view.meetings,
+        rows,
         key,
         &mut state.selected,
         &display,
@@ -300,13 +324,15 @@ pub fn references(
 pub fn move_action(vm: &ViewModel, r: &Resolution) -> Option<(String, Op)> {
     let view = &vm.meetings;
     let meeting = view.meeting(r.moving.as_deref()?)?;
-    Some(match r.to.as_ref()? {
+    let to = r.to.as_ref()?;
+    let label = to.describe(meeting, |room| view.room_name(room).to_string());
+    Some(match to {
         Move::Room { room } => (
-            format!("Move “{}” to {}", meeting.title, view.room_name(room)),
+            label,
             Op::set(Meeting::KIND, &meeting.id, "room", room.clone()),
         ),
         Move::Time { starts_at } => (
-            format!("Move “{}” to {}", meeting.title, starts_at.to_text()),
+            label,
             Op::set(Meeting::KIND, &meeting.id, "starts_at", starts_at.to_text()),
         ),
     })

@@ -185,6 +185,8 @@ fn start_form(
                 .desired_width(90.0),
         )
         .labelled_by(l.id);
+    });
+    ui.horizontal_wrapped(|ui| {
         let l = ui.label("Template");
         egui::ComboBox::from_id_salt("plan template")
             .selected_text(d.template.clone())
@@ -307,7 +309,7 @@ fn step_row(
     commands: &mut Vec<Command>,
 ) {
     let revoke = plan.kind == PlanKind::Offboarding && task.step == Some(StepCategory::Access);
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
         let mut done = !task.is_open();
         if revoke && !done {
             let admin = vm.my_role == Some(Role::Admin);
@@ -339,18 +341,26 @@ fn step_row(
             let status = if done { "done" } else { "todo" };
             commands.push(Command::Op(Op::set("tasks", &task.id, "status", status)));
         }
-        if ui.small_button("Open").on_hover_text("Open the task").clicked() {
-            state.open = Some(Jump::Task(task.id.clone()));
-        }
-        ui.label(task.owner.as_deref().unwrap_or("no owner"));
+    });
+    // Who and when on a line of their own, under the step.
+    ui.horizontal(|ui| {
+        ui.add_space(24.0);
+        ui.weak(task.owner.as_deref().unwrap_or("no owner"));
         match task.due {
-            Some(due) if task.is_overdue(vm.today) => {
+            Some(due) if task.is_open() && task.is_overdue(vm.today) => {
                 ui.colored_label(super::ERROR_COLOR, format!("due {due}, late"));
             }
             Some(due) => {
-                ui.label(format!("due {due}"));
+                ui.weak(format!("due {due}"));
             }
             None => {}
+        }
+        if ui
+            .small_button("Open")
+            .on_hover_text("Open the task")
+            .clicked()
+        {
+            state.open = Some(Jump::Task(task.id.clone()));
         }
     });
 }

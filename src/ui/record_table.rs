@@ -73,6 +73,7 @@ pub fn record_table<R: Described>(
         let column = match spec.kind {
             FieldKind::Reference(_) | FieldKind::Text => Column::initial(180.0).at_least(90.0),
             FieldKind::Person | FieldKind::People => Column::initial(130.0).at_least(80.0),
+            FieldKind::Time => Column::initial(120.0).at_least(115.0),
             _ => Column::auto().at_least(80.0),
         };
         table = table.column(column.clip(true).resizable(true));

@@ -14,6 +14,7 @@ use crate::ops::Op;
 #[derive(Default)]
 pub struct TemplatesState {
     pub selected: Option<String>,
+    selected_name: String,
     new_name: String,
     new_kind: Option<PlanKind>,
     /// A new step: title, category, responsible, offset.
@@ -61,7 +62,16 @@ pub fn show(
         .and_then(|id| view.template(id))
         .is_none()
     {
-        state.selected = view.templates.first().map(|t| t.id.clone());
+        // Made editable: the copy has a new id and the same name.
+        let same = view
+            .templates
+            .iter()
+            .find(|t| t.name == state.selected_name)
+            .or(view.templates.first());
+        state.selected = same.map(|t| t.id.clone());
+    }
+    if let Some(t) = state.selected.as_deref().and_then(|id| view.template(id)) {
+        state.selected_name = t.name.clone();
     }
     ui.horizontal_wrapped(|ui| {
         for t in view.templates.iter() {
@@ -107,13 +117,15 @@ pub fn show(
         .striped(true)
         .spacing([10.0, 6.0])
         .show(ui, |ui| {
-            for h in ["When", "Step", "Category", "Who", ""] {
-                ui.strong(h);
-            }
+            // Each row's editors are labelled by their column's header.
+            let headers: Vec<egui::Id> = ["Day", "Step", "Category", "Done by", ""]
+                .into_iter()
+                .map(|h| ui.strong(h).id)
+                .collect();
             ui.end_row();
             for (step_id, step) in template.steps_in_order() {
                 if !editable {
-                    ui.label(offset_text(step.offset_days));
+                    ui.label(offset_text(step.offset_days, template.kind));
                     ui.label(&step.title);
                     ui.label(step.category.as_str());
                     ui.label(&step.responsible);
@@ -123,13 +135,15 @@ pub fn show(
                 }
                 let edit = |ui: &mut egui::Ui,
                             state: &mut TemplatesState,
-                            field: &'static str,
+                            (field, column): (&'static str, usize),
                             stored: String,
                             width: f32,
                             commands: &mut Vec<Command>| {
                     let key = (step_id.clone(), field);
                     let text = state.editing.entry(key.clone()).or_insert(stored.clone());
-                    let response = ui.add(egui::TextEdit::singleline(text).desired_width(width));
+                    let response = ui
+                        .add_sized([width, 20.0], egui::TextEdit::singleline(text))
+                        .labelled_by(headers[column]);
                     if response.lost_focus() {
                         if *text != stored {
                             commands.push(Command::Op(Op::EditTemplateStep {
@@ -146,12 +160,12 @@ pub fn show(
                 edit(
                     ui,
                     state,
-                    "offset",
-                    offset_text(step.offset_days),
+                    ("offset", 0),
+                    offset_text(step.offset_days, template.kind),
                     50.0,
                     commands,
                 );
-                edit(ui, state, "title", step.title.clone(), 220.0, commands);
+                edit(ui, state, ("title", 1), step.title.clone(), 220.0, commands);
                 let mut category = step.category;
                 egui::ComboBox::from_id_salt(("step category", step_id))
                     .selected_text(category.as_str())
@@ -159,7 +173,9 @@ pub fn show(
                         for c in StepCategory::ALL {
                             ui.selectable_value(&mut category, *c, c.as_str());
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(headers[2]);
                 if category != step.category {
                     commands.push(Command::Op(Op::EditTemplateStep {
                         template: template.id.clone(),
@@ -170,7 +186,7 @@ pub fn show(
                 edit(
                     ui,
                     state,
-                    "responsible",
+                    ("responsible", 3),
                     step.responsible.clone(),
                     100.0,
                     commands,

@@ -23,6 +23,10 @@ use crate::store::{Result, Store, Unreadable};
 pub struct MeetingsView {
     /// Live meetings, soonest first.
     pub meetings: Arc<Vec<Arc<Meeting>>>,
+    /// Those still to come: starting today or later, or repeating on.
+    pub upcoming: Arc<Vec<Arc<Meeting>>>,
+    /// Meeting id -> its next time from today (repeating meetings).
+    pub next: Arc<BTreeMap<String, Stamp>>,
     /// Live rooms, by name.
     pub rooms: Arc<Vec<Arc<Room>>>,
     /// Clashes from today for eight weeks, with the move that ends each.
@@ -165,6 +169,16 @@ impl MeetingsCaches {
         let mut rooms = self.rooms.records();
         rooms.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
         let (from, to) = bookings::window(today);
+        let far = Stamp(from.0 + chrono::Duration::days(3660));
+        let mut next = BTreeMap::new();
+        let mut upcoming = Vec::new();
+        for m in &meetings {
+            if let Some(first) = bookings::occurrences(m, from, far).first() {
+                next.insert(m.id.clone(), first.start);
+                upcoming.push(m.clone());
+            }
+        }
+        upcoming.sort_by(|a, b| (next.get(&a.id), &a.id).cmp(&(next.get(&b.id), &b.id)));
         let clashes = bookings::resolutions(
             &meetings.iter().map(|m| &**m).collect::<Vec<_>>(),
             &rooms.iter().map(|r| &**r).collect::<Vec<_>>(),
@@ -202,6 +216,8 @@ impl MeetingsCaches {
             .collect();
         MeetingsView {
             meetings: Arc::new(meetings),
+            upcoming: Arc::new(upcoming),
+            next: Arc::new(next),
             rooms: Arc::new(rooms),
             clashes: Arc::new(clashes),
             actions: Arc::new(actions),

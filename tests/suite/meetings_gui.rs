@@ -164,3 +164,41 @@ fn a_new_hire_plan_is_started_ticked_off_and_a_leavers_access_revoked() {
         .expect("step");
     assert_eq!(revoked.status, TaskStatus::Done);
 }
+
+#[test]
+fn a_built_in_template_is_made_editable_and_a_step_added() {
+    let app = workspace(office);
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Onboarding);
+    click(&mut h, "Templates (2)");
+    click(&mut h, "New hire (onboarding)");
+    click(&mut h, "Make editable");
+    retype(&mut h, "When", "+7d");
+    retype(&mut h, "New step", "Lunch with the team");
+    retype(&mut h, "Category", "introductions");
+    retype(&mut h, "Who", "manager");
+    click(&mut h, "Add step");
+    let store = h.state_mut().backend_mut().store().expect("store");
+    let own = store.list::<OnboardingTemplate>(false).expect("templates");
+    assert_eq!(own.len(), 1, "the copy replaces the built-in one by name");
+    assert_eq!(own[0].name, "New hire");
+    let added = own[0]
+        .steps
+        .values()
+        .find(|s| s.title == "Lunch with the team")
+        .expect("step added");
+    assert_eq!(
+        (
+            added.offset_days,
+            added.category,
+            added.responsible.as_str()
+        ),
+        (7, StepCategory::Introductions, "manager")
+    );
+    assert_eq!(own[0].steps.len(), 8);
+    // Plans started from it now have the new step too.
+    click(&mut h, "Plans (0)");
+    retype(&mut h, "Person's name", "Dana Lee");
+    retype(&mut h, "Start", "2026-12-07");
+    click(&mut h, "Start plan");
+    h.get_by_label("0 of 8 done");
+}

@@ -1,0 +1,132 @@
+//! The meetings and onboarding part of a generated office: rooms and
+//! bookable things per site, meetings in working hours over the last month
+//! and the next two (some repeating weekly, a few double-booked, as
+//! happens), and people joining and leaving with their plans.
+
+use chrono::TimeZone;
+use rand::Rng;
+use rand::rngs::StdRng;
+
+use crate::model::*;
+use crate::ops::{Op, PlanInput, Session};
+use crate::store::{Result, Store};
+
+/// Rooms every site has: name, seats, kind.
+const ROOMS: &[(&str, i64, RoomKind)] = &[
+    ("Room 1", 6, RoomKind::Room),
+    ("Room 2", 4, RoomKind::Room),
+    ("Board room", 14, RoomKind::Room),
+    ("Projector", 0, RoomKind::Equipment),
+];
+
+const MEETINGS: &[&str] = &[
+    "Ops weekly",
+    "Vendor review",
+    "Budget check-in",
+    "Facilities walk-through",
+    "All hands",
+    "IT sync",
+    "Hiring panel",
+    "Office move planning",
+    "Supplier call",
+    "Safety briefing",
+];
+
+/// Rooms at each site, then `count` meetings booking them.
+pub fn meetings(
+    store: &Store,
+    rng: &mut StdRng,
+    count: usize,
+    sites: &[String],
+    today: Date,
+    mut tick: impl FnMut(usize),
+) -> Result<()> {
+    let mut rooms = Vec::new();
+    for (n, site) in sites.iter().enumerate() {
+        for (name, seats, kind) in ROOMS {
+            let name = if n == 0 {
+                name.to_string()
+            } else {
+                format!("{name} ({})", n + 1)
+            };
+            rooms.push(store.create(Room {
+                id: new_id(),
+                name,
+                site: Some(site.clone()),
+                capacity: *seats,
+                kind: *kind,
+                ..Default::default()
+            })?);
+        }
+    }
+    for i in 0..count {
+        let day = today.add_days(rng.random_range(-30..60));
+        let slot = rng.random_range(0..16);
+        let start = chrono::Local
+            .from_local_datetime(&day.0.and_hms_opt(9, 0, 0).unwrap_or_default())
+            .earliest()
+            .map_or(Stamp::now(), |t| {
+                Stamp(t.with_timezone(&chrono::Utc) + chrono::Duration::minutes(30 * slot))
+            });
+        let mut agenda = std::collections::BTreeMap::new();
+        let mut rank: Option<String> = None;
+        for point in ["Updates", "Open issues", "Next steps"] {
+            let next = order::between(rank.as_deref(), None);
+            agenda.insert(
+                new_id(),
+                AgendaItem {
+                    text: point.into(),
+                    minutes: Some(10),
+                    rank: next.clone(),
+                    ..Default::default()
+                },
+            );
+            rank = Some(next);
+        }
+        let people = super::fixture::PEOPLE;
+        store.create(Meeting {
+            id: new_id(),
+            title: MEETINGS[i % MEETINGS.len()].to_string(),
+            starts_at: start,
+            duration_minutes: [30, 45, 60][rng.random_range(0..3)],
+            room: Some(rooms[rng.random_range(0..rooms.len())].clone()),
+            attendees: (0..rng.random_range(2..6))
+                .map(|_| people[rng.random_range(0..people.len())].to_string())
+                .collect(),
+            repeat: (i % 25 == 0).then_some(Repeat::Week),
+            agenda,
+            notes: autosurgeon::Text::with_value(super::fixture::words(rng, 80)),
+            decisions: "Keep the current supplier".into(),
+            ..Default::default()
+        })?;
+        tick(1);
+    }
+    Ok(())
+}
+
+/// Two people joining and one leaving, started from the built-in templates.
+pub fn plans(store: &Store, today: Date, site: &str) -> Result<()> {
+    let mut session = Session::open(store)?.with_today(today);
+    let site = store.get::<Site>(site)?.map(|s| s.name);
+    for (kind, person, offset) in [
+        (PlanKind::Onboarding, "Dana Lee", 3),
+        (PlanKind::Onboarding, "Sam Patel", 17),
+        (PlanKind::Offboarding, "Chris Young", 9),
+    ] {
+        session.apply(
+            store,
+            Op::StartPlan {
+                plan: PlanInput {
+                    kind,
+                    person: person.into(),
+                    template: String::new(),
+                    date: today.add_days(offset).to_string(),
+                    manager: Some(store.me()?.name),
+                    site: site.clone(),
+                },
+                id: None,
+            },
+        )?;
+    }
+    Ok(())
+}
