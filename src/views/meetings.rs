@@ -162,7 +162,8 @@ impl MeetingsCaches {
         ]
     }
 
-    /// The view from the records of the last refresh and the live tasks.
+    /// The view from the records of the last refresh and the live tasks
+    /// (clashes are worked out here, once per change of the document).
     pub fn build(&self, tasks: &[Arc<Task>], today: Date) -> MeetingsView {
         let mut meetings = self.meetings.records();
         meetings.sort_by(|a, b| (a.starts_at, &a.id).cmp(&(b.starts_at, &b.id)));
@@ -185,6 +186,32 @@ impl MeetingsCaches {
             from,
             to,
         );
+        let own = self.templates.records();
+        let templates = available_templates(own.iter().map(|t| &**t))
+            .into_iter()
+            .map(Arc::new)
+            .collect();
+        let view = MeetingsView {
+            meetings: Arc::new(meetings),
+            upcoming: Arc::new(upcoming),
+            next: Arc::new(next),
+            rooms: Arc::new(rooms),
+            clashes: Arc::new(clashes),
+            actions: Arc::default(),
+            plans: Arc::default(),
+            steps: Arc::default(),
+            templates: Arc::new(templates),
+            own_templates: Arc::new(own.into_iter().map(|t| (t.id.clone(), t)).collect()),
+            computed_for: today,
+        };
+        self.link(&view, tasks)
+    }
+
+    /// `view` with its action items, plan steps and progress taken from
+    /// `tasks` again (after tasks changed and nothing else did): the
+    /// meetings, rooms and clashes stay the same `Arc`s.
+    pub fn link(&self, view: &MeetingsView, tasks: &[Arc<Task>]) -> MeetingsView {
+        let today = view.computed_for;
         let mut actions: BTreeMap<String, Vec<Arc<Task>>> = BTreeMap::new();
         let mut steps: BTreeMap<String, Vec<Arc<Task>>> = BTreeMap::new();
         for task in tasks {
@@ -209,23 +236,11 @@ impl MeetingsCaches {
             })
             .collect();
         plans.sort_by(|a, b| (a.0.start_date, &a.0.id).cmp(&(b.0.start_date, &b.0.id)));
-        let own = self.templates.records();
-        let templates = available_templates(own.iter().map(|t| &**t))
-            .into_iter()
-            .map(Arc::new)
-            .collect();
         MeetingsView {
-            meetings: Arc::new(meetings),
-            upcoming: Arc::new(upcoming),
-            next: Arc::new(next),
-            rooms: Arc::new(rooms),
-            clashes: Arc::new(clashes),
             actions: Arc::new(actions),
-            plans: Arc::new(plans),
             steps: Arc::new(steps),
-            templates: Arc::new(templates),
-            own_templates: Arc::new(own.into_iter().map(|t| (t.id.clone(), t)).collect()),
-            computed_for: today,
+            plans: Arc::new(plans),
+            ..view.clone()
         }
     }
 }

@@ -361,9 +361,12 @@ impl Views {
         // on; again when tasks change (action items and plan steps).
         if !self.purchasing_deferred {
             let changed = self.meetings.refresh(store)?;
-            if changed || rebuilt.tasks || vm.meetings.computed_for != vm.today {
+            if changed || vm.meetings.computed_for != vm.today {
                 rebuilt.meetings = true;
                 vm.meetings = Arc::new(self.meetings.build(&vm.tasks, vm.today));
+            } else if rebuilt.tasks {
+                rebuilt.meetings = true;
+                vm.meetings = Arc::new(self.meetings.link(&vm.meetings, &vm.tasks));
             }
         }
         if rebuilt.any() {

@@ -242,3 +242,86 @@ fn an_approved_invoice_reaches_the_budget_view_one_refresh_after_purchasing() {
     assert!(rebuilt.purchasing && !rebuilt.budget && !views.loading());
     assert!(Arc::ptr_eq(&budget, &vm.budget));
 }
+
+#[test]
+fn a_task_edit_updates_a_meetings_action_items_without_working_out_clashes_again() {
+    let fx = Fixture::new();
+    let store = fx.init("a");
+    let mut session = Session::open(&store).expect("session");
+    let create = |session: &mut Session, kind: &str, fields: &[(&str, &str)]| {
+        let op = Op::Create {
+            kind: kind.into(),
+            fields: fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        };
+        session
+            .apply(&store, op)
+            .expect("create")
+            .created
+            .expect("id")
+    };
+    create(&mut session, "rooms", &[("name", "Room 1")]);
+    let meeting = create(
+        &mut session,
+        "meetings",
+        &[
+            ("title", "Ops weekly"),
+            ("starts_at", "+1d 10:00"),
+            ("duration_minutes", "30"),
+            ("room", "Room 1"),
+        ],
+    );
+    create(
+        &mut session,
+        "meetings",
+        &[
+            ("title", "Vendor call"),
+            ("starts_at", "+1d 10:15"),
+            ("duration_minutes", "30"),
+            ("room", "Room 1"),
+        ],
+    );
+    let task = create(
+        &mut session,
+        "tasks",
+        &[("title", "Call the landlord"), ("meeting", &meeting)],
+    );
+    let mut views = Views::new();
+    let mut vm = ViewModel {
+        today: session.today(),
+        ..Default::default()
+    };
+    while {
+        views.refresh(&store, &mut vm).expect("refresh");
+        views.loading()
+    } {}
+    views.refresh(&store, &mut vm).expect("refresh");
+    assert_eq!(vm.meetings.clashes.len(), 1);
+    assert_eq!(vm.meetings.actions[&meeting].len(), 1);
+    let before = vm.meetings.clone();
+    session
+        .apply(&store, Op::set("tasks", &task, "status", "done"))
+        .expect("done");
+    let rebuilt = views.refresh(&store, &mut vm).expect("refresh");
+    assert!(rebuilt.tasks && rebuilt.meetings);
+    assert_eq!(
+        vm.meetings.actions[&meeting][0].status,
+        bureau::model::TaskStatus::Done
+    );
+    assert!(
+        Arc::ptr_eq(&before.clashes, &vm.meetings.clashes),
+        "clashes not worked out again"
+    );
+    assert!(Arc::ptr_eq(&before.meetings, &vm.meetings.meetings));
+    // Moving a meeting to another time is a meetings change: clashes follow.
+    session
+        .apply(
+            &store,
+            Op::set("meetings", &meeting, "starts_at", "+1d 12:00"),
+        )
+        .expect("move");
+    views.refresh(&store, &mut vm).expect("refresh");
+    assert!(vm.meetings.clashes.is_empty());
+}
