@@ -115,6 +115,27 @@ pub fn run(runtime: &tokio::runtime::Runtime, dir: &Path) -> Result<ReportBench>
         || budget.build(&store, now.local_date(), &buying),
         |v| format!("{} lines, {} entries", v.statuses.len(), v.ledger.len()),
     )?;
+    // The Meetings and Onboarding part: built when those documents change
+    // (room clashes worked out), relinked when only tasks change.
+    let tasks: Vec<std::sync::Arc<Task>> = store
+        .list::<Task>(false)?
+        .into_iter()
+        .map(std::sync::Arc::new)
+        .collect();
+    let mut meetings = crate::views::meetings::MeetingsCaches::default();
+    meetings.refresh(&store)?;
+    let view = timed(
+        &mut laps,
+        "meetings view rebuild (clashes, next times)",
+        || Ok(meetings.build(&tasks, now.local_date())),
+        |v| format!("{} meetings, {} clashes", v.meetings.len(), v.clashes.len()),
+    )?;
+    timed(
+        &mut laps,
+        "meetings view after a task edit (relink)",
+        || Ok(meetings.link(&view, &tasks)),
+        |v| format!("{} tasks, {} plans", tasks.len(), v.plans.len()),
+    )?;
     runtime.block_on(store.close());
     Ok(ReportBench { laps })
 }
