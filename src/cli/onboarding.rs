@@ -227,16 +227,7 @@ fn show(store: &Store, session: &Session, id: &str, json: bool) -> Result<()> {
             .map(|m| format!(", manager {m}"))
             .unwrap_or_default()
     );
-    say!(
-        "{} of {} steps done{}",
-        progress.done,
-        progress.total,
-        if progress.late > 0 {
-            format!(", {} late", progress.late)
-        } else {
-            String::new()
-        }
-    );
+    say!("{}", progress.summary());
     let mut t = table(&["Due", "Step", "Owner", "Status", ""]);
     for s in &steps {
         t.add_row(vec![

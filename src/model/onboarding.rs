@@ -302,6 +302,16 @@ impl Progress {
         p
     }
 
+    /// "3 of 7 steps done, 1 late".
+    pub fn summary(&self) -> String {
+        let late = if self.late > 0 {
+            format!(", {} late", self.late)
+        } else {
+            String::new()
+        };
+        format!("{} of {} steps done{late}", self.done, self.total)
+    }
+
     pub fn fraction(&self) -> f32 {
         if self.total == 0 {
             1.0

@@ -34,4 +34,25 @@ impl Pending {
         });
         confirmed
     }
+
+    /// A "Delete …" button that asks `question` first, then moves the
+    /// record to the trash. Returns true when it did.
+    pub fn trash(
+        &mut self,
+        ui: &mut egui::Ui,
+        kind: &str,
+        id: &str,
+        button: &str,
+        question: &str,
+        commands: &mut Vec<super::backend::Command>,
+    ) -> bool {
+        let confirmed = self.button(ui, id, button, question);
+        if confirmed {
+            commands.push(super::backend::Command::Op(crate::ops::Op::Delete {
+                kind: kind.into(),
+                id: id.into(),
+            }));
+        }
+        confirmed
+    }
 }

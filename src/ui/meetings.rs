@@ -286,38 +286,29 @@ fn room_details(
         "Move “{}” to the Trash? Meetings keep their booking; you can restore it from Trash.",
         room.name
     );
-    if state.confirm.button(ui, &room.id, "Delete room", &question) {
-        commands.push(Command::Op(Op::Delete {
-            kind: Room::KIND.into(),
-            id: room.id.clone(),
-        }));
+    if state
+        .confirm
+        .trash(ui, Room::KIND, &room.id, "Delete room", &question, commands)
+    {
         state.selected_room = None;
     }
 }
 
-/// Records meeting forms pick from: rooms and sites.
+/// Records meeting and plan forms pick from: rooms, and sites and the
+/// rest the purchasing forms offer.
 pub fn references(
     vm: &ViewModel,
 ) -> std::collections::BTreeMap<&'static str, Vec<(String, String)>> {
-    [
-        (
-            "rooms",
-            vm.meetings
-                .rooms
-                .iter()
-                .map(|r| (r.id.clone(), r.name.clone()))
-                .collect(),
-        ),
-        (
-            "sites",
-            vm.sites
-                .iter()
-                .map(|s| (s.id.clone(), s.name.clone()))
-                .collect(),
-        ),
-    ]
-    .into_iter()
-    .collect()
+    let mut all = super::purchasing::references(vm);
+    all.insert(
+        "rooms",
+        vm.meetings
+            .rooms
+            .iter()
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect(),
+    );
+    all
 }
 
 /// "Move “Vendor call” to Big room" and the edit that does it.

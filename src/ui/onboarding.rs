@@ -267,14 +267,8 @@ fn plan_details(
         }
     });
     ui.label(format!(
-        "{} of {} steps done{} · template “{}”",
-        progress.done,
-        progress.total,
-        if progress.late > 0 {
-            format!(", {} late", progress.late)
-        } else {
-            String::new()
-        },
+        "{} · template “{}”",
+        progress.summary(),
         plan.template
     ));
     let references = super::meetings::references(vm);
@@ -291,11 +285,14 @@ fn plan_details(
         "Move the plan for {} to the Trash? Its steps stay as tasks.",
         plan.person
     );
-    if state.confirm.button(ui, &plan.id, "Delete plan", &question) {
-        commands.push(Command::Op(Op::Delete {
-            kind: OnboardingPlan::KIND.into(),
-            id: plan.id.clone(),
-        }));
+    if state.confirm.trash(
+        ui,
+        OnboardingPlan::KIND,
+        &plan.id,
+        "Delete plan",
+        &question,
+        commands,
+    ) {
         state.selected = None;
     }
 }

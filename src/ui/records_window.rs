@@ -109,12 +109,14 @@ pub fn show<R: Described>(
                         let question = format!(
                             "Move “{current}” to the Trash? You can restore it from Trash."
                         );
-                        if state.confirm.button(ui, record.id(), "Delete", &question) {
-                            commands.push(Command::Op(Op::Delete {
-                                kind: R::KIND.into(),
-                                id: record.id().to_string(),
-                            }));
-                        }
+                        state.confirm.trash(
+                            ui,
+                            R::KIND,
+                            record.id(),
+                            "Delete",
+                            &question,
+                            commands,
+                        );
                         ui.end_row();
                     }
                 });

@@ -394,11 +394,10 @@ fn details(
         "Move “{}” to the Trash? Everyone's copy moves there; you can restore it from Trash.",
         current.title
     );
-    if state.confirm.button(ui, id, "Delete", &question) {
-        commands.push(Command::Op(Op::Delete {
-            kind: Task::KIND.into(),
-            id: id.to_string(),
-        }));
+    if state
+        .confirm
+        .trash(ui, Task::KIND, id, "Delete", &question, commands)
+    {
         state.selected = None;
     }
     let references: BTreeMap<&'static str, Vec<(String, String)>> = [(

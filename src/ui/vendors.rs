@@ -199,14 +199,14 @@ fn details(
         "Move “{}” to the Trash? Its orders and invoices keep it; you can restore it from Trash.",
         vendor.name
     );
-    if state
-        .confirm
-        .button(ui, &vendor.id, "Delete vendor", &question)
-    {
-        commands.push(Command::Op(Op::Delete {
-            kind: Vendor::KIND.into(),
-            id: vendor.id.clone(),
-        }));
+    if state.confirm.trash(
+        ui,
+        Vendor::KIND,
+        &vendor.id,
+        "Delete vendor",
+        &question,
+        commands,
+    ) {
         state.selected = None;
     }
 }

@@ -63,6 +63,22 @@ fn team() -> Team {
     }
 }
 
+/// Runs `fill` on Ana's workspace (no app open yet) with a session.
+fn on_anas<T>(
+    team: &Team,
+    fill: impl FnOnce(&bureau::store::Store, &mut bureau::ops::Session) -> T,
+) -> T {
+    let rt = common::runtime();
+    let store = rt
+        .block_on(bureau::store::Store::open(&team.ana, "test"))
+        .expect("open");
+    let mut session = bureau::ops::Session::open(&store).expect("session");
+    let out = fill(&store, &mut session);
+    drop(session);
+    rt.block_on(store.close());
+    out
+}
+
 fn threaded(path: &std::path::Path) -> Backend {
     Backend::threaded(path.to_path_buf(), NetOptions::loopback(), || {})
 }
@@ -242,17 +258,9 @@ fn the_cli_works_while_the_app_is_open() {
 #[test]
 fn two_people_edit_one_purchase_order_and_both_edits_and_a_new_line_survive() {
     let team = team();
-    let rt = common::runtime();
-    let po = {
-        let store = rt
-            .block_on(bureau::store::Store::open(&team.ana, "test"))
-            .expect("open");
-        let mut session = bureau::ops::Session::open(&store).expect("session");
-        let office = common::purchasing::office(&store, &mut session);
-        drop(session);
-        rt.block_on(store.close());
-        office.po
-    };
+    let po = on_anas(&team, |store, session| {
+        common::purchasing::office(store, session).po
+    });
     let mut ana = threaded(&team.ana);
     let mut ben = threaded(&team.ben);
     for app in [&mut ana, &mut ben] {
@@ -296,26 +304,18 @@ fn two_people_edit_one_purchase_order_and_both_edits_and_a_new_line_survive() {
 #[test]
 fn two_people_edit_one_budget_line_and_an_expense_from_each_counts_on_both() {
     let team = team();
-    let rt = common::runtime();
-    let line = {
-        let store = rt
-            .block_on(bureau::store::Store::open(&team.ana, "test"))
-            .expect("open");
-        let mut session = bureau::ops::Session::open(&store).expect("session");
-        let line = common::purchasing::create(
-            &store,
-            &mut session,
+    let line = on_anas(&team, |store, session| {
+        common::purchasing::create(
+            store,
+            session,
             "budget_lines",
             &[
                 ("category", "Office supplies"),
                 ("period", "2025"),
                 ("amount", "500"),
             ],
-        );
-        drop(session);
-        rt.block_on(store.close());
-        line
-    };
+        )
+    });
     let mut ana = threaded(&team.ana);
     let mut ben = threaded(&team.ben);
     let status = |vm: &ViewModel| {
@@ -364,26 +364,18 @@ fn two_people_edit_one_budget_line_and_an_expense_from_each_counts_on_both() {
 #[test]
 fn two_people_take_notes_in_one_meeting_at_once_and_both_keep_their_words() {
     let team = team();
-    let rt = common::runtime();
-    let meeting = {
-        let store = rt
-            .block_on(bureau::store::Store::open(&team.ana, "test"))
-            .expect("open");
-        let mut session = bureau::ops::Session::open(&store).expect("session");
-        let id = common::purchasing::create(
-            &store,
-            &mut session,
+    let meeting = on_anas(&team, |store, session| {
+        common::purchasing::create(
+            store,
+            session,
             "meetings",
             &[
                 ("title", "Ops weekly"),
                 ("starts_at", "2026-12-01 14:00"),
                 ("duration_minutes", "30"),
             ],
-        );
-        drop(session);
-        rt.block_on(store.close());
-        id
-    };
+        )
+    });
     let mut ana = threaded(&team.ana);
     let mut ben = threaded(&team.ben);
     let notes = |vm: &ViewModel| {

@@ -18,6 +18,9 @@ const IMPORT_ORDER: &[&str] = &[
     "invoices",
     "budget_lines",
     "expenses",
+    "rooms",
+    "meetings",
+    "onboarding_plans",
     "tasks",
 ];
 
@@ -80,7 +83,13 @@ fn every_kind_exported_as_csv_imports_into_an_empty_workspace_as_the_same_record
         );
     }
     // Every other kind exports with its header row too.
-    for kind in ["members", "movements", "receipts", "meetings", "docs"] {
+    for kind in [
+        "members",
+        "movements",
+        "receipts",
+        "onboarding_templates",
+        "docs",
+    ] {
         let out = run(&from, &["export", "--csv", kind]);
         assert!(out.starts_with("id,"), "{kind}: {out}");
     }

@@ -63,6 +63,16 @@ fn meeting(store: &Store, session: &mut Session, title: &str, at: &str, room: &s
     )
 }
 
+/// The notes of meeting `m` changed as the meeting page sends it.
+fn edit_notes(m: &str, change: TextChange) -> Op {
+    Op::EditText {
+        kind: "meetings".into(),
+        id: m.to_string(),
+        field: "notes".into(),
+        change,
+    }
+}
+
 fn action_items(store: &Store, meeting: &str) -> Vec<Task> {
     store
         .list::<Task>(false)
@@ -133,14 +143,12 @@ fn two_people_taking_notes_offline_both_keep_their_words() {
     apply(
         &a,
         &mut sa,
-        Op::EditText {
-            kind: "meetings".into(),
-            id: m.clone(),
-            field: "notes".into(),
-            change: TextChange::Append {
+        edit_notes(
+            &m,
+            TextChange::Append {
                 text: "Budget: on track".into(),
             },
-        },
+        ),
     );
     merge(&a, &b);
     let base = notes(&a);
@@ -148,28 +156,24 @@ fn two_people_taking_notes_offline_both_keep_their_words() {
     apply(
         &a,
         &mut sa,
-        Op::EditText {
-            kind: "meetings".into(),
-            id: m.clone(),
-            field: "notes".into(),
-            change: TextChange::Replace {
+        edit_notes(
+            &m,
+            TextChange::Replace {
                 before: base.clone(),
                 after: base.replace("on track", "on track (café costs up)"),
             },
-        },
+        ),
     );
     apply(
         &b,
         &mut sb,
-        Op::EditText {
-            kind: "meetings".into(),
-            id: m.clone(),
-            field: "notes".into(),
-            change: TextChange::Replace {
+        edit_notes(
+            &m,
+            TextChange::Replace {
                 before: base.clone(),
                 after: format!("{base}Printer: call the vendor\n"),
             },
-        },
+        ),
     );
     merge(&a, &b);
     assert_eq!(
@@ -182,15 +186,13 @@ fn two_people_taking_notes_offline_both_keep_their_words() {
     apply(
         &a,
         &mut sa,
-        Op::EditText {
-            kind: "meetings".into(),
-            id: m.clone(),
-            field: "notes".into(),
-            change: TextChange::Replace {
+        edit_notes(
+            &m,
+            TextChange::Replace {
                 before: stale.into(),
                 after: "Budget: on track (café costs up)\nChairs: order 4\n".into(),
             },
-        },
+        ),
     );
     assert_eq!(
         notes(&a),
