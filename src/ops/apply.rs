@@ -136,58 +136,17 @@ pub(super) fn apply(
         } => buy::set_tolerance(store, *percent_bp, *absolute_minor),
         Op::Import { kind, rows } => super::import::import(store, kind, rows),
         Op::SetBudgetThreshold { percent_bp } => super::budget::set_threshold(store, *percent_bp),
-        Op::EditText {
-            kind,
-            id,
-            field,
-            change,
-        } => super::meetings::edit_text(store, kind, id, field, change),
-        Op::AddAgendaItem { meeting, point, id } => {
-            let id = id.clone().unwrap_or_else(new_id);
-            super::meetings::add_agenda_item(store, meeting, point, &id)
-        }
-        Op::EditAgendaItem {
-            meeting,
-            item,
-            fields,
-        } => super::meetings::edit_agenda_item(store, meeting, item, fields),
-        Op::MoveAgendaItem {
-            meeting,
-            item,
-            after,
-        } => super::meetings::move_agenda_item(store, meeting, item, after.as_deref()),
-        Op::RemoveAgendaItem { meeting, item } => {
-            super::meetings::remove_agenda_item(store, meeting, item)
-        }
-        Op::StartPlan { plan, id } => {
-            let id = id
-                .as_deref()
-                .ok_or_else(|| StoreError::Rejected("plan id not prepared".into()))?;
-            super::onboarding::start_plan(store, plan, id, cx)
-        }
-        Op::RevokeAccess { .. } => Err(StoreError::Rejected(
-            "revoking access goes through the session (it needs the membership)".into(),
-        )),
-        Op::CustomizeTemplate { template, id } => {
-            let id = id.clone().unwrap_or_else(new_id);
-            super::onboarding::customize_template(store, template, &id)
-        }
-        Op::AddTemplateStep {
-            template,
-            fields,
-            id,
-        } => {
-            let id = id.clone().unwrap_or_else(new_id);
-            super::onboarding::add_template_step(store, template, &id, fields)
-        }
-        Op::EditTemplateStep {
-            template,
-            step,
-            fields,
-        } => super::onboarding::edit_template_step(store, template, step, fields),
-        Op::RemoveTemplateStep { template, step } => {
-            super::onboarding::remove_template_step(store, template, step)
-        }
+        Op::EditText { .. }
+        | Op::AddAgendaItem { .. }
+        | Op::EditAgendaItem { .. }
+        | Op::MoveAgendaItem { .. }
+        | Op::RemoveAgendaItem { .. } => super::meetings::apply(store, op),
+        Op::StartPlan { .. }
+        | Op::RevokeAccess { .. }
+        | Op::CustomizeTemplate { .. }
+        | Op::AddTemplateStep { .. }
+        | Op::EditTemplateStep { .. }
+        | Op::RemoveTemplateStep { .. } => super::onboarding::apply(store, op, cx),
         Op::Reorder {
             site,
             buffer_percent,

@@ -13,10 +13,10 @@ use super::apply::{Edit, edit_record};
 use super::journal::{Action, Step};
 use super::kinds::with_kind;
 use super::rules::member_named;
-use super::{FieldInput, Outcome};
+use super::{FieldInput, Op, Outcome};
 use crate::model::schema::Described;
 use crate::model::text_edit::{Splice, rebase};
-use crate::model::{AgendaItem, Meeting, ValidationError, require_text};
+use crate::model::{AgendaItem, Meeting, ValidationError, new_id, require_text};
 use crate::store::records::kind_map_mut;
 use crate::store::{Result, Store, StoreError};
 
@@ -27,6 +27,34 @@ fn check_text_field(kind: &str, field: &str) -> Result<()> {
         _ => Err(StoreError::Rejected(format!(
             "{field} of {kind} is not text that is edited together"
         ))),
+    }
+}
+
+/// Applies a meeting action (the operations layer sends these here).
+pub(super) fn apply(store: &Store, op: &Op) -> Result<(Outcome, Action)> {
+    match op {
+        Op::EditText {
+            kind,
+            id,
+            field,
+            change,
+        } => edit_text(store, kind, id, field, change),
+        Op::AddAgendaItem { meeting, point, id } => {
+            let id = id.clone().unwrap_or_else(new_id);
+            add_agenda_item(store, meeting, point, &id)
+        }
+        Op::EditAgendaItem {
+            meeting,
+            item,
+            fields,
+        } => edit_agenda_item(store, meeting, item, fields),
+        Op::MoveAgendaItem {
+            meeting,
+            item,
+            after,
+        } => move_agenda_item(store, meeting, item, after.as_deref()),
+        Op::RemoveAgendaItem { meeting, item } => remove_agenda_item(store, meeting, item),
+        _ => Err(StoreError::Rejected("not a meeting action".into())),
     }
 }
 

@@ -468,68 +468,6 @@ impl Session {
         Ok(outcome)
     }
 
-    /// Completes a leaver's revoke-access step: only an admin may, and the
-    /// person (if they are a member) is removed first, with every device.
-    fn revoke_access(&mut self, store: &Store, task: &str) -> Result<Outcome> {
-        let (step, plan) = onboarding::access_step(store, task)?;
-        if step.status == crate::model::TaskStatus::Done {
-            return Err(StoreError::Rejected(format!(
-                "{}'s access was already revoked",
-                plan.person
-            )));
-        }
-        let message = match &self.check {
-            WriteCheck::Open => format!(
-                "{} has no devices here (this workspace has no membership); step completed",
-                plan.person
-            ),
-            WriteCheck::Members { access, device } => {
-                if !access.current().is_admin_device(device) {
-                    return Err(StoreError::Rejected(format!(
-                        "only an admin can revoke {}'s access: completing this step removes their devices",
-                        plan.person
-                    )));
-                }
-                let membership = access.current();
-                match membership.find(&plan.person) {
-                    Ok(member) if member.devices.contains(device) => {
-                        return Err(StoreError::Rejected(
-                            "this is your own access; another admin removes you".into(),
-                        ));
-                    }
-                    Ok(member) => {
-                        let key = crate::sync::identity::load_or_create(store.data_dir())?;
-                        let devices = member.devices.len();
-                        crate::sync::node::change_membership(
-                            store,
-                            &key,
-                            access,
-                            crate::sync::membership::Action::Remove {
-                                member_id: member.member_id.clone(),
-                            },
-                        )?;
-                        access.refresh(store)?;
-                        format!(
-                            "Removed {} and their {devices} device(s) from the workspace; peers refuse them once they hear",
-                            member.name
-                        )
-                    }
-                    Err(_) => format!(
-                        "{} is not a member of this workspace; nothing to remove, step completed",
-                        plan.person
-                    ),
-                }
-            }
-        };
-        let action = onboarding::complete_access_step(store, task)?;
-        self.journal.record(action);
-        self.journal.save(&journal_path(store))?;
-        Ok(Outcome {
-            created: None,
-            message: Some(message),
-        })
-    }
-
     /// Undoes this device's last action (the inverse field edits, as one new
     /// change). Refused, changing nothing, if someone else changed one of
     /// those fields since.

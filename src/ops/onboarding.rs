@@ -6,14 +6,14 @@
 use super::apply::{Edit, edit_record};
 use super::journal::{Action, Step};
 use super::rules::member_named;
-use super::{FieldInput, Outcome};
+use super::{FieldInput, Op, Outcome, WriteCheck, journal_path};
 use crate::model::onboarding::{
     COORDINATOR, MANAGER, PERSON, available_templates, due_date, parse_offset,
 };
 use crate::model::schema::{FieldContext, same_name};
 use crate::model::{
     Date, Member, OnboardingPlan, OnboardingTemplate, PlanKind, Record, StepCategory, Task,
-    TemplateStep, ValidationError, require_text,
+    TemplateStep, ValidationError, new_id, require_text,
 };
 use crate::store::records::kind_map_mut;
 use crate::store::{Result, Store, StoreError};
@@ -30,6 +30,40 @@ pub struct PlanInput {
     pub manager: Option<String>,
     /// Site name.
     pub site: Option<String>,
+}
+
+/// Applies an onboarding action (the operations layer sends these here).
+pub(super) fn apply(store: &Store, op: &Op, cx: &FieldContext) -> Result<(Outcome, Action)> {
+    match op {
+        Op::StartPlan { plan, id } => {
+            let id = id
+                .as_deref()
+                .ok_or_else(|| StoreError::Rejected("plan id not prepared".into()))?;
+            start_plan(store, plan, id, cx)
+        }
+        Op::RevokeAccess { .. } => Err(StoreError::Rejected(
+            "revoking access goes through the session (it needs the membership)".into(),
+        )),
+        Op::CustomizeTemplate { template, id } => {
+            let id = id.clone().unwrap_or_else(new_id);
+            customize_template(store, template, &id)
+        }
+        Op::AddTemplateStep {
+            template,
+            fields,
+            id,
+        } => {
+            let id = id.clone().unwrap_or_else(new_id);
+            add_template_step(store, template, &id, fields)
+        }
+        Op::EditTemplateStep {
+            template,
+            step,
+            fields,
+        } => edit_template_step(store, template, step, fields),
+        Op::RemoveTemplateStep { template, step } => remove_template_step(store, template, step),
+        _ => Err(StoreError::Rejected("not an onboarding action".into())),
+    }
 }
 
 /// The template called `wanted` (name or id) among those available.
@@ -372,4 +406,68 @@ pub(super) fn complete_access_step(store: &Store, task: &str) -> Result<Action> 
         Ok(())
     })?;
     Ok(action)
+}
+
+impl super::Session {
+    /// Completes a leaver's revoke-access step: only an admin may, and the
+    /// person (if they are a member) is removed first, with every device.
+    pub(super) fn revoke_access(&mut self, store: &Store, task: &str) -> Result<Outcome> {
+        let (step, plan) = access_step(store, task)?;
+        if step.status == crate::model::TaskStatus::Done {
+            return Err(StoreError::Rejected(format!(
+                "{}'s access was already revoked",
+                plan.person
+            )));
+        }
+        let message = match &self.check {
+            WriteCheck::Open => format!(
+                "{} has no devices here (this workspace has no membership); step completed",
+                plan.person
+            ),
+            WriteCheck::Members { access, device } => {
+                if !access.current().is_admin_device(device) {
+                    return Err(StoreError::Rejected(format!(
+                        "only an admin can revoke {}'s access: completing this step removes their devices",
+                        plan.person
+                    )));
+                }
+                let membership = access.current();
+                match membership.find(&plan.person) {
+                    Ok(member) if member.devices.contains(device) => {
+                        return Err(StoreError::Rejected(
+                            "this is your own access; another admin removes you".into(),
+                        ));
+                    }
+                    Ok(member) => {
+                        let key = crate::sync::identity::load_or_create(store.data_dir())?;
+                        let devices = member.devices.len();
+                        crate::sync::node::change_membership(
+                            store,
+                            &key,
+                            access,
+                            crate::sync::membership::Action::Remove {
+                                member_id: member.member_id.clone(),
+                            },
+                        )?;
+                        access.refresh(store)?;
+                        format!(
+                            "Removed {} and their {devices} device(s) from the workspace; peers refuse them once they hear",
+                            member.name
+                        )
+                    }
+                    Err(_) => format!(
+                        "{} is not a member of this workspace; nothing to remove, step completed",
+                        plan.person
+                    ),
+                }
+            }
+        };
+        let action = complete_access_step(store, task)?;
+        self.journal.record(action);
+        self.journal.save(&journal_path(store))?;
+        Ok(Outcome {
+            created: None,
+            message: Some(message),
+        })
+    }
 }
