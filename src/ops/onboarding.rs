@@ -6,7 +6,7 @@
 use super::apply::{Edit, edit_record};
 use super::journal::{Action, Step};
 use super::rules::member_named;
-use super::{FieldInput, Op, Outcome, WriteCheck, journal_path};
+use super::{FieldInput, Op, Outcome, WriteCheck};
 use crate::model::onboarding::{
     COORDINATOR, MANAGER, PERSON, available_templates, due_date, parse_offset,
 };
@@ -400,12 +400,12 @@ pub(super) fn check_status_edit(store: &Store, task: &str, fields: &[FieldInput]
 }
 
 /// Marks the revoke-access step done (after the removal).
-pub(super) fn complete_access_step(store: &Store, task: &str) -> Result<Action> {
-    let (_, action) = edit_record::<Task>(store, task, Edit::new("Complete"), |_, t, audit, _| {
+fn complete_access_step(store: &Store, task: &str) -> Result<()> {
+    edit_record::<Task>(store, task, Edit::new("Complete"), |_, t, audit, _| {
         t.set_status(crate::model::TaskStatus::Done, None, audit.at);
         Ok(())
     })?;
-    Ok(action)
+    Ok(())
 }
 
 impl super::Session {
@@ -462,9 +462,9 @@ impl super::Session {
                 }
             }
         };
-        let action = complete_access_step(store, task)?;
-        self.journal.record(action);
-        self.journal.save(&journal_path(store))?;
+        // Not journalled: undo could reopen the step but not bring the
+        // person back (that is a new invite), so it offers nothing here.
+        complete_access_step(store, task)?;
         Ok(Outcome {
             created: None,
             message: Some(message),

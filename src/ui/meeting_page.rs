@@ -243,6 +243,13 @@ fn agenda(
 }
 
 fn notes(ui: &mut egui::Ui, state: &mut PageState, meeting: &Meeting, commands: &mut Vec<Command>) {
+    // Another meeting opened with notes still unsent: they go first.
+    if let Some(d) = &state.notes
+        && d.meeting != meeting.id
+        && d.text != d.base
+    {
+        commands.push(Command::Op(notes_change(&d.meeting, &d.base, &d.text)));
+    }
     TextDraft::follow(&mut state.notes, &meeting.id, meeting.notes.as_str());
     let Some(d) = state.notes.as_mut() else {
         return;
@@ -265,15 +272,7 @@ fn notes(ui: &mut egui::Ui, state: &mut PageState, meeting: &Meeting, commands: 
     if let Some(at) = d.typed_at {
         if response.lost_focus() || now - at >= NOTES_PAUSE {
             if d.text != d.base {
-                commands.push(Command::Op(Op::EditText {
-                    kind: "meetings".into(),
-                    id: meeting.id.clone(),
-                    field: "notes".into(),
-                    change: TextChange::Replace {
-                        before: d.base.clone(),
-                        after: d.text.clone(),
-                    },
-                }));
+                commands.push(Command::Op(notes_change(&meeting.id, &d.base, &d.text)));
                 d.base = d.text.clone();
             }
             d.typed_at = None;
@@ -287,12 +286,36 @@ fn notes(ui: &mut egui::Ui, state: &mut PageState, meeting: &Meeting, commands: 
     }
 }
 
+/// What the person changed in a meeting's notes, as the page sends it.
+fn notes_change(meeting: &str, before: &str, after: &str) -> Op {
+    Op::EditText {
+        kind: "meetings".into(),
+        id: meeting.to_string(),
+        field: "notes".into(),
+        change: TextChange::Replace {
+            before: before.to_string(),
+            after: after.to_string(),
+        },
+    }
+}
+
 fn decisions(
     ui: &mut egui::Ui,
     state: &mut PageState,
     meeting: &Meeting,
     commands: &mut Vec<Command>,
 ) {
+    if let Some(d) = &state.decisions
+        && d.meeting != meeting.id
+        && d.text != d.base
+    {
+        commands.push(Command::Op(Op::set(
+            "meetings",
+            &d.meeting,
+            "decisions",
+            d.text.clone(),
+        )));
+    }
     TextDraft::follow(&mut state.decisions, &meeting.id, &meeting.decisions);
     let Some(d) = state.decisions.as_mut() else {
         return;

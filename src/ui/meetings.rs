@@ -66,7 +66,8 @@ pub fn show(
     commands: &mut Vec<Command>,
 ) {
     let view = &vm.meetings;
-    if state.tab != Tab::Rooms
+    // The page sits beside the list only: the week view needs the width.
+    if state.tab == Tab::Meetings
         && let Some(id) =
             super::layout::still_there(&mut state.selected, |id| view.meeting(id).is_some())
         && let Some(meeting) = view.meeting(&id).cloned()
