@@ -394,13 +394,21 @@ fn revoking_a_leavers_access_removes_their_devices_and_only_an_admin_can() {
         ana.store().require::<Task>(&step).expect("step").status,
         TaskStatus::Done
     );
-    // Cleo's device hears of it and refuses Ben's.
-    net.sync(&ana);
-    net.sync(&cleo);
-    assert!(
-        cleo.access().current().find("Ben Ode").is_err(),
-        "Cleo's device knows too"
-    );
+    // Cleo's device hears of it: her membership changes when it arrives
+    // (waited for on its watch channel, with a timeout against a hang).
+    let mut watch = cleo.access().subscribe();
+    let heard = net.rt.block_on(async {
+        tokio::time::timeout(common::net::TIMEOUT, async {
+            while watch.borrow_and_update().find("Ben Ode").is_ok() {
+                if watch.changed().await.is_err() {
+                    break;
+                }
+            }
+        })
+        .await
+    });
+    assert!(heard.is_ok(), "Cleo's device knows too");
+    assert!(cleo.access().current().find("Ben Ode").is_err());
     for node in [ana, ben, cleo] {
         net.stop(node);
     }
