@@ -6,6 +6,7 @@
 mod budget;
 mod control;
 mod exchange;
+mod facilities;
 mod inventory;
 mod invoices;
 mod meetings;
@@ -119,6 +120,10 @@ pub enum Command {
     /// restore.
     #[command(subcommand)]
     Room(meetings::RoomCommand),
+    /// Maintenance requests: add, set (status, assignee…), list (--past-sla),
+    /// show, delete, restore.
+    #[command(subcommand)]
+    Maint(facilities::MaintCommand),
     /// Onboarding: templates, start a plan for a new person, list plans.
     #[command(subcommand)]
     Onboarding(onboarding::OnboardingCommand),
@@ -378,6 +383,7 @@ fn command_name(command: &Command) -> String {
         Command::Expense(_) => "expense",
         Command::Meeting(_) => "meeting",
         Command::Room(_) => "room",
+        Command::Maint(_) => "maint",
         Command::Onboarding(_) => "onboarding",
         Command::Offboarding(_) => "offboarding",
         Command::Plan(_) => "plan",
@@ -456,6 +462,7 @@ fn dispatch_store(
         Command::Expense(cmd) => budget::run_expense(store, session, cmd),
         Command::Meeting(cmd) => meetings::run_meeting(store, session, cmd),
         Command::Room(cmd) => meetings::run_room(store, session, cmd),
+        Command::Maint(cmd) => facilities::run(store, session, cmd),
         Command::Onboarding(cmd) => onboarding::run_onboarding(store, session, cmd),
         Command::Offboarding(cmd) => onboarding::run_offboarding(store, session, cmd),
         Command::Plan(cmd) => onboarding::run_plan(store, session, cmd),

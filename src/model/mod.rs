@@ -25,7 +25,7 @@ pub mod workspace;
 
 pub use budget::{BudgetLine, Expense, Period};
 pub use docs::{Doc, DocKind};
-pub use facilities::{MaintenanceRequest, RequestStatus};
+pub use facilities::{MaintenanceRequest, RequestCategory, RequestStatus};
 pub use inventory::{InventoryItem, MovementKind, StockMovement};
 pub use meetings::{AgendaItem, Meeting, Repeat, Room, RoomKind};
 pub use onboarding::{OnboardingPlan, OnboardingTemplate, PlanKind, StepCategory, TemplateStep};

@@ -161,6 +161,11 @@ impl Stamp {
         self.0.timestamp_millis()
     }
 
+    /// The zero stamp a record's time field has until it is set.
+    pub fn is_unset(&self) -> bool {
+        self.millis() == 0
+    }
+
     /// The UTC calendar day (stable on every device).
     pub fn date(self) -> Date {
         Date(self.0.date_naive())

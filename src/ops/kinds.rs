@@ -66,6 +66,10 @@ macro_rules! with_kind {
                 type $R = $crate::model::OnboardingPlan;
                 $body
             }
+            "maintenance" => {
+                type $R = $crate::model::MaintenanceRequest;
+                $body
+            }
             other => Err($crate::store::StoreError::Rejected(format!(
                 "records of kind {other:?} cannot be changed here"
             ))),

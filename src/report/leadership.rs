@@ -193,6 +193,8 @@ pub struct Report {
     pub renewals: Section,
     /// People joining or leaving with steps still open.
     pub onboarding: Section,
+    /// Maintenance requests still open, past their SLA first.
+    pub maintenance: Section,
     pub currency: String,
     pub budget: Vec<BudgetRow>,
     /// Spend in this span and in the one before.
@@ -209,13 +211,14 @@ impl Report {
     }
 
     /// The sections that are tables, in report order.
-    pub fn sections(&self) -> [&Section; 5] {
+    pub fn sections(&self) -> [&Section; 6] {
         [
             &self.low_stock,
             &self.open_orders,
             &self.to_reconcile,
             &self.renewals,
             &self.onboarding,
+            &self.maintenance,
         ]
     }
 
@@ -485,11 +488,50 @@ pub fn build(store: &Store, span: Span, now: Stamp) -> Result<Report> {
         to_reconcile,
         renewals,
         onboarding: onboarding(store, &tasks, as_of)?,
+        maintenance: maintenance(store, &site_name, now)?,
         spent: in_span(span.start, span.end),
         spent_before: in_span(previous.start, previous.end),
         currency,
         budget,
         spent_by_category,
+    })
+}
+
+/// Requests still open: past their SLA first, then by when they must be
+/// fixed.
+fn maintenance(store: &Store, site_name: &dyn Fn(&str) -> String, now: Stamp) -> Result<Section> {
+    use crate::model::MaintenanceRequest;
+    use crate::model::schema::FieldText;
+    let mut open: Vec<MaintenanceRequest> = store
+        .list::<MaintenanceRequest>(false)?
+        .into_iter()
+        .filter(|r| r.is_open())
+        .collect();
+    open.sort_by(|a, b| {
+        (!a.past_sla(now), a.due_by(), &a.id).cmp(&(!b.past_sla(now), b.due_by(), &b.id))
+    });
+    Ok(Section {
+        title: "Open maintenance".into(),
+        columns: vec!["Request", "Site", "Priority", "Status", "Fix by"],
+        rows: open
+            .iter()
+            .map(|r| {
+                let due = r.due_by().to_text();
+                vec![
+                    r.title_or_description().to_string(),
+                    site_name(&r.site),
+                    r.priority.to_string(),
+                    r.status.to_string(),
+                    if r.past_sla(now) {
+                        format!("{due} (past SLA)")
+                    } else {
+                        due
+                    },
+                ]
+            })
+            .collect(),
+        empty: "No maintenance requests open.",
+        more: 0,
     })
 }
 

@@ -28,6 +28,7 @@ pub enum Jump {
     MeetingsWeek,
     /// An onboarding or offboarding plan.
     Plan(String),
+    Maintenance(String),
 }
 
 impl Jump {
@@ -43,6 +44,7 @@ impl Jump {
             "contracts" => Jump::Contract(id),
             "meetings" => Jump::Meeting(id),
             "onboarding_plans" => Jump::Plan(id),
+            "maintenance" => Jump::Maintenance(id),
             _ => return None,
         })
     }
@@ -71,7 +73,7 @@ pub struct AreaEntry {
     pub cards: fn(&ViewModel) -> Vec<Card>,
 }
 
-pub const AREAS: [AreaEntry; 11] = [
+pub const AREAS: [AreaEntry; 12] = [
     AreaEntry {
         tab: AreaTab::Dashboard,
         label: "Dashboard",
@@ -127,6 +129,13 @@ pub const AREAS: [AreaEntry; 11] = [
         new_record: Some(|s| s.onboarding.tab = super::onboarding::Tab::Plans),
         records: super::onboarding::entries,
         cards: super::onboarding::cards,
+    },
+    AreaEntry {
+        tab: AreaTab::Facilities,
+        label: "Facilities",
+        new_record: Some(|s| s.facilities.show = super::facilities::Show::Open),
+        records: super::facilities::entries,
+        cards: super::facilities::cards,
     },
     AreaEntry {
         tab: AreaTab::Reports,

@@ -140,9 +140,10 @@ fn meetings(
     vm: &ViewModel,
     commands: &mut Vec<Command>,
 ) {
-    let minutes = draft(&mut state.new_meeting, "duration_minutes");
-    if minutes.is_empty() {
-        *minutes = "30".into();
+    // Half an hour unless typed otherwise (once per new row: a cleared
+    // field stays cleared while typing).
+    if !state.new_meeting.iter().any(|(k, _)| k == "duration_minutes") {
+        *draft(&mut state.new_meeting, "duration_minutes") = "30".into();
     }
     quick_add(
         ui,

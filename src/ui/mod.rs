@@ -11,6 +11,7 @@ mod budget;
 mod confirm;
 mod dashboard;
 mod engine;
+mod facilities;
 mod fields;
 mod inventory;
 mod invoices;
@@ -63,6 +64,7 @@ pub enum AreaTab {
     Budget,
     Meetings,
     Onboarding,
+    Facilities,
     Reports,
     Team,
     Trash,
@@ -109,6 +111,7 @@ pub struct Screens {
     pub budget: budget::BudgetState,
     pub meetings: meetings::MeetingsState,
     pub onboarding: onboarding::OnboardingState,
+    pub facilities: facilities::FacilitiesState,
     pub reports: reports::ReportsState,
     pub team: team::TeamState,
     pub palette: palette::PaletteState,
@@ -155,6 +158,7 @@ impl BureauApp {
             self.screens.budget.settle(&notice);
             self.screens.meetings.settle(&notice);
             self.screens.onboarding.settle(&notice);
+            self.screens.facilities.settle(&notice);
             self.toasts.push((notice, now));
         }
         self.toasts.retain(|(_, at)| now - *at < TOAST_SECONDS);
@@ -401,6 +405,7 @@ impl BureauApp {
                     self.go(jump, vm);
                 }
             }
+            AreaTab::Facilities => facilities::show(ui, &mut self.screens.facilities, vm, commands),
             AreaTab::Reports => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     reports::show(ui, &mut self.screens.reports, vm, commands)

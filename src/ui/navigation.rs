@@ -2,7 +2,7 @@
 //! ([`areas::Jump`]) to the screen that shows it.
 
 use super::backend::ViewModel;
-use super::{AreaTab, BureauApp, areas, meetings, onboarding, purchasing, tasks};
+use super::{AreaTab, BureauApp, areas, facilities, meetings, onboarding, purchasing, tasks};
 
 impl BureauApp {
     /// Follows a dashboard card, palette choice or link.
@@ -60,6 +60,11 @@ impl BureauApp {
                 self.prefs.area = AreaTab::Onboarding;
                 self.screens.onboarding.tab = onboarding::Tab::Plans;
                 self.screens.onboarding.selected = Some(id);
+            }
+            areas::Jump::Maintenance(id) => {
+                self.prefs.area = AreaTab::Facilities;
+                self.screens.facilities.show = facilities::Show::All;
+                self.screens.facilities.selected = Some(id);
             }
             areas::Jump::LowStock => {
                 self.prefs.area = AreaTab::Inventory;

@@ -10,6 +10,7 @@
 
 pub mod budget;
 pub mod cache;
+pub mod facilities;
 pub mod meetings;
 pub mod purchasing;
 pub mod trash;
@@ -54,6 +55,8 @@ pub struct ViewModel {
     pub budget: Arc<budget::BudgetView>,
     /// Meetings, rooms, clashes, onboarding plans and templates.
     pub meetings: Arc<meetings::MeetingsView>,
+    /// Maintenance requests.
+    pub facilities: Arc<facilities::FacilitiesView>,
     pub members: Arc<Vec<MemberInfo>>,
     /// The current members' names (person fields pick from them).
     pub member_names: Arc<Vec<String>>,
@@ -190,6 +193,7 @@ pub struct Views {
     purchasing: purchasing::PurchasingCaches,
     budget: budget::BudgetCaches,
     meetings: meetings::MeetingsCaches,
+    facilities: facilities::FacilitiesCaches,
     /// The budget view is behind its documents (built on the next refresh).
     budget_stale: bool,
     budget_built: bool,
@@ -207,11 +211,18 @@ pub struct Rebuilt {
     pub purchasing: bool,
     pub budget: bool,
     pub meetings: bool,
+    pub facilities: bool,
 }
 
 impl Rebuilt {
     pub fn any(self) -> bool {
-        self.tasks || self.inventory || self.root || self.purchasing || self.budget || self.meetings
+        self.tasks
+            || self.inventory
+            || self.root
+            || self.purchasing
+            || self.budget
+            || self.meetings
+            || self.facilities
     }
 }
 
@@ -232,6 +243,7 @@ impl Views {
             purchasing: Default::default(),
             budget: Default::default(),
             meetings: Default::default(),
+            facilities: Default::default(),
             budget_stale: false,
             budget_built: false,
             purchasing_deferred: true,
@@ -368,6 +380,10 @@ impl Views {
                 rebuilt.meetings = true;
                 vm.meetings = Arc::new(self.meetings.link(&vm.meetings, &vm.tasks));
             }
+            if self.facilities.refresh(store)? {
+                rebuilt.facilities = true;
+                vm.facilities = Arc::new(self.facilities.build());
+            }
         }
         if rebuilt.any() {
             let mut lines = Vec::new();
@@ -380,6 +396,7 @@ impl Views {
             lists.extend(self.purchasing.unreadable());
             lists.extend(self.budget.unreadable());
             lists.extend(self.meetings.unreadable());
+            lists.push(self.facilities.unreadable());
             for list in lists {
                 lines.extend(Unreadable::summary(&list));
             }

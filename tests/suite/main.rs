@@ -17,6 +17,8 @@ mod convergence;
 mod corrupt;
 mod crash;
 mod exchange_cli;
+mod facilities_cli;
+mod facilities_gui;
 mod fuzz_replay;
 mod gui;
 mod mdns;

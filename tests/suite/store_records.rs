@@ -243,7 +243,8 @@ fn sample_records(
         status: RequestStatus::Scheduled,
         assignee: Some("Hugo".into()),
         vendor: Some(vendor.id.clone()),
-        opened_at: Stamp::from_millis(1_790_000_000_000),
+        opened_at: Some(Stamp::from_millis(1_790_000_000_000)),
+        title: "Kitchen tap".into(),
         closed_at: None,
         ..Default::default()
     };
