@@ -371,6 +371,7 @@ pub fn build_office(
 
     super::fixture_meetings::meetings(store, &mut rng, size.meetings, &sites, today, &mut tick)?;
     super::fixture_meetings::plans(store, today, &sites[0])?;
+    super::fixture_meetings::maintenance(store, &mut rng, &sites, Stamp::now())?;
 
     for _ in 0..size.docs {
         store.create(Doc {

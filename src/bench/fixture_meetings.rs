@@ -1,7 +1,8 @@
-//! The meetings and onboarding part of a generated office: rooms and
-//! bookable things per site, meetings in working hours over the last month
-//! and the next two (some repeating weekly, a few double-booked, as
-//! happens), and people joining and leaving with their plans.
+//! The meetings, onboarding and facilities part of a generated office:
+//! rooms and bookable things per site, meetings in working hours over the
+//! last month and the next two (some repeating weekly, a few double-booked,
+//! as happens), people joining and leaving with their plans, and
+//! maintenance requests (a few past their SLA).
 
 use chrono::TimeZone;
 use rand::Rng;
@@ -127,6 +128,90 @@ pub fn plans(store: &Store, today: Date, site: &str) -> Result<()> {
                 id: None,
             },
         )?;
+    }
+    Ok(())
+}
+
+/// What breaks in an office: title, category, priority.
+const BROKEN: &[(&str, RequestCategory, Priority)] = &[
+    (
+        "Kitchen tap leaks",
+        RequestCategory::Plumbing,
+        Priority::High,
+    ),
+    (
+        "Air conditioning too cold",
+        RequestCategory::Hvac,
+        Priority::Normal,
+    ),
+    (
+        "Flickering lights in the hallway",
+        RequestCategory::Electrical,
+        Priority::Normal,
+    ),
+    (
+        "Printer jams on every job",
+        RequestCategory::It,
+        Priority::High,
+    ),
+    (
+        "Carpet stain by reception",
+        RequestCategory::Cleaning,
+        Priority::Low,
+    ),
+    (
+        "Front door does not lock",
+        RequestCategory::Other,
+        Priority::Urgent,
+    ),
+    (
+        "Toilet keeps running",
+        RequestCategory::Plumbing,
+        Priority::Normal,
+    ),
+    (
+        "Wi-Fi drops in the meeting rooms",
+        RequestCategory::It,
+        Priority::Urgent,
+    ),
+];
+
+/// Maintenance requests at each site over the last two months: most done,
+/// some open, a few past their SLA.
+pub fn maintenance(store: &Store, rng: &mut StdRng, sites: &[String], now: Stamp) -> Result<()> {
+    let people = super::fixture::PEOPLE;
+    for (n, site) in sites.iter().enumerate() {
+        for (i, (title, category, priority)) in BROKEN.iter().enumerate() {
+            let age = rng.random_range(0..60);
+            let opened = Stamp(
+                now.0
+                    - chrono::Duration::days(age)
+                    - chrono::Duration::hours(rng.random_range(0..8)),
+            );
+            let status = match (i + n) % 5 {
+                0 => RequestStatus::New,
+                1 => RequestStatus::InProgress,
+                _ if age < 3 => RequestStatus::Scheduled,
+                _ => RequestStatus::Done,
+            };
+            store.create(MaintenanceRequest {
+                id: new_id(),
+                title: title.to_string(),
+                site: site.clone(),
+                location: ["Kitchen", "Reception", "2nd floor", "Meeting room"]
+                    [rng.random_range(0..4)]
+                .into(),
+                category: *category,
+                priority: *priority,
+                status,
+                reporter: Some(people[rng.random_range(0..people.len())].into()),
+                assignee: Some(people[rng.random_range(0..people.len())].into()),
+                opened_at: Some(opened),
+                closed_at: (status == RequestStatus::Done)
+                    .then(|| Stamp(opened.0 + chrono::Duration::days(1))),
+                ..Default::default()
+            })?;
+        }
     }
     Ok(())
 }

@@ -142,7 +142,11 @@ fn meetings(
 ) {
     // Half an hour unless typed otherwise (once per new row: a cleared
     // field stays cleared while typing).
-    if !state.new_meeting.iter().any(|(k, _)| k == "duration_minutes") {
+    if !state
+        .new_meeting
+        .iter()
+        .any(|(k, _)| k == "duration_minutes")
+    {
         *draft(&mut state.new_meeting, "duration_minutes") = "30".into();
     }
     quick_add(
