@@ -5,6 +5,7 @@
 
 mod budget;
 mod control;
+mod equipment;
 mod exchange;
 mod facilities;
 mod inventory;
@@ -120,6 +121,10 @@ pub enum Command {
     /// restore.
     #[command(subcommand)]
     Room(meetings::RoomCommand),
+    /// Equipment: add, assign --to NAME, return, list (--holder NAME),
+    /// show (with history), set, delete, restore.
+    #[command(subcommand)]
+    Asset(equipment::AssetCommand),
     /// Maintenance requests: add, set (status, assignee…), list (--past-sla),
     /// show, delete, restore.
     #[command(subcommand)]
@@ -384,6 +389,7 @@ fn command_name(command: &Command) -> String {
         Command::Meeting(_) => "meeting",
         Command::Room(_) => "room",
         Command::Maint(_) => "maint",
+        Command::Asset(_) => "asset",
         Command::Onboarding(_) => "onboarding",
         Command::Offboarding(_) => "offboarding",
         Command::Plan(_) => "plan",
@@ -463,6 +469,7 @@ fn dispatch_store(
         Command::Meeting(cmd) => meetings::run_meeting(store, session, cmd),
         Command::Room(cmd) => meetings::run_room(store, session, cmd),
         Command::Maint(cmd) => facilities::run(store, session, cmd),
+        Command::Asset(cmd) => equipment::run(store, session, cmd),
         Command::Onboarding(cmd) => onboarding::run_onboarding(store, session, cmd),
         Command::Offboarding(cmd) => onboarding::run_offboarding(store, session, cmd),
         Command::Plan(cmd) => onboarding::run_plan(store, session, cmd),

@@ -10,6 +10,7 @@ mod values;
 pub mod bookings;
 pub mod budget;
 pub mod docs;
+pub mod equipment;
 pub mod facilities;
 pub mod inventory;
 pub mod matching;
@@ -25,6 +26,7 @@ pub mod workspace;
 
 pub use budget::{BudgetLine, Expense, Period};
 pub use docs::{Doc, DocKind};
+pub use equipment::{Asset, AssetStatus};
 pub use facilities::{MaintenanceRequest, RequestCategory, RequestStatus};
 pub use inventory::{InventoryItem, MovementKind, StockMovement};
 pub use meetings::{AgendaItem, Meeting, Repeat, Room, RoomKind};
@@ -62,7 +64,8 @@ macro_rules! every_kind {
             $crate::model::OnboardingTemplate,
             $crate::model::OnboardingPlan,
             $crate::model::Doc,
-            $crate::model::MaintenanceRequest
+            $crate::model::MaintenanceRequest,
+            $crate::model::Asset
         )
     };
 }

@@ -141,6 +141,7 @@ pub(super) fn apply(
         | Op::EditAgendaItem { .. }
         | Op::MoveAgendaItem { .. }
         | Op::RemoveAgendaItem { .. } => super::meetings::apply(store, op),
+        Op::AssignAsset { .. } | Op::ReturnAsset { .. } => super::equipment::apply(store, op),
         Op::StartPlan { .. }
         | Op::RevokeAccess { .. }
         | Op::CustomizeTemplate { .. }

@@ -70,6 +70,10 @@ macro_rules! with_kind {
                 type $R = $crate::model::MaintenanceRequest;
                 $body
             }
+            "assets" => {
+                type $R = $crate::model::Asset;
+                $body
+            }
             other => Err($crate::store::StoreError::Rejected(format!(
                 "records of kind {other:?} cannot be changed here"
             ))),

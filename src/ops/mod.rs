@@ -13,6 +13,7 @@
 
 mod apply;
 mod budget;
+mod equipment;
 pub mod import;
 mod invoicing;
 mod journal;
@@ -259,6 +260,15 @@ pub enum Op {
     RemoveTemplateStep {
         template: String,
         step: String,
+    },
+    /// Hands an asset (id) to a person (a member or anyone, by name).
+    AssignAsset {
+        asset: String,
+        to: String,
+    },
+    /// Takes an asset back from whoever holds it.
+    ReturnAsset {
+        asset: String,
     },
     /// Moves a record to the trash.
     Delete {

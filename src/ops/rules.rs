@@ -239,6 +239,9 @@ pub(super) fn check_editable(kind: &str, fields: &[super::FieldInput]) -> Result
         let how = match (kind, key.as_str()) {
             ("invoices", "status") => "use approve, pay or dispute (`bureau invoice approve ID`)",
             ("purchase_orders", "number") => "numbers are given out once and never change",
+            ("assets", "holder" | "history") => {
+                "hand it out or take it back (`bureau asset assign ID --to NAME`, `asset return ID`)"
+            }
             ("receipts", "lines" | "purchase_order" | "site") => {
                 "take the receipt back and receive again"
             }

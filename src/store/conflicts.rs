@@ -74,4 +74,19 @@ impl Store {
             Ok(out)
         })
     }
+
+    /// The values a top-level field of record `id` holds at once (after
+    /// concurrent edits), winner first; empty when it holds one.
+    pub fn field_conflict<R: Record>(
+        &self,
+        id: &str,
+        field: &str,
+    ) -> Result<Vec<serde_json::Value>> {
+        Ok(self
+            .conflicts::<R>(id)?
+            .into_iter()
+            .find(|c| c.field == field)
+            .map(|c| c.values)
+            .unwrap_or_default())
+    }
 }

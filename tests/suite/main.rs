@@ -16,6 +16,7 @@ mod cli_sync;
 mod convergence;
 mod corrupt;
 mod crash;
+mod equipment;
 mod exchange_cli;
 mod facilities_cli;
 mod facilities_gui;

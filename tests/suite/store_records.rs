@@ -319,6 +319,19 @@ fn every_record_kind_round_trips_through_store_and_reopen() {
     roundtrip(&store, meeting);
     roundtrip(
         &store,
+        Asset {
+            id: new_id(),
+            tag: "LT-0042".into(),
+            name: "Laptop".into(),
+            site: Some(site.clone()),
+            status: AssetStatus::Assigned,
+            holder: Some("Dana Lee".into()),
+            warranty_end: Some(date("2027-06-30")),
+            ..Default::default()
+        },
+    );
+    roundtrip(
+        &store,
         Room {
             id: new_id(),
             name: "Room 1".into(),
