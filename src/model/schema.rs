@@ -324,6 +324,9 @@ macro_rules! describe {
                 FIELDS
             }
 
+            // The field that names the record, whatever it is called (an
+            // asset is named by its tag, though it has a `name` field too).
+            #[allow(clippy::misnamed_getters)]
             fn name(&self) -> &str {
                 &self.$name
             }
