@@ -117,6 +117,7 @@ super::schema::describe! {
 
 #[cfg(test)]
 mod tests {
+    use super::super::record::Record;
     use super::*;
 
     #[test]
