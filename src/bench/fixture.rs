@@ -372,6 +372,7 @@ pub fn build_office(
     super::fixture_meetings::meetings(store, &mut rng, size.meetings, &sites, today, &mut tick)?;
     super::fixture_meetings::plans(store, today, &sites[0])?;
     super::fixture_meetings::maintenance(store, &mut rng, &sites, Stamp::now())?;
+    super::fixture_meetings::equipment(store, &sites, today)?;
 
     for _ in 0..size.docs {
         store.create(Doc {

@@ -215,3 +215,44 @@ pub fn maintenance(store: &Store, rng: &mut StdRng, sites: &[String], now: Stamp
     }
     Ok(())
 }
+
+/// A laptop and a phone per person, some spares in stock at the first
+/// site, a few warranties ending within the month.
+pub fn equipment(store: &Store, sites: &[String], today: Date) -> Result<()> {
+    let mut n = 0;
+    let add = |name: &str, holder: Option<&str>, site: &str, n: &mut usize| -> Result<()> {
+        *n += 1;
+        let tag = format!("{}-{:04}", if name == "Laptop" { "LT" } else { "PH" }, *n);
+        let mut asset = Asset {
+            id: new_id(),
+            tag,
+            name: name.into(),
+            model: if name == "Laptop" {
+                "ThinkPad T14"
+            } else {
+                "Pixel 8"
+            }
+            .into(),
+            serial: format!("SN{:06}", *n * 7919),
+            site: Some(site.to_string()),
+            purchased: Some(today.add_days(-(*n as i64 * 23) % 900)),
+            warranty_end: Some(today.add_days(((*n as i64 * 37) % 720) - 20)),
+            ..Default::default()
+        };
+        if let Some(person) = holder {
+            asset.holder = Some(person.to_string());
+            asset.status = AssetStatus::Assigned;
+        }
+        store.create(asset)?;
+        Ok(())
+    };
+    for (i, person) in super::fixture::PEOPLE.iter().enumerate() {
+        let site = &sites[i % sites.len()];
+        add("Laptop", Some(person), site, &mut n)?;
+        add("Phone", Some(person), site, &mut n)?;
+    }
+    for _ in 0..4 {
+        add("Laptop", None, &sites[0], &mut n)?;
+    }
+    Ok(())
+}

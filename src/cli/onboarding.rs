@@ -239,6 +239,15 @@ fn show(store: &Store, session: &Session, id: &str, json: bool) -> Result<()> {
         ]);
     }
     say!("{t}");
+    let held: Vec<String> = store
+        .list::<crate::model::Asset>(false)?
+        .into_iter()
+        .filter(|a| a.is_held_by(&plan.person))
+        .map(|a| format!("{} {}", a.tag, a.name))
+        .collect();
+    if !held.is_empty() {
+        say!("{} holds: {}", plan.person, held.join(", "));
+    }
     Ok(())
 }
 

@@ -29,6 +29,7 @@ pub enum Jump {
     /// An onboarding or offboarding plan.
     Plan(String),
     Maintenance(String),
+    Asset(String),
 }
 
 impl Jump {
@@ -45,6 +46,7 @@ impl Jump {
             "meetings" => Jump::Meeting(id),
             "onboarding_plans" => Jump::Plan(id),
             "maintenance" => Jump::Maintenance(id),
+            "assets" => Jump::Asset(id),
             _ => return None,
         })
     }

@@ -18,8 +18,17 @@ pub enum Show {
     All,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Maintenance,
+    Equipment,
+}
+
 #[derive(Default)]
 pub struct FacilitiesState {
+    pub tab: Tab,
+    pub equipment: super::equipment::EquipmentState,
     pub show: Show,
     table: TableState,
     pub selected: Option<String>,
@@ -36,6 +45,7 @@ impl FacilitiesState {
         {
             self.new_request.clear();
         }
+        self.equipment.settle(notice);
     }
 }
 
@@ -47,7 +57,9 @@ pub fn show(
 ) {
     let view = &vm.facilities;
     let now = Stamp::now();
-    if let Some(id) =
+    if state.tab == Tab::Equipment {
+        super::equipment::details(ui, &mut state.equipment, vm, commands);
+    } else if let Some(id) =
         super::layout::still_there(&mut state.selected, |id| view.request(id).is_some())
         && let Some(request) = view.request(&id).cloned()
     {
@@ -96,6 +108,19 @@ pub fn show(
         ui.horizontal(|ui| {
             ui.heading("Facilities");
             ui.separator();
+            ui.selectable_value(&mut state.tab, Tab::Maintenance, "Maintenance");
+            ui.selectable_value(
+                &mut state.tab,
+                Tab::Equipment,
+                format!("Equipment ({})", view.assets.len()),
+            );
+        });
+        ui.separator();
+        if state.tab == Tab::Equipment {
+            super::equipment::table(ui, &mut state.equipment, vm, commands);
+            return;
+        }
+        ui.horizontal(|ui| {
             ui.selectable_value(
                 &mut state.show,
                 Show::Open,
@@ -169,19 +194,26 @@ pub fn show(
     });
 }
 
-/// Palette entries: every request.
+/// Palette entries: every request and every asset.
 pub fn entries(vm: &ViewModel) -> Vec<(String, Jump)> {
-    vm.facilities
-        .requests
-        .iter()
-        .map(|r| {
-            (
-                format!("Maintenance: {}", r.title_or_description()),
-                Jump::Maintenance(r.id.clone()),
-            )
-        })
-        .collect()
+    let view = &vm.facilities;
+    let requests = view.requests.iter().map(|r| {
+        (
+            format!("Maintenance: {}", r.title_or_description()),
+            Jump::Maintenance(r.id.clone()),
+        )
+    });
+    let assets = view.assets.iter().map(|a| {
+        (
+            format!("Asset: {} {}", a.tag, a.name),
+            Jump::Asset(a.id.clone()),
+        )
+    });
+    requests.chain(assets).collect()
 }
+
+/// Warranties ending within this many days are on the dashboard.
+const WARRANTY_DAYS: i64 = 30;
 
 /// The dashboard card: requests past their SLA, most overdue first.
 pub fn cards(vm: &ViewModel) -> Vec<Card> {
@@ -203,10 +235,38 @@ pub fn cards(vm: &ViewModel) -> Vec<Card> {
             )
         })
         .collect();
-    vec![Card {
-        title: format!("Maintenance past SLA: {}", past.len()),
-        lines,
-        more: past.len().saturating_sub(8),
-        open: ("Open facilities", Jump::Area(super::AreaTab::Facilities)),
-    }]
+    let ending: Vec<_> = vm
+        .facilities
+        .assets
+        .iter()
+        .filter(|a| a.warranty_ending(vm.today, WARRANTY_DAYS))
+        .collect();
+    let warranty_lines = ending
+        .iter()
+        .take(8)
+        .map(|a| {
+            let end = a.warranty_end.map(|d| d.to_string()).unwrap_or_default();
+            (
+                format!("{} {} — warranty ends {end}", a.tag, a.name),
+                Jump::Asset(a.id.clone()),
+            )
+        })
+        .collect();
+    vec![
+        Card {
+            title: format!("Maintenance past SLA: {}", past.len()),
+            lines,
+            more: past.len().saturating_sub(8),
+            open: ("Open facilities", Jump::Area(super::AreaTab::Facilities)),
+        },
+        Card {
+            title: format!(
+                "Warranties ending within {WARRANTY_DAYS} days: {}",
+                ending.len()
+            ),
+            lines: warranty_lines,
+            more: ending.len().saturating_sub(8),
+            open: ("Open equipment", Jump::Area(super::AreaTab::Facilities)),
+        },
+    ]
 }

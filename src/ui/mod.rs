@@ -11,6 +11,7 @@ mod budget;
 mod confirm;
 mod dashboard;
 mod engine;
+mod equipment;
 mod facilities;
 mod fields;
 mod inventory;

@@ -63,8 +63,14 @@ impl BureauApp {
             }
             areas::Jump::Maintenance(id) => {
                 self.prefs.area = AreaTab::Facilities;
+                self.screens.facilities.tab = facilities::Tab::Maintenance;
                 self.screens.facilities.show = facilities::Show::All;
                 self.screens.facilities.selected = Some(id);
+            }
+            areas::Jump::Asset(id) => {
+                self.prefs.area = AreaTab::Facilities;
+                self.screens.facilities.tab = facilities::Tab::Equipment;
+                self.screens.facilities.equipment.selected = Some(id);
             }
             areas::Jump::LowStock => {
                 self.prefs.area = AreaTab::Inventory;

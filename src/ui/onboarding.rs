@@ -360,6 +360,74 @@ fn step_row(
             state.open = Some(Jump::Task(task.id.clone()));
         }
     });
+    equipment(ui, vm, plan, task, commands);
+}
+
+/// Under a leaver's "return equipment" step, what they hold (each taken
+/// back in one click); under a joiner's IT step, equipment in stock to
+/// hand them.
+fn equipment(
+    ui: &mut egui::Ui,
+    vm: &ViewModel,
+    plan: &OnboardingPlan,
+    task: &Task,
+    commands: &mut Vec<Command>,
+) {
+    let view = &vm.facilities;
+    match (plan.kind, task.step) {
+        (PlanKind::Offboarding, Some(StepCategory::Equipment)) => {
+            let held: Vec<_> = view.held_by(&plan.person).collect();
+            ui.horizontal_wrapped(|ui| {
+                ui.add_space(24.0);
+                if held.is_empty() {
+                    ui.weak(format!("{} holds no equipment", plan.person));
+                }
+                for asset in held {
+                    ui.label(format!("{} {}", asset.tag, asset.name));
+                    if ui.small_button("Take back").clicked() {
+                        commands.push(Command::Op(Op::ReturnAsset {
+                            asset: asset.id.clone(),
+                        }));
+                    }
+                }
+            });
+        }
+        (PlanKind::Onboarding, Some(StepCategory::It)) if task.is_open() => {
+            let held: Vec<String> = view
+                .held_by(&plan.person)
+                .map(|a| format!("{} {}", a.tag, a.name))
+                .collect();
+            ui.horizontal_wrapped(|ui| {
+                ui.add_space(24.0);
+                if !held.is_empty() {
+                    ui.weak(format!("Has {}", held.join(", ")));
+                }
+                let l = ui.label("Hand out");
+                egui::ComboBox::from_id_salt(("hand out", &task.id))
+                    .selected_text("choose…")
+                    .show_ui(ui, |ui| {
+                        let stock = view
+                            .assets
+                            .iter()
+                            .filter(|a| a.status == crate::model::AssetStatus::InStock);
+                        for asset in stock {
+                            if ui
+                                .selectable_label(false, format!("{} {}", asset.tag, asset.name))
+                                .clicked()
+                            {
+                                commands.push(Command::Op(Op::AssignAsset {
+                                    asset: asset.id.clone(),
+                                    to: plan.person.clone(),
+                                }));
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+            });
+        }
+        _ => {}
+    }
 }
 
 /// Palette entries: every plan.

@@ -382,7 +382,7 @@ impl Views {
             }
             if self.facilities.refresh(store)? {
                 rebuilt.facilities = true;
-                vm.facilities = Arc::new(self.facilities.build());
+                vm.facilities = Arc::new(self.facilities.build(store)?);
             }
         }
         if rebuilt.any() {
@@ -396,7 +396,7 @@ impl Views {
             lists.extend(self.purchasing.unreadable());
             lists.extend(self.budget.unreadable());
             lists.extend(self.meetings.unreadable());
-            lists.push(self.facilities.unreadable());
+            lists.extend(self.facilities.unreadable());
             for list in lists {
                 lines.extend(Unreadable::summary(&list));
             }

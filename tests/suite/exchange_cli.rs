@@ -21,6 +21,8 @@ const IMPORT_ORDER: &[&str] = &[
     "rooms",
     "meetings",
     "onboarding_plans",
+    "maintenance",
+    "assets",
     "tasks",
 ];
 

@@ -51,3 +51,37 @@ fn a_request_is_reported_and_one_past_its_sla_is_flagged() {
     assert_eq!(tap.reporter.as_deref(), Some("Ana Ruiz"));
     assert_eq!(tap.status, RequestStatus::New);
 }
+
+#[test]
+fn a_laptop_is_added_handed_out_and_a_leavers_equipment_taken_back() {
+    let app = workspace(|store| {
+        store.ensure_site("HQ").expect("site");
+    });
+    let mut h = harness(Backend::inline(&app.path), AreaTab::Facilities);
+    click(&mut h, "Equipment (0)");
+    retype(&mut h, "Asset tag", "LT-0042");
+    retype(&mut h, "Thing", "Laptop");
+    retype(&mut h, "At site", "HQ");
+    click(&mut h, "Add asset");
+    h.get_by_label("Equipment (1)");
+    h.get_by_label("LT-0042").click();
+    h.run();
+    retype(&mut h, "Hand to", "Ben Ode");
+    click(&mut h, "Hand out");
+    h.get_by_label("Held by Ben Ode");
+    // Ben leaves: his plan's equipment step lists the laptop to take back.
+    h.state_mut().prefs.area = AreaTab::Onboarding;
+    h.run();
+    click(&mut h, "Someone leaves");
+    retype(&mut h, "Person's name", "Ben Ode");
+    retype(&mut h, "Last day", "2026-12-18");
+    click(&mut h, "Start plan");
+    h.get_by_label("LT-0042 Laptop");
+    click(&mut h, "Take back");
+    h.get_by_label("Ben Ode holds no equipment");
+    let store = h.state_mut().backend_mut().store().expect("store");
+    let laptop = &store.list::<Asset>(false).expect("assets")[0];
+    assert_eq!(laptop.holder, None);
+    assert_eq!(laptop.status, AssetStatus::InStock);
+    assert_eq!(laptop.events().len(), 2, "handed out and taken back");
+}
