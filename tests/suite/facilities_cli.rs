@@ -132,3 +132,65 @@ fn maintenance_requests_as_scripts_use_them() {
         before
     );
 }
+
+#[test]
+fn equipment_as_scripts_use_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    init(&dir);
+    run(&dir, &["site", "add", "HQ"]);
+    let laptop = id(&run(
+        &dir,
+        &[
+            "asset",
+            "add",
+            "Laptop",
+            "--tag",
+            "LT-0042",
+            "--serial",
+            "SN1",
+            "--model",
+            "T14",
+            "--site",
+            "HQ",
+            "--warranty-end",
+            "2027-06-30",
+        ],
+    ));
+    run(&dir, &["asset", "assign", "LT-0042", "--to", "Dana Lee"]);
+    let held = json(&dir, &["asset", "list", "--holder", "dana lee", "--json"]);
+    assert_eq!(held[0]["id"], laptop.as_str());
+    assert_eq!(held[0]["status"], "assigned");
+    assert_eq!(held[0]["site_name"], "HQ");
+    assert_eq!(held[0]["holder_conflict"].as_array().map(Vec::len), Some(0));
+    assert!(
+        fails(&dir, &["asset", "assign", "LT-0042", "--to", "Ben"]).contains("return it first")
+    );
+    assert!(fails(&dir, &["asset", "set", "LT-0042", "holder=Ben"]).contains("assign"));
+    assert!(
+        fails(&dir, &["asset", "add", "Laptop", "--tag", "lt-0042"]).contains("already exists")
+    );
+    let dana = id(&run(
+        &dir,
+        &[
+            "offboarding",
+            "start",
+            "Dana Lee",
+            "--last-day",
+            "2026-12-18",
+        ],
+    ));
+    assert!(run(&dir, &["plan", "show", &dana]).contains("Dana Lee holds: LT-0042 Laptop"));
+    run(&dir, &["asset", "return", "LT-0042"]);
+    let shown = run(&dir, &["asset", "show", "LT-0042"]);
+    assert!(
+        shown.contains("assigned Dana Lee") && shown.contains("returned Dana Lee"),
+        "{shown}"
+    );
+    assert_eq!(
+        json(&dir, &["asset", "list", "--holder", "Dana Lee", "--json"])
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+}
