@@ -242,6 +242,15 @@ pub fn equipment(store: &Store, sites: &[String], today: Date) -> Result<()> {
         if let Some(person) = holder {
             asset.holder = Some(person.to_string());
             asset.status = AssetStatus::Assigned;
+            asset.history.insert(
+                new_id(),
+                crate::model::equipment::AssetEvent {
+                    at: Stamp::now(),
+                    action: "assigned".into(),
+                    person: Some(person.to_string()),
+                    by: store.me()?.name,
+                },
+            );
         }
         store.create(asset)?;
         Ok(())
