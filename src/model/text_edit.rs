@@ -19,7 +19,7 @@ pub struct Splice {
 /// position first, so earlier positions stay valid).
 pub fn rebase(before: &str, after: &str, current: &str) -> Vec<Splice> {
     let after_chars: Vec<char> = after.chars().collect();
-    let mine: Vec<(usize, usize, String)> = TextDiff::from_chars(before, after)
+    let mine: Vec<(usize, usize, String)> = char_diff(before, after)
         .ops()
         .iter()
         .filter_map(|op| match *op {
@@ -51,7 +51,7 @@ pub fn rebase(before: &str, after: &str, current: &str) -> Vec<Splice> {
     let theirs: Vec<DiffOp> = if before == current {
         Vec::new()
     } else {
-        TextDiff::from_chars(before, current).ops().to_vec()
+        char_diff(before, current).ops().to_vec()
     };
     let map = |p: usize| {
         if theirs.is_empty() {
@@ -74,6 +74,17 @@ pub fn rebase(before: &str, after: &str, current: &str) -> Vec<Splice> {
         .collect();
     out.sort_by_key(|s| std::cmp::Reverse(s.at));
     out
+}
+
+/// How long a diff may take before it settles for a coarser answer (two
+/// texts with nothing in common, a huge file): still correct, just less
+/// fine-grained, and never a frozen app.
+const DIFF_TIME: std::time::Duration = std::time::Duration::from_millis(500);
+
+fn char_diff<'a>(old: &'a str, new: &'a str) -> TextDiff<'a, 'a, 'a, str> {
+    TextDiff::configure()
+        .timeout(DIFF_TIME)
+        .diff_chars(old, new)
 }
 
 /// Where position `p` of the old text is in the new one, given the diff
