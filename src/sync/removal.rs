@@ -43,7 +43,7 @@ use super::membership::Membership;
 use crate::store::{Store, StoreError};
 
 /// A removed device and, per document id, the heads its removal covers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Removed {
     /// The device key (hex), which every actor of that device starts with.
     pub device_hex: String,
@@ -84,15 +84,19 @@ pub fn sweep(store: &Store, removed: &[Removed]) -> Result<Sweep, StoreError> {
 #[derive(Debug, Default)]
 pub struct Sweeper {
     swept: BTreeMap<String, Vec<ChangeHash>>,
-    removals: usize,
+    /// The removals the documents were swept for. Compared whole, not by
+    /// number: a stale removal that stops counting while another starts
+    /// (the same number of removed devices) must sweep everything again,
+    /// or a change made before the new removal was known is never undone.
+    removals: Vec<Removed>,
 }
 
 impl Sweeper {
     pub fn run(&mut self, store: &Store, removed: &[Removed]) -> Result<Sweep, StoreError> {
         let mut total = Sweep::default();
-        if removed.len() != self.removals {
+        if removed != self.removals.as_slice() {
             self.swept.clear();
-            self.removals = removed.len();
+            self.removals = removed.to_vec();
         }
         if removed.is_empty() {
             return Ok(total);

@@ -269,3 +269,50 @@ fn a_stale_laptop_cannot_keep_what_it_slipped_in() {
         fx.close(store);
     }
 }
+
+/// A running node's sweeper remembers what it swept for which removals.
+/// Seen with real processes (scripts/removal.sh, about one run in seven): a
+/// stale removal stopped counting as another started, the number of removed
+/// devices stayed the same, and a change the sweeper had already passed
+/// over was never undone. It must look again whenever the removals differ.
+#[test]
+fn a_sweeper_looks_again_when_the_removed_devices_change_though_not_their_number() {
+    let fx = Fixture::new();
+    office(&fx, &[("ben", "Ben Ode", Role::Member)]);
+    let ben = fx.open("ben");
+    let late = ben
+        .create(Task {
+            id: new_id(),
+            title: "Ben's late task".into(),
+            ..Default::default()
+        })
+        .expect("task");
+    ben.documents().expect("load");
+    let ben_hex = identity::load_or_create(&fx.path("ben"))
+        .expect("key")
+        .public()
+        .to_string()
+        .to_lowercase();
+    let mut sweeper = removal::Sweeper::default();
+    let someone_else = removal::Removed {
+        device_hex: "ab".repeat(32),
+        covers: Default::default(),
+    };
+    let first = sweeper.run(&ben, &[someone_else]).expect("sweep");
+    assert_eq!(first.undone, 0, "nothing by that device");
+    let ben_removed = removal::Removed {
+        device_hex: ben_hex,
+        covers: Default::default(),
+    };
+    let second = sweeper.run(&ben, &[ben_removed]).expect("sweep");
+    assert!(
+        second.undone > 0,
+        "Ben's change is looked at again and undone"
+    );
+    assert!(
+        ben.get::<Task>(&late)
+            .expect("read")
+            .is_none_or(|t| t.deleted_at.is_some())
+    );
+    fx.close(ben);
+}
