@@ -126,6 +126,20 @@ pub fn sla_text(priority: Priority) -> String {
     }
 }
 
+/// Every priority's SLA in words: "urgent 1 day, high 3 days, …".
+pub fn sla_summary() -> String {
+    [
+        Priority::Urgent,
+        Priority::High,
+        Priority::Normal,
+        Priority::Low,
+    ]
+    .iter()
+    .map(|p| format!("{p} {}", sla_text(*p)))
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
 super::schema::describe! {
     MaintenanceRequest, label: "maintenance request", title: "Facilities", name: title,
     fields {

@@ -153,7 +153,10 @@ pub fn show(
             (MaintenanceRequest::KIND, "Report"),
             commands,
         );
-        ui.weak("SLA: urgent 1 day, high 3 days, normal 7 days, low 30 days from when it is reported.");
+        ui.weak(format!(
+            "SLA: {} from when it is reported.",
+            crate::model::facilities::sla_summary()
+        ));
         ui.separator();
         if view.requests.is_empty() {
             ui.weak("No maintenance requests. Report what needs fixing above: who fixes it, by when, and what it cost follow here.");
