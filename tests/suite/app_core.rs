@@ -434,3 +434,39 @@ fn two_people_take_notes_in_one_meeting_at_once_and_both_keep_their_words() {
         });
     }
 }
+
+#[test]
+fn one_person_hands_out_a_laptop_while_another_edits_its_notes_and_both_survive() {
+    let team = team();
+    let laptop = on_anas(&team, |store, session| {
+        common::purchasing::create(
+            store,
+            session,
+            "assets",
+            &[("tag", "LT-0042"), ("name", "Laptop")],
+        )
+    });
+    let mut ana = threaded(&team.ana);
+    let mut ben = threaded(&team.ben);
+    let asset = |vm: &ViewModel| vm.facilities.asset(&laptop).map(|a| (**a).clone());
+    for app in [&mut ana, &mut ben] {
+        app.wait_until(WAIT, |vm| asset(vm).is_some())
+            .expect("both see the laptop");
+    }
+    ana.send(Op::set("assets", &laptop, "notes", "Charger missing"));
+    ben.send(Op::AssignAsset {
+        asset: laptop.clone(),
+        to: "Dana Lee".into(),
+    });
+    for app in [&mut ana, &mut ben] {
+        app.wait_until(WAIT, |vm| {
+            asset(vm).is_some_and(|a| {
+                a.notes == "Charger missing"
+                    && a.holder.as_deref() == Some("Dana Lee")
+                    && a.status == AssetStatus::Assigned
+                    && a.history.len() == 1
+            })
+        })
+        .unwrap_or_else(|| panic!("both edits on both: {:?}", asset(&app.view())));
+    }
+}
