@@ -16,6 +16,7 @@ mod budget;
 mod equipment;
 pub mod import;
 mod invoicing;
+mod items;
 mod journal;
 mod kinds;
 mod many;

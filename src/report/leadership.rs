@@ -487,89 +487,13 @@ pub fn build(store: &Store, span: Span, now: Stamp) -> Result<Report> {
         open_orders,
         to_reconcile,
         renewals,
-        onboarding: onboarding(store, &tasks, as_of)?,
-        maintenance: maintenance(store, &site_name, now)?,
+        onboarding: super::office_sections::onboarding(store, &tasks, as_of)?,
+        maintenance: super::office_sections::maintenance(store, &site_name, now)?,
         spent: in_span(span.start, span.end),
         spent_before: in_span(previous.start, previous.end),
         currency,
         budget,
         spent_by_category,
-    })
-}
-
-/// Requests still open: past their SLA first, then by when they must be
-/// fixed.
-fn maintenance(store: &Store, site_name: &dyn Fn(&str) -> String, now: Stamp) -> Result<Section> {
-    use crate::model::MaintenanceRequest;
-    use crate::model::schema::FieldText;
-    let mut open: Vec<MaintenanceRequest> = store
-        .list::<MaintenanceRequest>(false)?
-        .into_iter()
-        .filter(|r| r.is_open())
-        .collect();
-    open.sort_by(|a, b| {
-        (!a.past_sla(now), a.due_by(), &a.id).cmp(&(!b.past_sla(now), b.due_by(), &b.id))
-    });
-    Ok(Section {
-        title: "Open maintenance".into(),
-        columns: vec!["Request", "Site", "Priority", "Status", "Fix by"],
-        rows: open
-            .iter()
-            .map(|r| {
-                let due = r.due_by().to_text();
-                vec![
-                    r.title_or_description().to_string(),
-                    site_name(&r.site),
-                    r.priority.to_string(),
-                    r.status.to_string(),
-                    if r.past_sla(now) {
-                        format!("{due} (past SLA)")
-                    } else {
-                        due
-                    },
-                ]
-            })
-            .collect(),
-        empty: "No maintenance requests open.",
-        more: 0,
-    })
-}
-
-/// Plans with steps still open: who, joining or leaving, when, progress.
-fn onboarding(store: &Store, tasks: &[Task], as_of: Date) -> Result<Section> {
-    use crate::model::onboarding::Progress;
-    use crate::model::{OnboardingPlan, PlanKind};
-    let mut plans: Vec<(OnboardingPlan, Progress)> = store
-        .list::<OnboardingPlan>(false)?
-        .into_iter()
-        .map(|p| {
-            let steps = tasks.iter().filter(|t| t.plan.as_deref() == Some(&p.id));
-            let progress = Progress::of(steps, as_of);
-            (p, progress)
-        })
-        .filter(|(_, progress)| progress.done < progress.total)
-        .collect();
-    plans.sort_by(|a, b| (a.0.start_date, &a.0.person).cmp(&(b.0.start_date, &b.0.person)));
-    Ok(Section {
-        title: "Onboarding and offboarding".into(),
-        columns: vec!["Person", "Plan", "Date", "Steps done", "Late"],
-        rows: plans
-            .into_iter()
-            .map(|(p, progress)| {
-                vec![
-                    p.person,
-                    match p.kind {
-                        PlanKind::Offboarding => "leaving".into(),
-                        _ => "joining".into(),
-                    },
-                    p.start_date.to_string(),
-                    format!("{} of {}", progress.done, progress.total),
-                    progress.late.to_string(),
-                ]
-            })
-            .collect(),
-        empty: "Nobody joining or leaving with steps still open.",
-        more: 0,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod coverage;
 pub mod html;
 pub mod leadership;
 pub mod meeting_summary;
+pub mod office_sections;
 pub mod page;
 pub mod pdf;
 pub mod records_csv;
