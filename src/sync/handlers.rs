@@ -191,6 +191,12 @@ impl ProtocolHandler for SyncHandler {
         self.connections.add(&remote, conn.clone());
         let mut events = handle.events();
         let ended = async {
+            // A connection that failed before we listened (a garbage first
+            // frame, seen under load) sends no event any more: the handshake
+            // then reports it finished at once.
+            if handle.handshake_complete().await.is_err() {
+                return;
+            }
             while let Some(event) = futures::StreamExt::next(&mut events).await {
                 if let samod::AcceptorEvent::ClientDisconnected { .. } = event {
                     break;
