@@ -86,16 +86,10 @@ impl Summary {
 
     /// What to fix before sending: "“Order chairs” has no owner".
     pub fn warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for a in &self.actions {
-            match (a.owner.is_empty(), a.due.is_empty()) {
-                (true, true) => out.push(format!("“{}” has no owner and no due date", a.title)),
-                (true, false) => out.push(format!("“{}” has no owner", a.title)),
-                (false, true) => out.push(format!("“{}” has no due date", a.title)),
-                (false, false) => {}
-            }
-        }
-        out
+        self.actions
+            .iter()
+            .filter_map(|a| warning(&a.title, !a.owner.is_empty(), !a.due.is_empty()))
+            .collect()
     }
 
     pub fn markdown(&self) -> String {
@@ -158,6 +152,28 @@ impl Summary {
         SummaryHtml { s: self }
             .render()
             .map_err(|e| format!("could not lay out the summary: {e}"))
+    }
+}
+
+/// The same warnings straight from the action items (tasks), without
+/// gathering the whole summary (the meeting page shows them every frame).
+pub fn action_warnings<'a>(tasks: impl IntoIterator<Item = &'a Task>) -> Vec<String> {
+    tasks
+        .into_iter()
+        .filter(|t| t.deleted_at.is_none())
+        .filter_map(|t| {
+            let owned = t.owner.as_deref().is_some_and(|o| !o.is_empty());
+            warning(&t.title, owned, t.due.is_some())
+        })
+        .collect()
+}
+
+fn warning(title: &str, owned: bool, due: bool) -> Option<String> {
+    match (owned, due) {
+        (false, false) => Some(format!("“{title}” has no owner and no due date")),
+        (false, true) => Some(format!("“{title}” has no owner")),
+        (true, false) => Some(format!("“{title}” has no due date")),
+        (true, true) => None,
     }
 }
 

@@ -440,16 +440,17 @@ fn summary(ui: &mut egui::Ui, vm: &ViewModel, meeting: &Meeting, actions: &[Arc<
         .as_deref()
         .map(|r| vm.meetings.room_name(r).to_string());
     let tasks: Vec<&Task> = actions.iter().map(|t| &**t).collect();
-    let summary = Summary::of(meeting, room.as_deref(), &tasks);
-    for warning in summary.warnings() {
+    for warning in crate::report::meeting_summary::action_warnings(tasks.iter().copied()) {
         ui.colored_label(super::WARN_COLOR, format!("Before sending: {warning}"));
     }
+    // The summary (with the notes) is gathered only when it is copied.
+    let summary = || Summary::of(meeting, room.as_deref(), &tasks);
     ui.horizontal(|ui| {
         if ui.button("Copy summary (Markdown)").clicked() {
-            ui.ctx().copy_text(summary.markdown());
+            ui.ctx().copy_text(summary().markdown());
         }
         if ui.button("Copy summary (HTML)").clicked()
-            && let Ok(html) = summary.html()
+            && let Ok(html) = summary().html()
         {
             ui.ctx().copy_text(html);
         }

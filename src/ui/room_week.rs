@@ -17,6 +17,9 @@ pub struct WeekState {
     site: Option<String>,
     /// Only this room.
     pub room: Option<String>,
+    /// The week's bookings, worked out once per week shown and per change
+    /// of the meetings (not every frame).
+    booked: Option<((usize, Date), Vec<Occurrence>)>,
 }
 
 /// Local midnight of `day` as a stamp.
@@ -122,7 +125,15 @@ pub fn show(
         return None;
     }
     let from = midnight(monday);
-    let booked = view.occurrences(from, 7, None);
+    let key = (std::sync::Arc::as_ptr(&view.meetings) as usize, monday);
+    if state.booked.as_ref().is_none_or(|(k, _)| *k != key) {
+        state.booked = Some((key, view.occurrences(from, 7, None)));
+    }
+    let booked = state
+        .booked
+        .as_ref()
+        .map(|(_, b)| b.as_slice())
+        .unwrap_or_default();
     let clashing = |o: &Occurrence| {
         view.clashes.iter().any(|r| {
             [&r.clash.first, &r.clash.second]
