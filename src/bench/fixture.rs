@@ -373,14 +373,17 @@ pub fn build_office(
     super::fixture_meetings::plans(store, today, &sites[0])?;
     super::fixture_meetings::maintenance(store, &mut rng, &sites, Stamp::now())?;
     super::fixture_meetings::equipment(store, &sites, today)?;
+    super::fixture_meetings::people(store, &sites)?;
 
     for _ in 0..size.docs {
+        let body_doc = store.create_body(&words(&mut rng, size.words_per_doc))?;
         store.create(Doc {
             id: new_id(),
             title: format!("{} procedure", title(&mut rng)),
-            kind: DocKind::ALL[rng.random_range(0..DocKind::ALL.len())],
-            body: autosurgeon::Text::with_value(words(&mut rng, size.words_per_doc)),
+            category: DocKind::ALL[rng.random_range(0..DocKind::ALL.len())],
+            body_doc,
             owner: Some(person(&mut rng)),
+            review_months: Some(12),
             review_date: Some(date_near(&mut rng, today, 200)),
             ..Default::default()
         })?;

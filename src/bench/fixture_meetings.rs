@@ -2,7 +2,8 @@
 //! rooms and bookable things per site, meetings in working hours over the
 //! last month and the next two (some repeating weekly, a few double-booked,
 //! as happens), people joining and leaving with their plans, and
-//! maintenance requests (a few past their SLA).
+//! maintenance requests (a few past their SLA), equipment and the people
+//! directory with its managers.
 
 use chrono::TimeZone;
 use rand::Rng;
@@ -262,6 +263,56 @@ pub fn equipment(store: &Store, sites: &[String], today: Date) -> Result<()> {
     }
     for _ in 0..4 {
         add("Laptop", None, &sites[0], &mut n)?;
+    }
+    Ok(())
+}
+
+/// Titles and departments of the generated office's people, in
+/// [`super::fixture::PEOPLE`] order; the first is everyone's manager's
+/// manager.
+const ROLES: &[(&str, &str)] = &[
+    ("Head of operations", "Operations"),
+    ("Office manager", "Operations"),
+    ("Facilities lead", "Facilities"),
+    ("IT coordinator", "IT"),
+    ("Finance officer", "Finance"),
+    ("Receptionist", "Operations"),
+    ("Facilities technician", "Facilities"),
+    ("Buyer", "Finance"),
+];
+
+/// The directory: everyone with a title, department, site and manager
+/// (the head of operations at the top, two team leads under them).
+pub fn people(store: &Store, sites: &[String]) -> Result<()> {
+    let names = super::fixture::PEOPLE;
+    let ids: Vec<String> = names.iter().map(|_| new_id()).collect();
+    for (i, name) in names.iter().enumerate() {
+        let (title, department) = ROLES
+            .get(i)
+            .copied()
+            .unwrap_or(("Coordinator", "Operations"));
+        let manager = match i {
+            0 => None,
+            1 | 2 => Some(ids[0].clone()),
+            _ if i % 2 == 0 => Some(ids[2].clone()),
+            _ => Some(ids[1].clone()),
+        };
+        let first = name
+            .split_whitespace()
+            .next()
+            .unwrap_or(name)
+            .to_lowercase();
+        store.create(Person {
+            id: ids[i].clone(),
+            name: name.to_string(),
+            title: title.into(),
+            department: department.into(),
+            manager,
+            site: Some(sites[i % sites.len()].clone()),
+            email: format!("{first}@example.com"),
+            phone: format!("555-01{i:02}"),
+            ..Default::default()
+        })?;
     }
     Ok(())
 }

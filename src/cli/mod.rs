@@ -5,6 +5,7 @@
 
 mod budget;
 mod control;
+mod docs;
 mod equipment;
 mod exchange;
 mod facilities;
@@ -16,6 +17,7 @@ mod network;
 mod onboarding;
 mod orders;
 mod output;
+mod people;
 mod records;
 mod reports;
 mod tasks;
@@ -125,6 +127,22 @@ pub enum Command {
     /// show (with history), set, delete, restore.
     #[command(subcommand)]
     Asset(equipment::AssetCommand),
+    /// SOPs, policies and guides: add, show (--markdown), edit
+    /// --body-file, history, diff, restore, reviewed, list (--review-due),
+    /// set, delete.
+    #[command(subcommand)]
+    Doc(docs::DocCommand),
+    /// The people directory: set NAME (--title, --manager…), list
+    /// (--search), show, delete, restore.
+    #[command(subcommand)]
+    Person(people::PersonCommand),
+    /// The org chart by manager (--json; --csv: the directory as CSV).
+    Org {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
     /// Maintenance requests: add, set (status, assignee…), list (--past-sla),
     /// show, delete, restore.
     #[command(subcommand)]
@@ -388,6 +406,9 @@ fn command_name(command: &Command) -> String {
         Command::Expense(_) => "expense",
         Command::Meeting(_) => "meeting",
         Command::Room(_) => "room",
+        Command::Doc(_) => "doc",
+        Command::Person(_) => "person",
+        Command::Org { .. } => "org",
         Command::Maint(_) => "maint",
         Command::Asset(_) => "asset",
         Command::Onboarding(_) => "onboarding",
@@ -468,6 +489,9 @@ fn dispatch_store(
         Command::Expense(cmd) => budget::run_expense(store, session, cmd),
         Command::Meeting(cmd) => meetings::run_meeting(store, session, cmd),
         Command::Room(cmd) => meetings::run_room(store, session, cmd),
+        Command::Doc(cmd) => docs::run(store, session, cmd),
+        Command::Person(cmd) => people::run(store, session, cmd),
+        Command::Org { json, csv } => people::org(store, json, csv),
         Command::Maint(cmd) => facilities::run(store, session, cmd),
         Command::Asset(cmd) => equipment::run(store, session, cmd),
         Command::Onboarding(cmd) => onboarding::run_onboarding(store, session, cmd),

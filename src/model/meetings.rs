@@ -64,7 +64,7 @@ record! {
         pub repeat: Option<Repeat>,
         pub agenda: BTreeMap<String, AgendaItem>,
         /// Co-edited notes (Automerge text, merged character by character).
-        #[serde(with = "super::docs::text_serde")]
+        #[serde(with = "super::text_edit::text_serde")]
         pub notes: Text,
         /// What was decided, one decision per line.
         #[serde(default)]

@@ -17,6 +17,7 @@ pub mod matching;
 pub mod meetings;
 pub mod onboarding;
 pub mod orders;
+pub mod people;
 pub mod purchasing;
 pub mod reorder;
 pub mod spend;
@@ -34,6 +35,7 @@ pub use onboarding::{OnboardingPlan, OnboardingTemplate, PlanKind, StepCategory,
 pub use orders::{
     Invoice, InvoiceStatus, OrderLine, PoStatus, PurchaseOrder, Receipt, ReceivedLine,
 };
+pub use people::Person;
 pub use purchasing::{Contact, Contract, ContractStatus, Vendor};
 pub use record::{Area, Audit, Record, ValidationError, new_id, require_text};
 pub use tasks::{ChecklistItem, Comment, Priority, Project, Recurrence, Task, TaskStatus};
@@ -63,6 +65,7 @@ macro_rules! every_kind {
             $crate::model::Room,
             $crate::model::OnboardingTemplate,
             $crate::model::OnboardingPlan,
+            $crate::model::Person,
             $crate::model::Doc,
             $crate::model::MaintenanceRequest,
             $crate::model::Asset

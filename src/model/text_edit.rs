@@ -142,6 +142,20 @@ pub fn apply(text: &str, splices: &[Splice]) -> String {
     chars.into_iter().collect()
 }
 
+/// JSON form of Automerge text: a plain string.
+pub mod text_serde {
+    use autosurgeon::Text;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(text: &Text, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(text.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        Ok(Text::with_value(String::deserialize(d)?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -136,8 +136,15 @@ pub(super) fn apply(
         } => buy::set_tolerance(store, *percent_bp, *absolute_minor),
         Op::Import { kind, rows } => super::import::import(store, kind, rows),
         Op::SetBudgetThreshold { percent_bp } => super::budget::set_threshold(store, *percent_bp),
-        Op::EditText { .. }
-        | Op::AddAgendaItem { .. }
+        Op::EditText {
+            kind,
+            id,
+            field,
+            change,
+        } => super::text::edit_text(store, kind, id, field, change),
+        Op::CreateDoc { .. } | Op::RestoreDocVersion { .. } => super::docs::apply(store, op, cx),
+        Op::SetPerson { name, fields } => super::people::set_person(store, name, fields, cx),
+        Op::AddAgendaItem { .. }
         | Op::EditAgendaItem { .. }
         | Op::MoveAgendaItem { .. }
         | Op::RemoveAgendaItem { .. } => super::meetings::apply(store, op),
@@ -152,6 +159,10 @@ pub(super) fn apply(
             site,
             buffer_percent,
         } => buy::reorder(store, site.as_deref(), *buffer_percent, series, cx),
+        // A document comes with its body document, however it is made.
+        Op::Create { kind, fields } if kind == crate::model::Doc::KIND => {
+            super::docs::create_doc(store, fields, "", cx)
+        }
         Op::Create { kind, fields } => with_kind!(kind.as_str(), R => {
             let fields = people::<R>(store, fields)?;
             let fields = cross_references::<R>(store, &fields)?;
@@ -165,7 +176,9 @@ pub(super) fn apply(
             if kind == Task::KIND {
                 super::onboarding::check_status_edit(store, id, fields)?;
             }
-            let fields = people::<R>(store, fields)?;
+            let fields = super::docs::typed_cycle(kind, fields)?;
+            super::people::check_manager(store, kind, id, &fields)?;
+            let fields = people::<R>(store, &fields)?;
             let fields = cross_references::<R>(store, &fields)?;
             edit_fields::<R>(store, id, &fields, cx)
         }),
@@ -453,7 +466,7 @@ pub(super) fn edit_record<R: Described>(
 }
 
 /// Sets typed fields of one record.
-fn edit_fields<R: Described>(
+pub(super) fn edit_fields<R: Described>(
     store: &Store,
     id: &str,
     fields: &[super::FieldInput],
@@ -469,12 +482,24 @@ fn edit_fields<R: Described>(
 }
 
 /// Creates a record from typed fields in one transaction.
-fn create<R: Described>(
+pub(super) fn create<R: Described>(
     store: &Store,
     fields: &[super::FieldInput],
     cx: &FieldContext,
 ) -> Result<(Outcome, Action)> {
+    create_with::<R>(store, fields, cx, |_| {})
+}
+
+/// [`create`], with fields people do not type set first by `prefill` (a
+/// document's body document).
+pub(super) fn create_with<R: Described>(
+    store: &Store,
+    fields: &[super::FieldInput],
+    cx: &FieldContext,
+    prefill: impl FnOnce(&mut R),
+) -> Result<(Outcome, Action)> {
     let mut record = R::default();
+    prefill(&mut record);
     let id = fields
         .iter()
         .find(|(k, _)| k == "id")

@@ -54,6 +54,10 @@ macro_rules! with_kind {
                 type $R = $crate::model::Meeting;
                 $body
             }
+            "people" => {
+                type $R = $crate::model::Person;
+                $body
+            }
             "rooms" => {
                 type $R = $crate::model::Room;
                 $body
@@ -68,6 +72,10 @@ macro_rules! with_kind {
             }
             "maintenance" => {
                 type $R = $crate::model::MaintenanceRequest;
+                $body
+            }
+            "docs" => {
+                type $R = $crate::model::Doc;
                 $body
             }
             "assets" => {

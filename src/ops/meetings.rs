@@ -1,44 +1,21 @@
 //! Meeting actions that are not plain field edits: agenda points (added,
 //! edited, moved and removed one by one, so two people shaping the agenda
-//! offline both keep their points) and co-edited text (notes), written as
-//! character splices replayed on the text as it is now.
+//! offline both keep their points). Their notes are co-edited text
+//! (`ops::text`).
 //!
 //! Meetings, rooms and action items (tasks naming their meeting) are
 //! created and edited as records (`Op::Create` / `Op::Edit`).
 
-use automerge::transaction::Transactable;
-use automerge::{ObjType, ReadDoc, Value};
-
 use super::apply::{Edit, edit_record};
-use super::journal::{Action, Step};
-use super::kinds::with_kind;
+use super::journal::Action;
 use super::rules::member_named;
 use super::{FieldInput, Op, Outcome};
-use crate::model::schema::Described;
-use crate::model::text_edit::{Splice, rebase};
 use crate::model::{AgendaItem, Meeting, ValidationError, new_id, require_text};
-use crate::store::records::kind_map_mut;
 use crate::store::{Result, Store, StoreError};
-
-/// The fields of a record kind that are co-edited text.
-fn check_text_field(kind: &str, field: &str) -> Result<()> {
-    match (kind, field) {
-        ("meetings", "notes") => Ok(()),
-        _ => Err(StoreError::Rejected(format!(
-            "{field} of {kind} is not text that is edited together"
-        ))),
-    }
-}
 
 /// Applies a meeting action (the operations layer sends these here).
 pub(super) fn apply(store: &Store, op: &Op) -> Result<(Outcome, Action)> {
     match op {
-        Op::EditText {
-            kind,
-            id,
-            field,
-            change,
-        } => edit_text(store, kind, id, field, change),
         Op::AddAgendaItem { meeting, point, id } => {
             let id = id.clone().unwrap_or_else(new_id);
             add_agenda_item(store, meeting, point, &id)
@@ -56,105 +33,6 @@ pub(super) fn apply(store: &Store, op: &Op) -> Result<(Outcome, Action)> {
         Op::RemoveAgendaItem { meeting, item } => remove_agenda_item(store, meeting, item),
         _ => Err(StoreError::Rejected("not a meeting action".into())),
     }
-}
-
-/// Applies what changed from `before` to `after` (or `append`, at the end)
-/// to the text as it is now.
-pub(super) fn edit_text(
-    store: &Store,
-    kind: &str,
-    id: &str,
-    field: &str,
-    change: &TextChange,
-) -> Result<(Outcome, Action)> {
-    check_text_field(kind, field)?;
-    with_kind!(kind, R => splice_text::<R>(store, id, field, change))
-}
-
-/// A change of co-edited text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum TextChange {
-    /// What the person saw and what they made of it.
-    Replace { before: String, after: String },
-    /// A paragraph added at the end.
-    Append { text: String },
-}
-
-fn splice_text<R: Described>(
-    store: &Store,
-    id: &str,
-    field: &str,
-    change: &TextChange,
-) -> Result<(Outcome, Action)> {
-    let verb = match change {
-        TextChange::Append { .. } => "Add to the notes of",
-        TextChange::Replace { .. } => "Edit the notes of",
-    };
-    edit_record::<R>(store, id, Edit::new(verb), move |tx, _, _, steps| {
-        let map = kind_map_mut(tx, R::KIND)?;
-        let Some((Value::Object(ObjType::Map), obj)) = tx.get(&map, id)? else {
-            return Err(StoreError::Rejected(format!("no {} {id}", R::LABEL)));
-        };
-        let text = match tx.get(&obj, field)? {
-            Some((Value::Object(ObjType::Text), text)) => text,
-            _ => tx.put_object(&obj, field, ObjType::Text)?,
-        };
-        let current = tx.text(&text)?;
-        let splices = match change {
-            TextChange::Replace { before, after } => rebase(before, after, &current),
-            TextChange::Append { text: added } => {
-                let added = added.trim_end();
-                require_text("text to add", added)?;
-                let sep = if current.is_empty() || current.ends_with('\n') {
-                    ""
-                } else {
-                    "\n"
-                };
-                vec![Splice {
-                    at: current.chars().count(),
-                    delete: 0,
-                    insert: format!("{sep}{added}\n"),
-                }]
-            }
-        };
-        for s in &splices {
-            tx.splice_text(&text, s.at, s.delete as isize, &s.insert)?;
-        }
-        let after = tx.text(&text)?;
-        if after.chars().count() > 500_000 {
-            return Err(
-                ValidationError::new("text", "is too long (over 500,000 characters)").into(),
-            );
-        }
-        if after != current {
-            steps.push(Step::Text {
-                kind: R::KIND.into(),
-                id: id.to_string(),
-                field: field.to_string(),
-                before: current,
-                after,
-            });
-        }
-        Ok(())
-    })
-}
-
-/// Undoes a text step: what it changed, changed back on the text as it is
-/// now (what others wrote since stays).
-pub(super) fn revert_text(
-    store: &Store,
-    kind: &str,
-    id: &str,
-    field: &str,
-    before: &str,
-    after: &str,
-) -> Result<Vec<Step>> {
-    let change = TextChange::Replace {
-        before: after.to_string(),
-        after: before.to_string(),
-    };
-    let (_, action) = with_kind!(kind, R => splice_text::<R>(store, id, field, &change))?;
-    Ok(action.steps)
 }
 
 /// An agenda point as typed.

@@ -13,6 +13,7 @@
 
 mod apply;
 mod budget;
+mod docs;
 mod equipment;
 pub mod import;
 mod invoicing;
@@ -23,9 +24,11 @@ mod many;
 mod meetings;
 mod numbers;
 mod onboarding;
+mod people;
 mod purchasing;
 mod receiving;
 mod rules;
+mod text;
 mod undo;
 
 use std::path::PathBuf;
@@ -38,9 +41,10 @@ use crate::store::{Result, Store, StoreError};
 use crate::sync::access::Access;
 
 pub use journal::{Action, FieldChange, Step};
-pub use meetings::{AgendaInput, TextChange};
+pub use meetings::AgendaInput;
 pub use onboarding::{PlanInput, find_template};
 pub use rules::reference_names;
+pub use text::TextChange;
 
 /// A field edit as typed: the field's key and the text for it.
 pub type FieldInput = (String, String);
@@ -200,8 +204,8 @@ pub enum Op {
         kind: String,
         rows: Vec<(u64, serde_json::Value)>,
     },
-    /// Changes co-edited text (meeting notes): what the person changed,
-    /// replayed on the text as it is now.
+    /// Changes co-edited text (meeting notes, a document's body): what the
+    /// person changed, replayed on the text as it is now.
     EditText {
         kind: String,
         id: String,
@@ -270,6 +274,23 @@ pub enum Op {
     /// Takes an asset back from whoever holds it.
     ReturnAsset {
         asset: String,
+    },
+    /// Creates a document (SOP, policy, guide) from typed fields, with its
+    /// body in a document of its own.
+    CreateDoc {
+        fields: Vec<FieldInput>,
+        body: String,
+    },
+    /// Puts a document's body back as it was after `version` (a change
+    /// hash), as a new change.
+    RestoreDocVersion {
+        doc: String,
+        version: String,
+    },
+    /// Creates or updates the directory entry of the person named `name`.
+    SetPerson {
+        name: String,
+        fields: Vec<FieldInput>,
     },
     /// Moves a record to the trash.
     Delete {

@@ -7,7 +7,7 @@ use automerge::transaction::Transaction;
 use super::journal::Step;
 use super::kinds::with_kind;
 use crate::model::schema::{Described, FieldKind, same_name};
-use crate::model::{Audit, Project, Record, new_id};
+use crate::model::{Audit, Person, Project, Record, new_id};
 use crate::store::records::{kind_map_mut, read_all};
 use crate::store::{Result, Store, StoreError};
 
@@ -128,20 +128,28 @@ pub(super) fn resolve_reference<R: Described>(
             {
                 return Ok(p.id.clone());
             }
-            let mut project = Project {
+            let project = Project {
                 id: new_id(),
                 name: wanted.to_string(),
                 ..Default::default()
             };
-            project.validate()?;
-            project.touch(audit, true);
-            let map = kind_map_mut(tx, Project::KIND)?;
-            autosurgeon::reconcile_prop(tx, &map, project.id.as_str(), &project)?;
-            steps.push(Step::Created {
-                kind: Project::KIND.into(),
-                id: project.id.clone(),
-            });
-            Ok(project.id)
+            create_referenced(tx, project, audit, steps)
+        }
+        // A manager not in the directory yet gets an entry.
+        "people" if Person::AREA == R::AREA => {
+            let people = read_all::<Person, _>(&*tx, false).records;
+            if let Some(p) = people
+                .iter()
+                .find(|p| p.id == wanted || same_name(&p.name, wanted))
+            {
+                return Ok(p.id.clone());
+            }
+            let person = Person {
+                id: new_id(),
+                name: wanted.to_string(),
+                ..Default::default()
+            };
+            create_referenced(tx, person, audit, steps)
         }
         other if area_of(other) != Some(R::AREA) => {
             // In another document: resolved before the transaction
@@ -152,6 +160,25 @@ pub(super) fn resolve_reference<R: Described>(
             with_kind!(other, T => one_named::<T>(key, wanted, find_named::<T, _>(&*tx, wanted)))
         }
     }
+}
+
+/// Writes a record typed by name in a reference field of another record.
+fn create_referenced<T: Record>(
+    tx: &mut Transaction<'_>,
+    mut record: T,
+    audit: &Audit,
+    steps: &mut Vec<Step>,
+) -> Result<String> {
+    record.validate()?;
+    record.touch(audit, true);
+    let map = kind_map_mut(tx, T::KIND)?;
+    let id = record.id().to_string();
+    autosurgeon::reconcile_prop(tx, &map, id.as_str(), &record)?;
+    steps.push(Step::Created {
+        kind: T::KIND.into(),
+        id: id.clone(),
+    });
+    Ok(id)
 }
 
 /// The area (document) holding records of `kind`.

@@ -70,7 +70,7 @@ pub(super) fn revert(store: &Store, action: &Action) -> Result<Action> {
                 before,
                 after,
             } => {
-                inverse.extend(super::meetings::revert_text(
+                inverse.extend(super::text::revert_text(
                     store, kind, id, field, before, after,
                 )?);
             }

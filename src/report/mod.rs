@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod chart;
 pub mod coverage;
+pub mod directory;
 pub mod html;
 pub mod leadership;
 pub mod meeting_summary;

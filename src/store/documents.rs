@@ -1,6 +1,8 @@
 //! The workspace's documents as the store sees them: the root document,
-//! always loaded, and one document per area, loaded the first time it is
-//! used (a `bureau task add` never pays for loading meetings or SOP bodies).
+//! always loaded, one document per area, loaded the first time it is used
+//! (a `bureau task add` never pays for loading meetings), and body
+//! documents (one per SOP), loaded only when that text is opened or
+//! fetched in the background (see `store::bodies`).
 //!
 //! When an area document is loaded and its directory holds more than one
 //! snapshot (samod deletes superseded chunks only on the next save, so an
@@ -10,6 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::Mutex;
 
 use automerge::ReadDoc;
@@ -27,6 +30,10 @@ pub(crate) struct Documents {
     data_dir: PathBuf,
     area_ids: BTreeMap<Area, DocumentId>,
     loaded: Mutex<BTreeMap<Area, DocHandle>>,
+    /// Body documents loaded so far, by document id.
+    bodies: Mutex<BTreeMap<String, DocHandle>>,
+    /// How many bodies are loaded, for whoever watches their changes.
+    body_count: tokio::sync::watch::Sender<usize>,
     upkeep: Mutex<Vec<std::thread::JoinHandle<()>>>,
 }
 
@@ -49,6 +56,8 @@ impl Documents {
             data_dir,
             area_ids,
             loaded: Mutex::new(loaded),
+            bodies: Mutex::default(),
+            body_count: tokio::sync::watch::Sender::new(0),
             upkeep: Mutex::new(Vec::new()),
         }
     }
@@ -68,6 +77,8 @@ impl Documents {
             data_dir,
             area_ids,
             loaded: Mutex::new(BTreeMap::new()),
+            bodies: Mutex::default(),
+            body_count: tokio::sync::watch::Sender::new(0),
             upkeep: Mutex::new(Vec::new()),
         };
         docs.after_load(&root);
@@ -116,7 +127,8 @@ impl Documents {
         Ok(handle)
     }
 
-    /// Every distinct document, loading those not loaded yet.
+    /// Every distinct area document, loading those not loaded yet, then
+    /// the body documents loaded so far.
     pub(crate) fn all(&self) -> Result<Vec<DocHandle>> {
         let mut out: Vec<DocHandle> = Vec::new();
         for area in Area::ALL {
@@ -125,10 +137,58 @@ impl Documents {
                 out.push(handle);
             }
         }
+        out.extend(lock(&self.bodies).values().cloned());
         Ok(out)
     }
 
-    /// The documents loaded so far, each once, with the first area it holds.
+    /// The body document `id` if loaded already.
+    pub(crate) fn loaded_body(&self, id: &str) -> Option<DocHandle> {
+        lock(&self.bodies).get(id).cloned()
+    }
+
+    /// The body document `id`: loaded from disk, or asked of connected
+    /// peers; `None` if neither has it. Blocks, like [`Documents::get`].
+    pub(crate) fn body(&self, id: &str) -> Result<Option<DocHandle>> {
+        if let Some(handle) = self.loaded_body(id) {
+            return Ok(Some(handle));
+        }
+        let doc_id = DocumentId::from_str(id)
+            .map_err(|_| StoreError::Rejected(format!("{id:?} is not a document id")))?;
+        let Some(handle) = self.runtime.block_on(self.repo.find(doc_id))? else {
+            return Ok(None);
+        };
+        self.after_load(&handle);
+        self.add_body(handle.clone());
+        Ok(Some(handle))
+    }
+
+    /// Keeps a body document just created or loaded.
+    pub(crate) fn add_body(&self, handle: DocHandle) {
+        let mut bodies = lock(&self.bodies);
+        bodies
+            .entry(handle.document_id().to_string())
+            .or_insert(handle);
+        let n = bodies.len();
+        drop(bodies);
+        self.body_count.send_replace(n);
+    }
+
+    /// Body documents loaded so far.
+    pub(crate) fn bodies(&self) -> Vec<DocHandle> {
+        lock(&self.bodies).values().cloned().collect()
+    }
+
+    /// Changes whenever another body is loaded.
+    pub(crate) fn watch_bodies(&self) -> tokio::sync::watch::Receiver<usize> {
+        self.body_count.subscribe()
+    }
+
+    pub(crate) fn runtime(&self) -> &tokio::runtime::Handle {
+        &self.runtime
+    }
+
+    /// The documents loaded so far, each once, with the first area it holds
+    /// (body documents: [`Area::Docs`]).
     pub(crate) fn loaded(&self) -> Vec<(Area, DocHandle)> {
         let mut out: Vec<(Area, DocHandle)> = Vec::new();
         for (area, handle) in lock(&self.loaded).iter() {
@@ -139,6 +199,7 @@ impl Documents {
                 out.push((*area, handle.clone()));
             }
         }
+        out.extend(lock(&self.bodies).values().map(|h| (Area::Docs, h.clone())));
         out
     }
 

@@ -11,6 +11,7 @@
 //! Store methods block on disk and on the document lock: call them from a
 //! background thread (or `spawn_blocking`), never from a UI thread.
 
+mod bodies;
 mod budget;
 mod chunk_file;
 mod conflicts;
@@ -20,6 +21,7 @@ mod documents;
 mod export;
 mod fast_read;
 pub mod faults;
+mod history;
 mod layout;
 mod membership_log;
 mod purchasing;
@@ -43,11 +45,13 @@ use samod::{DocHandle, DocumentId, Repo};
 
 use crate::model::{Area, Audit, Member, Stamp, ValidationError, Workspace};
 
+pub use bodies::{BodyVersion, FetchedBodies};
 pub use budget::BudgetRecords;
 pub use conflicts::FieldConflict;
 pub use damage::Damage;
 pub use datadir::{DataDirLock, DeviceConfig, default_data_dir};
 pub use faults::{FaultOp, FaultPlan};
+pub use history::ChangeMeta;
 pub use layout::{ALL_KINDS, Layout};
 pub use membership_log::{DeviceAddresses, MEMBERSHIP_LOG, StoredEntry};
 pub use purchasing::PurchasingRecords;
@@ -473,11 +477,21 @@ impl Store {
         action: &str,
         f: impl FnOnce(&mut Transaction<'_>, &Audit) -> Result<T>,
     ) -> Result<T> {
+        self.change_document(&self.handle(area)?, action, f)
+    }
+
+    /// [`Store::change`] of any document the store holds (an area's or a
+    /// body document).
+    pub(crate) fn change_document<T>(
+        &self,
+        handle: &DocHandle,
+        action: &str,
+        f: impl FnOnce(&mut Transaction<'_>, &Audit) -> Result<T>,
+    ) -> Result<T> {
         let audit = Audit {
             member_id: self.device.member_id.clone(),
             at: Stamp::now(),
         };
-        let handle = self.handle(area)?;
         // An earlier change of this document that failed to save must reach
         // the disk first: the new change will depend on it.
         self.storage

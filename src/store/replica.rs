@@ -22,12 +22,47 @@ impl Store {
             ));
         }
         let mut applied = 0;
+        // Body documents the other replica has and this one lacks arrive
+        // whole (as the other's saved form), then merge like the rest.
+        for theirs in other.loaded_bodies() {
+            let id = theirs.document_id().to_string();
+            let doc_id = theirs.document_id();
+            let stored = !self
+                .storage
+                .list_keys(&StorageKey::snapshot_prefix(doc_id))
+                .is_empty()
+                || !self
+                    .storage
+                    .list_keys(&StorageKey::incremental_prefix(doc_id))
+                    .is_empty();
+            if self.docs.loaded_body(&id).is_none() && !stored {
+                let (heads, bytes) = theirs.with_document(|d| (d.get_heads(), d.save()));
+                let key = StorageKey::snapshot_path(
+                    theirs.document_id(),
+                    &samod_core::CompactionHash::new(&heads),
+                );
+                self.storage
+                    .put_durable(&key, &bytes)
+                    .map_err(|e| StoreError::io("saving a merged document", e))?;
+                applied += 1;
+            }
+            self.docs.body(&id)?.ok_or_else(|| {
+                StoreError::Rejected(format!("document {id} did not load after merging"))
+            })?;
+        }
+        for ours in self.loaded_bodies() {
+            let id = ours.document_id().to_string();
+            other.docs.body(&id)?;
+        }
         let their_docs = other.documents()?;
         for ours in self.documents()? {
-            let theirs = their_docs
+            // A body document the other has never had: nothing to take.
+            let Some(theirs) = their_docs
                 .iter()
                 .find(|h| h.document_id() == ours.document_id())
-                .ok_or_else(|| StoreError::Rejected("the other replica lacks a document".into()))?;
+            else {
+                continue;
+            };
             let snapshot = theirs.with_document(|d| d.fork());
             let chunks = ours.with_document(|doc| -> Result<Vec<_>> {
                 // Only the changes we lack (Automerge's `merge` returns the

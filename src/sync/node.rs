@@ -23,6 +23,7 @@ use super::{framing, identity};
 use crate::model::{Area, Role, Stamp};
 use crate::store::{DeviceConfig, Network, Store, StoreError};
 
+mod bodies;
 mod removed;
 mod waiting;
 
@@ -297,6 +298,7 @@ impl Node {
         node.spawn_membership_watcher();
         node.spawn_status_recorder();
         node.spawn_sweeper();
+        node.spawn_body_fetcher();
         Ok(node)
     }
 

@@ -101,7 +101,7 @@ impl Sweeper {
         if removed.is_empty() {
             return Ok(total);
         }
-        for (area, handle) in store.loaded_documents() {
+        for (_, handle) in store.loaded_documents() {
             let doc_id = handle.document_id().to_string();
             let (heads, plan) = handle.with_document(|doc| {
                 let heads = doc.get_heads();
@@ -126,8 +126,8 @@ impl Sweeper {
             if plan.is_empty() {
                 continue;
             }
-            let done = store.change(
-                area,
+            let done = store.change_document(
+                &handle,
                 "undo what a removed device changed after its removal",
                 |tx, _| undo(tx, &plan, removed),
             )?;
@@ -174,11 +174,14 @@ fn plan(doc: &Automerge, doc_id: &str, removed: &[Removed]) -> Option<Vec<Undo>>
 /// until every covered change is here (before that, a covered change could
 /// look like a later one).
 fn later_changes(doc: &Automerge, doc_id: &str, device: &Removed) -> Option<Vec<Change>> {
-    let covered: Vec<ChangeHash> = device
-        .covers
-        .get(doc_id)
-        .map(|heads| heads.iter().filter_map(|h| h.parse().ok()).collect())
-        .unwrap_or_default();
+    // A document the removal does not name (a body document the admin had
+    // not loaded) has no known cut: nothing in it is taken for "after".
+    // A removal that names no document at all covers nothing.
+    let covered: Vec<ChangeHash> = match device.covers.get(doc_id) {
+        Some(covers) => covers.iter().filter_map(|h| h.parse().ok()).collect(),
+        None if device.covers.is_empty() => Vec::new(),
+        None => return Some(Vec::new()),
+    };
     if covered.iter().any(|h| doc.get_change_by_hash(h).is_none()) {
         return None;
     }

@@ -30,6 +30,11 @@ pub enum Jump {
     Plan(String),
     Maintenance(String),
     Asset(String),
+    Doc(String),
+    /// The Docs area showing what is due for review.
+    DocsReviewDue,
+    /// A person in the directory, by name.
+    Person(String),
 }
 
 impl Jump {
@@ -47,6 +52,7 @@ impl Jump {
             "onboarding_plans" => Jump::Plan(id),
             "maintenance" => Jump::Maintenance(id),
             "assets" => Jump::Asset(id),
+            "docs" => Jump::Doc(id),
             _ => return None,
         })
     }
@@ -75,7 +81,7 @@ pub struct AreaEntry {
     pub cards: fn(&ViewModel) -> Vec<Card>,
 }
 
-pub const AREAS: [AreaEntry; 12] = [
+pub const AREAS: [AreaEntry; 14] = [
     AreaEntry {
         tab: AreaTab::Dashboard,
         label: "Dashboard",
@@ -138,6 +144,20 @@ pub const AREAS: [AreaEntry; 12] = [
         new_record: Some(|s| s.facilities.show = super::facilities::Show::Open),
         records: super::facilities::entries,
         cards: super::facilities::cards,
+    },
+    AreaEntry {
+        tab: AreaTab::Docs,
+        label: "Docs",
+        new_record: Some(|s| s.docs.open = None),
+        records: super::docs::entries,
+        cards: super::docs::cards,
+    },
+    AreaEntry {
+        tab: AreaTab::People,
+        label: "People",
+        new_record: Some(|s| s.people.tab = super::people::Tab::Directory),
+        records: super::people::entries,
+        cards: super::people::cards,
     },
     AreaEntry {
         tab: AreaTab::Reports,

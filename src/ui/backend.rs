@@ -356,15 +356,42 @@ fn spawn_refresher(
             .boxed(),
         None => futures::stream::pending().boxed(),
     };
+    let mut bodies = store.watch_bodies();
+    let mut bodies_open = true;
+    // Weak: the refresher must not keep the store open at shutdown.
+    let store = Arc::downgrade(&store);
     runtime.spawn(async move {
-        let changes = futures::stream::select_all(
+        let mut watched: std::collections::BTreeSet<String> =
+            docs.iter().map(|d| d.document_id().to_string()).collect();
+        let mut changes = futures::stream::select_all(
             docs.iter()
                 .map(|d| d.changes().map(|_| Command::Refresh).boxed()),
         );
-        let mut events = futures::stream::select(changes, peers);
-        while let Some(command) = events.next().await {
-            if tx.send(command).is_err() {
-                break;
+        changes.push(peers);
+        loop {
+            tokio::select! {
+                command = changes.next() => {
+                    let Some(command) = command else { break };
+                    if tx.send(command).is_err() {
+                        break;
+                    }
+                }
+                // A body document opened or fetched: watch it too.
+                changed = bodies.changed(), if bodies_open => {
+                    let Some(store) = store.upgrade().filter(|_| changed.is_ok()) else {
+                        bodies_open = false;
+                        continue;
+                    };
+                    for handle in store.loaded_bodies() {
+                        if watched.insert(handle.document_id().to_string()) {
+                            changes.push(handle.changes().map(|_| Command::Refresh).boxed());
+                        }
+                    }
+                    // A text that had not arrived may be the one open.
+                    if tx.send(Command::Refresh).is_err() {
+                        break;
+                    }
+                }
             }
         }
     })

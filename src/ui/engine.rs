@@ -40,6 +40,12 @@ pub struct Engine {
     pub(super) views: Views,
     pub(super) vm: ViewModel,
     pub(super) movements_of: Option<String>,
+    /// The document whose text is open (`vm.body` kept current), and when
+    /// a text that had not arrived was last asked for.
+    pub(super) body_of: Option<String>,
+    body_asked_at: Option<Instant>,
+    /// The versions of the open text to compare (History).
+    body_compare: (usize, usize),
     /// The Trash area is open: keep `vm.trash` current.
     pub(super) trash_open: bool,
     /// Serves commands other `bureau` processes hand over.
@@ -91,6 +97,9 @@ impl Engine {
                 ..Default::default()
             },
             movements_of: None,
+            body_of: None,
+            body_asked_at: None,
+            body_compare: (0, 0),
             trash_open: false,
             control: None,
             peers_wanted: true,
@@ -295,6 +304,26 @@ impl Engine {
             }
             Command::ShowMovements { item } => {
                 self.movements_of = item;
+                Ok(None)
+            }
+            Command::OpenDoc { doc } => {
+                self.body_of = doc;
+                self.body_asked_at = None;
+                self.body_compare = (0, 0);
+                Ok(None)
+            }
+            Command::ExportDirectory { path } => {
+                if path.as_os_str().is_empty() {
+                    return Err("type where to save the directory".into());
+                }
+                let bytes = crate::report::directory::csv(&self.vm.people.directory)
+                    .map_err(|e| format!("could not make the CSV: {e}"))?;
+                crate::store::datadir::write_atomic(&path, &bytes)
+                    .map_err(|e| format!("could not write {}: {e}", path.display()))?;
+                Ok(Some(format!("Saved {}", path.display())))
+            }
+            Command::CompareVersions { from, to } => {
+                self.body_compare = (from, to);
                 Ok(None)
             }
             Command::MakeReport { span, save } => {
@@ -522,6 +551,7 @@ impl Engine {
                 self.peers_at = Some(Instant::now());
             }
         }
+        self.keep_body(&store);
         match &self.movements_of {
             Some(item) => {
                 let mut moves = store.movements(item).unwrap_or_default();
@@ -531,6 +561,49 @@ impl Engine {
             None => self.vm.movements = None,
         }
         self.vm.clone()
+    }
+
+    /// Keeps the open document's text current: read again when its body
+    /// document moved; a text that has not arrived is asked for again at
+    /// most every two seconds (asking waits for connected peers).
+    fn keep_body(&mut self, store: &Store) {
+        let Some(doc) = self
+            .body_of
+            .as_ref()
+            .and_then(|id| self.vm.docs.doc(id).cloned())
+        else {
+            self.vm.body = None;
+            return;
+        };
+        let heads = store.body_heads(&doc.body_doc);
+        let fresh = self
+            .vm
+            .body
+            .as_ref()
+            .is_some_and(|b| b.doc == doc.id && b.heads == heads && b.unavailable.is_none());
+        let waiting = self
+            .vm
+            .body
+            .as_ref()
+            .is_some_and(|b| b.doc == doc.id && b.unavailable.is_some())
+            && !store.is_body_loaded(&doc.body_doc)
+            && self
+                .body_asked_at
+                .is_some_and(|at| at.elapsed() < Duration::from_secs(2));
+        if !fresh && !waiting {
+            self.body_asked_at = Some(Instant::now());
+            self.vm.body = Some(Arc::new(crate::views::docs::body_view(store, &doc)));
+        }
+        let compare = self.body_compare;
+        if let Some(body) = &self.vm.body
+            && body.unavailable.is_none()
+            && compare != (0, 0)
+            && body.diff.as_ref().map(|d| d.compared) != Some(compare)
+        {
+            let mut body = (**body).clone();
+            body.diff = crate::views::docs::version_diff(store, &doc, compare.0, compare.1).ok();
+            self.vm.body = Some(Arc::new(body));
+        }
     }
 
     /// Records read again by the last view refresh (tasks, items).

@@ -5,49 +5,14 @@
 //! status) and the follow-up summary to copy.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use super::areas::Jump;
 use super::backend::{Command, ViewModel};
+use super::co_text::{CoTextBox, TextDraft, co_edit};
 use super::fields::{FieldErrors, FormContext, details_form, draft};
 use crate::model::{Meeting, Task};
 use crate::ops::{AgendaInput, Op, TextChange};
 use crate::report::meeting_summary::Summary;
-
-/// How long typing must pause before the notes are sent.
-const NOTES_PAUSE: f64 = 0.8;
-
-/// Text being typed into one field of one meeting, with the text it
-/// started from (what the change is computed against).
-struct TextDraft {
-    meeting: String,
-    base: String,
-    text: String,
-    /// When it was last typed in, if not yet sent.
-    typed_at: Option<f64>,
-}
-
-impl TextDraft {
-    /// Follows the stored text while nothing typed here is unsent.
-    fn follow(slot: &mut Option<TextDraft>, meeting: &str, stored: &str) {
-        match slot {
-            Some(d) if d.meeting == meeting => {
-                if d.text == d.base && d.typed_at.is_none() && d.base != stored {
-                    d.base = stored.to_string();
-                    d.text = stored.to_string();
-                }
-            }
-            _ => {
-                *slot = Some(TextDraft {
-                    meeting: meeting.to_string(),
-                    base: stored.to_string(),
-                    text: stored.to_string(),
-                    typed_at: None,
-                })
-            }
-        }
-    }
-}
 
 #[derive(Default)]
 pub struct PageState {
@@ -243,46 +208,21 @@ fn agenda(
 }
 
 fn notes(ui: &mut egui::Ui, state: &mut PageState, meeting: &Meeting, commands: &mut Vec<Command>) {
-    // Another meeting opened with notes still unsent: they go first.
-    if let Some(d) = &state.notes
-        && d.meeting != meeting.id
-        && d.text != d.base
-    {
-        commands.push(Command::Op(notes_change(&d.meeting, &d.base, &d.text)));
-    }
-    TextDraft::follow(&mut state.notes, &meeting.id, meeting.notes.as_str());
-    let Some(d) = state.notes.as_mut() else {
-        return;
+    let look = CoTextBox {
+        label: "Notes",
+        hint: "Type notes here",
+        rows: 8,
+        monospace: false,
     };
-    let now = ui.input(|i| i.time);
-    let label = ui.strong("Notes");
     ui.weak("Everyone can take notes at once, online or not: both keep their words.");
-    let response = ui
-        .add(
-            egui::TextEdit::multiline(&mut d.text)
-                .id_salt(("meeting notes", &meeting.id))
-                .desired_rows(8)
-                .desired_width(f32::INFINITY)
-                .hint_text("Type notes here"),
-        )
-        .labelled_by(label.id);
-    if response.changed() {
-        d.typed_at = Some(now);
-    }
-    if let Some(at) = d.typed_at {
-        if response.lost_focus() || now - at >= NOTES_PAUSE {
-            if d.text != d.base {
-                commands.push(Command::Op(notes_change(&meeting.id, &d.base, &d.text)));
-                d.base = d.text.clone();
-            }
-            d.typed_at = None;
-        } else {
-            ui.ctx()
-                .request_repaint_after(Duration::from_secs_f64(NOTES_PAUSE));
-        }
-    }
-    if d.typed_at.is_some() {
-        ui.weak("Saving…");
+    for (id, before, after) in co_edit(
+        ui,
+        &mut state.notes,
+        &meeting.id,
+        meeting.notes.as_str(),
+        &look,
+    ) {
+        commands.push(Command::Op(notes_change(&id, &before, &after)));
     }
 }
 
@@ -306,12 +246,12 @@ fn decisions(
     commands: &mut Vec<Command>,
 ) {
     if let Some(d) = &state.decisions
-        && d.meeting != meeting.id
+        && d.key != meeting.id
         && d.text != d.base
     {
         commands.push(Command::Op(Op::set(
             "meetings",
-            &d.meeting,
+            &d.key,
             "decisions",
             d.text.clone(),
         )));

@@ -8,8 +8,10 @@ mod areas;
 pub mod backend;
 mod board;
 mod budget;
+mod co_text;
 mod confirm;
 mod dashboard;
+mod docs;
 mod engine;
 mod equipment;
 mod facilities;
@@ -23,6 +25,7 @@ mod navigation;
 mod onboarding;
 mod order_form;
 mod palette;
+mod people;
 mod purchasing;
 mod receive_dialog;
 mod record_table;
@@ -66,6 +69,8 @@ pub enum AreaTab {
     Meetings,
     Onboarding,
     Facilities,
+    Docs,
+    People,
     Reports,
     Team,
     Trash,
@@ -113,6 +118,8 @@ pub struct Screens {
     pub meetings: meetings::MeetingsState,
     pub onboarding: onboarding::OnboardingState,
     pub facilities: facilities::FacilitiesState,
+    pub docs: docs::DocsState,
+    pub people: people::PeopleState,
     pub reports: reports::ReportsState,
     pub team: team::TeamState,
     pub palette: palette::PaletteState,
@@ -160,6 +167,8 @@ impl BureauApp {
             self.screens.meetings.settle(&notice);
             self.screens.onboarding.settle(&notice);
             self.screens.facilities.settle(&notice);
+            self.screens.docs.settle(&notice);
+            self.screens.people.settle(&notice);
             self.toasts.push((notice, now));
         }
         self.toasts.retain(|(_, at)| now - *at < TOAST_SECONDS);
@@ -407,6 +416,8 @@ impl BureauApp {
                 }
             }
             AreaTab::Facilities => facilities::show(ui, &mut self.screens.facilities, vm, commands),
+            AreaTab::Docs => docs::show(ui, &mut self.screens.docs, vm, commands),
+            AreaTab::People => people::show(ui, &mut self.screens.people, vm, commands),
             AreaTab::Reports => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     reports::show(ui, &mut self.screens.reports, vm, commands)

@@ -2,7 +2,9 @@
 //! ([`areas::Jump`]) to the screen that shows it.
 
 use super::backend::ViewModel;
-use super::{AreaTab, BureauApp, areas, facilities, meetings, onboarding, purchasing, tasks};
+use super::{
+    AreaTab, BureauApp, areas, docs, facilities, meetings, onboarding, people, purchasing, tasks,
+};
 
 impl BureauApp {
     /// Follows a dashboard card, palette choice or link.
@@ -71,6 +73,21 @@ impl BureauApp {
                 self.prefs.area = AreaTab::Facilities;
                 self.screens.facilities.tab = facilities::Tab::Equipment;
                 self.screens.facilities.equipment.selected = Some(id);
+            }
+            areas::Jump::Doc(id) => {
+                self.prefs.area = AreaTab::Docs;
+                self.screens.docs.open(id);
+            }
+            areas::Jump::DocsReviewDue => {
+                self.prefs.area = AreaTab::Docs;
+                self.screens.docs.open = None;
+                self.screens.docs.show = docs::Show::ReviewDue;
+            }
+            areas::Jump::Person(name) => {
+                self.prefs.area = AreaTab::People;
+                self.screens.people.tab = people::Tab::Directory;
+                self.screens.people.search.clear();
+                self.screens.people.selected = Some(name);
             }
             areas::Jump::LowStock => {
                 self.prefs.area = AreaTab::Inventory;

@@ -152,7 +152,12 @@ pub fn show(
             .on_hover_text("Choose where to save in a file dialog")
             .clicked()
         {
-            state.picking = Some(browse(ui.ctx(), &state.path, state.format));
+            state.picking = Some(save_dialog(
+                ui.ctx(),
+                &state.path,
+                "Save the report",
+                state.format.extension(),
+            ));
         }
         if let Some(picked) = state.picking.as_ref().and_then(|r| r.try_recv().ok()) {
             state.picking = None;
@@ -224,18 +229,19 @@ pub fn show(
 
 /// Opens the system's save dialog on its own thread (it blocks until the
 /// person answers); the answer arrives on the channel, with a repaint.
-fn browse(
+pub(super) fn save_dialog(
     ctx: &egui::Context,
     current: &str,
-    format: Format,
+    title: &'static str,
+    extension: &'static str,
 ) -> std::sync::mpsc::Receiver<Option<std::path::PathBuf>> {
     let (tx, rx) = std::sync::mpsc::channel();
     let current = std::path::PathBuf::from(current);
     let ctx = ctx.clone();
     std::thread::spawn(move || {
         let mut dialog = rfd::FileDialog::new()
-            .set_title("Save the report")
-            .add_filter(format.extension().to_uppercase(), &[format.extension()]);
+            .set_title(title)
+            .add_filter(extension.to_uppercase(), &[extension]);
         if let Some(name) = current.file_name().and_then(|n| n.to_str()) {
             dialog = dialog.set_file_name(name);
         }

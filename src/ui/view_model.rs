@@ -33,6 +33,21 @@ pub enum Command {
     ShowMovements {
         item: Option<String>,
     },
+    /// A document opened (its text and versions are loaded and kept
+    /// current while open) or closed.
+    OpenDoc {
+        doc: Option<String>,
+    },
+    /// Compare two versions of the open document's text (numbers, oldest
+    /// is 1).
+    CompareVersions {
+        from: usize,
+        to: usize,
+    },
+    /// Write the people directory as CSV to `path`.
+    ExportDirectory {
+        path: std::path::PathBuf,
+    },
     /// The Trash area opened or closed (its list is loaded while open).
     ShowTrash {
         open: bool,

@@ -10,8 +10,10 @@
 
 pub mod budget;
 pub mod cache;
+pub mod docs;
 pub mod facilities;
 pub mod meetings;
+pub mod people;
 pub mod purchasing;
 pub mod trash;
 
@@ -57,6 +59,12 @@ pub struct ViewModel {
     pub meetings: Arc<meetings::MeetingsView>,
     /// Maintenance requests.
     pub facilities: Arc<facilities::FacilitiesView>,
+    /// SOPs, policies and guides.
+    pub docs: Arc<docs::DocsView>,
+    /// The open document's text and versions (loaded while it is open).
+    pub body: Option<Arc<docs::BodyView>>,
+    /// The people directory and the org chart.
+    pub people: Arc<people::PeopleView>,
     pub members: Arc<Vec<MemberInfo>>,
     /// The current members' names (person fields pick from them).
     pub member_names: Arc<Vec<String>>,
@@ -194,9 +202,12 @@ pub struct Views {
     budget: budget::BudgetCaches,
     meetings: meetings::MeetingsCaches,
     facilities: facilities::FacilitiesCaches,
+    docs: docs::DocsCaches,
+    people: people::PeopleCaches,
     /// The budget view is behind its documents (built on the next refresh).
     budget_stale: bool,
     budget_built: bool,
+    people_built: bool,
     /// Purchasing is read on the refresh after the first, so the first
     /// frame with tasks does not wait for it.
     purchasing_deferred: bool,
@@ -212,6 +223,8 @@ pub struct Rebuilt {
     pub budget: bool,
     pub meetings: bool,
     pub facilities: bool,
+    pub docs: bool,
+    pub people: bool,
 }
 
 impl Rebuilt {
@@ -223,6 +236,8 @@ impl Rebuilt {
             || self.budget
             || self.meetings
             || self.facilities
+            || self.docs
+            || self.people
     }
 }
 
@@ -244,8 +259,11 @@ impl Views {
             budget: Default::default(),
             meetings: Default::default(),
             facilities: Default::default(),
+            docs: Default::default(),
+            people: Default::default(),
             budget_stale: false,
             budget_built: false,
+            people_built: false,
             purchasing_deferred: true,
         }
     }
@@ -384,6 +402,22 @@ impl Views {
                 rebuilt.facilities = true;
                 vm.facilities = Arc::new(self.facilities.build(store)?);
             }
+            if self.docs.refresh(store)? {
+                rebuilt.docs = true;
+                vm.docs = Arc::new(self.docs.build());
+            }
+            if self.people.refresh(store)? || rebuilt.root || !self.people_built {
+                self.people_built = true;
+                rebuilt.people = true;
+                let members: Vec<String> = self
+                    .members
+                    .records()
+                    .iter()
+                    .filter(|m| !m.is_deleted())
+                    .map(|m| m.name.clone())
+                    .collect();
+                vm.people = Arc::new(self.people.build(&members, &vm.sites));
+            }
         }
         if rebuilt.any() {
             let mut lines = Vec::new();
@@ -397,6 +431,8 @@ impl Views {
             lists.extend(self.budget.unreadable());
             lists.extend(self.meetings.unreadable());
             lists.extend(self.facilities.unreadable());
+            lists.push(self.docs.unreadable());
+            lists.push(self.people.unreadable());
             for list in lists {
                 lines.extend(Unreadable::summary(&list));
             }

@@ -470,3 +470,68 @@ fn one_person_hands_out_a_laptop_while_another_edits_its_notes_and_both_survive(
         .unwrap_or_else(|| panic!("both edits on both: {:?}", asset(&app.view())));
     }
 }
+
+#[test]
+fn two_people_edit_one_sop_at_once_in_the_app_and_both_keep_their_words() {
+    let team = team();
+    let first = "# Visitors\n\n1. Sign in at reception.\n";
+    let doc = on_anas(&team, |store, session| {
+        session
+            .apply(
+                store,
+                Op::CreateDoc {
+                    fields: vec![
+                        ("title".into(), "Visitors".into()),
+                        ("category".into(), "sop".into()),
+                    ],
+                    body: first.into(),
+                },
+            )
+            .expect("document")
+            .created
+            .expect("id")
+    });
+    let mut ana = threaded(&team.ana);
+    let mut ben = threaded(&team.ben);
+    // Ben has never had the text: it is fetched from Ana when he opens it.
+    for app in [&mut ana, &mut ben] {
+        app.wait_until(WAIT, |vm| vm.docs.doc(&doc).is_some())
+            .expect("both see the document");
+        app.send(bureau::ui::backend::Command::OpenDoc {
+            doc: Some(doc.clone()),
+        });
+        app.wait_until(WAIT, |vm| vm.body.as_ref().is_some_and(|b| b.text == first))
+            .unwrap_or_else(|| panic!("the text opens: {:?}", app.view().body));
+    }
+    let typed = |after: String| Op::EditText {
+        kind: "docs".into(),
+        id: doc.clone(),
+        field: "body".into(),
+        change: bureau::ops::TextChange::Replace {
+            before: first.into(),
+            after,
+        },
+    };
+    ana.send(typed(first.replace("reception", "reception (badge)")));
+    ana.send(Op::set("docs", &doc, "title", "Visitors and deliveries"));
+    ben.send(typed(format!("{first}2. Escort them at all times.\n")));
+    ben.send(Op::set("docs", &doc, "review_months", "6"));
+    let expected = "# Visitors\n\n1. Sign in at reception (badge).\n2. Escort them at all times.\n";
+    for app in [&mut ana, &mut ben] {
+        app.wait_until(WAIT, |vm| {
+            vm.body
+                .as_ref()
+                .is_some_and(|b| b.text == expected && b.versions.len() == 3)
+                && vm.docs.doc(&doc).is_some_and(|d| {
+                    d.title == "Visitors and deliveries" && d.review_months == Some(6)
+                })
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "both edits of the text and both fields on both: {:?} {:?}",
+                app.view().body,
+                app.view().docs.doc(&doc)
+            )
+        });
+    }
+}

@@ -30,8 +30,8 @@ struct Sim {
     projects: Vec<String>,
     /// SOP documents, and every marker a replica inserted into their body
     /// text (all must survive: concurrent text edits merge).
-    docs: Vec<String>,
-    body_markers: Vec<(String, String)>,
+    meetings: Vec<String>,
+    note_markers: Vec<(String, String)>,
     requests: Vec<String>,
     site: String,
     /// item -> expected on hand, for adjustments (counts are checked separately).
@@ -75,8 +75,8 @@ impl Sim {
             vendors: Vec::new(),
             items,
             projects: Vec::new(),
-            docs: Vec::new(),
-            body_markers: Vec::new(),
+            meetings: Vec::new(),
+            note_markers: Vec::new(),
             requests: Vec::new(),
             site,
             expected,
@@ -141,7 +141,7 @@ impl Sim {
                 }
             }
             10 => self.project_step(r, rng),
-            11 | 12 => self.doc_step(r, rng),
+            11 | 12 => self.notes_step(r, rng),
             13 => self.request_step(r, rng),
             14 => {
                 // The member's display record lives in the root document.
@@ -183,38 +183,39 @@ impl Sim {
         }
     }
 
-    /// Creates an SOP or inserts a unique marker into one's body text.
-    fn doc_step(&mut self, r: usize, rng: &mut StdRng) {
-        match self.pick(&self.docs.clone(), rng) {
+    /// Creates a meeting or inserts a unique marker into its notes (text
+    /// merged character by character).
+    fn notes_step(&mut self, r: usize, rng: &mut StdRng) {
+        match self.pick(&self.meetings.clone(), rng) {
             Some(id) if rng.random_bool(0.7) => {
-                let marker = format!("[r{r}-{}]", self.body_markers.len());
+                let marker = format!("[r{r}-{}]", self.note_markers.len());
                 // At the start or the end: never inside another marker.
                 let at_end = rng.random_bool(0.5);
-                let saved = self.replicas[r].update::<Doc, _>(&id, "edit body", |d| {
+                let saved = self.replicas[r].update::<Meeting, _>(&id, "edit notes", |d| {
                     let pos = if at_end {
-                        d.body.as_str().chars().count()
+                        d.notes.as_str().chars().count()
                     } else {
                         0
                     };
-                    d.body.splice(pos, 0, &marker);
+                    d.notes.splice(pos, 0, &marker);
                     Ok(())
                 });
                 // Only markers on replicas that already had the doc count.
                 if saved.is_ok() {
-                    self.body_markers.push((id, marker));
+                    self.note_markers.push((id, marker));
                 }
             }
             _ => {
                 let id = self.replicas[r]
-                    .create(Doc {
+                    .create(Meeting {
                         id: new_id(),
-                        title: format!("SOP by r{r}"),
-                        kind: DocKind::Sop,
-                        body: autosurgeon::Text::with_value("Step one."),
+                        title: format!("Meeting by r{r}"),
+                        duration_minutes: 30,
+                        notes: autosurgeon::Text::with_value("Step one."),
                         ..Default::default()
                     })
-                    .expect("doc");
-                self.docs.push(id);
+                    .expect("meeting");
+                self.meetings.push(id);
             }
         }
     }
@@ -463,12 +464,15 @@ fn run_case(seed: u64, transport: Transport) -> Wire {
             "seed {seed}: maintenance request lost"
         );
     }
-    for (id, marker) in &sim.body_markers {
-        let doc = store.get::<Doc>(id).expect("read").expect("doc present");
+    for (id, marker) in &sim.note_markers {
+        let meeting = store
+            .get::<Meeting>(id)
+            .expect("read")
+            .expect("meeting present");
         assert!(
-            doc.body.as_str().contains(marker.as_str()),
+            meeting.notes.as_str().contains(marker.as_str()),
             "seed {seed}: text edit {marker} lost from {:?}",
-            doc.body.as_str()
+            meeting.notes.as_str()
         );
     }
     if !sim.counted {

@@ -203,34 +203,34 @@ fn concurrent_creates_on_both_sides_all_arrive() {
 }
 
 #[test]
-fn concurrent_edits_to_one_sop_body_merge_as_text() {
+fn concurrent_edits_to_one_meetings_notes_merge_as_text() {
     let fx = Fixture::new();
     let mut id = String::new();
     let (a, b) = two_replicas(&fx, |s| {
         id = s
-            .create(Doc {
+            .create(Meeting {
                 id: new_id(),
                 title: "Fire drill".into(),
-                kind: DocKind::Sop,
-                body: autosurgeon::Text::with_value("Leave the building."),
+                duration_minutes: 30,
+                notes: autosurgeon::Text::with_value("Leave the building."),
                 ..Default::default()
             })
-            .expect("doc");
+            .expect("meeting");
     });
     // Two people edit different places of the same body offline.
-    a.update::<Doc, _>(&id, "edit", |d| {
-        d.body.splice(0, 0, "1. ");
+    a.update::<Meeting, _>(&id, "edit", |d| {
+        d.notes.splice(0, 0, "1. ");
         Ok(())
     })
     .expect("edit a");
-    b.update::<Doc, _>(&id, "edit", |d| {
-        let end = d.body.as_str().chars().count();
-        d.body.splice(end, 0, " Meet at the car park.");
+    b.update::<Meeting, _>(&id, "edit", |d| {
+        let end = d.notes.as_str().chars().count();
+        d.notes.splice(end, 0, " Meet at the car park.");
         Ok(())
     })
     .expect("edit b");
     sync(&a, &b);
-    let body = a.get::<Doc>(&id).expect("read").expect("doc").body;
+    let body = a.get::<Meeting>(&id).expect("read").expect("meeting").notes;
     assert_eq!(
         body.as_str(),
         "1. Leave the building. Meet at the car park.",

@@ -228,8 +228,8 @@ fn sample_records(
     let doc = Doc {
         id: new_id(),
         title: "Fire drill SOP".into(),
-        kind: DocKind::Sop,
-        body: autosurgeon::Text::with_value("1. Leave the building.\n2. Meet at the car park."),
+        category: DocKind::Sop,
+        review_months: Some(12),
         owner: Some("Ana".into()),
         review_date: Some(date("2027-06-01")),
         ..Default::default()
@@ -317,6 +317,18 @@ fn every_record_kind_round_trips_through_store_and_reopen() {
     roundtrip(&store, budget);
     roundtrip(&store, expense);
     roundtrip(&store, meeting);
+    roundtrip(
+        &store,
+        Person {
+            id: new_id(),
+            name: "Dana Lee".into(),
+            title: "Office manager".into(),
+            department: "Operations".into(),
+            site: Some(site.clone()),
+            email: "dana@example.com".into(),
+            ..Default::default()
+        },
+    );
     roundtrip(
         &store,
         Asset {

@@ -116,7 +116,7 @@ pub fn keep(
     let kept = store.kept_after_removal()?;
     let mut restored = 0;
     let mut hashes = Vec::new();
-    for (area, handle) in store.loaded_documents() {
+    for (_, handle) in store.loaded_documents() {
         let doc_id = handle.document_id().to_string();
         let (heads, targets) = handle.with_document(|doc| {
             let changes: Vec<Change> = later_changes(doc, &doc_id, &removed)
@@ -138,8 +138,8 @@ pub fn keep(
             continue;
         }
         hashes.extend(heads.iter().map(|h| h.to_string()));
-        restored += store.change(
-            area,
+        restored += store.change_document(
+            &handle,
             "keep what a removed device changed after its removal",
             |tx, _| {
                 let mut n = 0;
