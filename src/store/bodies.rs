@@ -121,12 +121,9 @@ impl Store {
 
     /// Every version of body `id`, oldest first.
     pub fn body_versions(&self, id: &str) -> Result<Vec<BodyVersion>> {
-        Ok(self.body_document(id)?.with_document(|doc| {
-            doc.get_changes(&[])
-                .iter()
-                .map(ChangeMeta::of)
-                .collect()
-        }))
+        Ok(self
+            .body_document(id)?
+            .with_document(|doc| doc.get_changes(&[]).iter().map(ChangeMeta::of).collect()))
     }
 
     /// The text of body `id` as it stood right after version `hash`.

@@ -127,9 +127,44 @@ impl Documents {
         Ok(handle)
     }
 
+    /// Loads the documents of `areas` not loaded yet, all at once (they
+    /// decode in parallel on samod's document threads).
+    pub(crate) fn load(&self, areas: &[Area]) -> Result<()> {
+        let loaded = lock(&self.loaded).clone();
+        let mut wanted: Vec<(Area, DocumentId)> = Vec::new();
+        for area in areas {
+            if loaded.contains_key(area) {
+                continue;
+            }
+            let Some(id) = self.area_ids.get(area) else {
+                continue;
+            };
+            // Another area may share the document (single-document layout).
+            if !loaded.values().any(|h| h.document_id() == id)
+                && !wanted.iter().any(|(_, w)| w == id)
+            {
+                wanted.push((*area, id.clone()));
+            }
+        }
+        let found = self.runtime.block_on(futures::future::join_all(
+            wanted.iter().map(|(_, id)| self.repo.find(id.clone())),
+        ));
+        for ((area, _), found) in wanted.iter().zip(found) {
+            let handle = found?.ok_or_else(|| self.missing(area.name()))?;
+            self.after_load(&handle);
+            lock(&self.loaded).insert(*area, handle);
+        }
+        // Areas sharing a document just loaded.
+        for area in areas {
+            self.get(*area)?;
+        }
+        Ok(())
+    }
+
     /// Every distinct area document, loading those not loaded yet, then
     /// the body documents loaded so far.
     pub(crate) fn all(&self) -> Result<Vec<DocHandle>> {
+        self.load(&Area::ALL)?;
         let mut out: Vec<DocHandle> = Vec::new();
         for area in Area::ALL {
             let handle = self.get(area)?;

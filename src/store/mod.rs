@@ -188,6 +188,19 @@ fn author_actor(data_dir: &Path) -> automerge::ActorId {
     automerge::ActorId::from(bytes)
 }
 
+/// Documents run on a pool of threads, one per core: loading the
+/// workspace's documents (Automerge's own decoding, most of a cold start)
+/// and syncing them proceed in parallel rather than one after another.
+fn document_threads() -> Result<samod::ConcurrencyConfig> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("bureau-docs-{i}"))
+        .build()
+        .map_err(|e| StoreError::Rejected(format!("could not start document threads: {e}")))?;
+    Ok(samod::ConcurrencyConfig::Threadpool(pool))
+}
+
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
@@ -208,7 +221,9 @@ impl Store {
             faults,
         )
         .map_err(|e| StoreError::io(format!("opening storage in {}", data_dir.display()), e))?;
-        let builder = Repo::build_tokio().with_storage(storage.clone());
+        let builder = Repo::build_tokio()
+            .with_storage(storage.clone())
+            .with_concurrency(document_threads()?);
         let repo = match net {
             Some(net) => {
                 builder
@@ -456,6 +471,11 @@ impl Store {
     /// The samod document id holding `area`.
     pub fn document_id(&self, area: Area) -> Result<String> {
         Ok(self.handle(area)?.document_id().to_string())
+    }
+
+    /// Loads the documents of `areas` not loaded yet, in parallel.
+    pub fn load_areas(&self, areas: &[Area]) -> Result<()> {
+        self.docs.load(areas)
     }
 
     /// Distinct documents (one per area, or fewer with [`Layout::Single`]),
