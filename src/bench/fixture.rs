@@ -192,6 +192,28 @@ pub(super) fn words(rng: &mut StdRng, n: usize) -> String {
         .join(" ")
 }
 
+/// An SOP's text of about `n` words, in Markdown as people write them: a
+/// heading, a purpose, numbered steps and notes.
+fn markdown(rng: &mut StdRng, title: &str, n: usize) -> String {
+    let mut out = format!(
+        "# {title}\n\n## Purpose\n\n{}.\n\n## Steps\n\n",
+        words(rng, 40)
+    );
+    let mut written = 40;
+    let mut step = 1;
+    while written < n.saturating_sub(60) {
+        let len = rng.random_range(8..24);
+        out.push_str(&format!("{step}. {}.\n", words(rng, len)));
+        written += len;
+        step += 1;
+        if step % 12 == 0 {
+            out.push_str(&format!("\n## Part {}\n\n", step / 12 + 1));
+        }
+    }
+    out.push_str(&format!("\n> **Note:** {}.\n", words(rng, 20)));
+    out
+}
+
 fn title(rng: &mut StdRng) -> String {
     let n = rng.random_range(2..6);
     let mut t = words(rng, n);
@@ -376,10 +398,11 @@ pub fn build_office(
     super::fixture_meetings::people(store, &sites)?;
 
     for _ in 0..size.docs {
-        let body_doc = store.create_body(&words(&mut rng, size.words_per_doc))?;
+        let doc_title = format!("{} procedure", title(&mut rng));
+        let body_doc = store.create_body(&markdown(&mut rng, &doc_title, size.words_per_doc))?;
         store.create(Doc {
             id: new_id(),
-            title: format!("{} procedure", title(&mut rng)),
+            title: doc_title,
             category: DocKind::ALL[rng.random_range(0..DocKind::ALL.len())],
             body_doc,
             owner: Some(person(&mut rng)),

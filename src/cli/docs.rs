@@ -14,6 +14,7 @@ use super::records::{ChangeCommand, fields, resolve, run_change};
 use crate::model::{Doc, Member, Record};
 use crate::ops::{Op, Session, TextChange};
 use crate::store::{BodyVersion, Store};
+use crate::views::docs::DiffRow;
 
 #[derive(Debug, Subcommand)]
 pub enum DocCommand {
@@ -305,8 +306,14 @@ fn diff(store: &Store, id: &str, from: &str, to: Option<&str>) -> Result<()> {
     };
     let diff = crate::views::docs::version_diff(store, &doc, from, to)?;
     say!("version {from} → version {to}");
-    for (tag, line) in &diff.lines {
-        say!("{tag} {line}");
+    if diff.is_same() {
+        note!("the two versions read the same");
+    }
+    for row in diff.folded(2) {
+        match row {
+            DiffRow::Line(tag, line) => say!("{tag} {line}"),
+            DiffRow::Same(n) => say!("  … {n} lines the same"),
+        }
     }
     Ok(())
 }

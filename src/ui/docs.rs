@@ -11,11 +11,14 @@ use super::fields::{FieldErrors, FormContext, details_form, quick_add};
 use super::record_table::{TableState, record_table};
 use crate::model::schema::{Described, FieldSpec};
 
+/// Unchanged lines shown around each change when comparing versions.
+const CONTEXT: usize = 2;
+
 /// Lines a version added, in the comparison.
 const ADDED_COLOR: egui::Color32 = egui::Color32::from_rgb(40, 140, 60);
 use crate::model::{Doc, Record};
 use crate::ops::{Op, TextChange};
-use crate::views::docs::BodyView;
+use crate::views::docs::{BodyView, DiffRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Show {
@@ -321,8 +324,16 @@ fn history(
     commands: &mut Vec<Command>,
 ) {
     let n = body.versions.len();
-    if n == 0 {
-        ui.weak("No versions yet.");
+    if n < 2 {
+        ui.weak(match body.versions.first() {
+            Some(v) => format!(
+                "One version so far, written {}. Each change made here or by a teammate adds one.",
+                v.at.0
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+            ),
+            None => "No versions yet.".to_string(),
+        });
         return;
     }
     // By default: the one before the latest against the latest.
@@ -385,9 +396,10 @@ fn history(
         let question = format!(
             "Put the text back as it was in version {from}? It becomes a new change, which you can undo."
         );
-        if state
-            .restore
-            .button(ui, &old.hash, &format!("Restore version {from}"), &question)
+        if from < n
+            && state
+                .restore
+                .button(ui, &old.hash, &format!("Restore version {from}"), &question)
         {
             commands.push(Command::Op(Op::RestoreDocVersion {
                 doc: doc.id.clone(),
@@ -408,16 +420,24 @@ fn diff_view(ui: &mut egui::Ui, body: &BodyView, compared: (usize, usize)) {
         .id_salt("doc diff")
         .auto_shrink(false)
         .show(ui, |ui| {
-            if diff.lines.iter().all(|(tag, _)| *tag == ' ') {
-                ui.weak("No difference.");
+            if diff.is_same() {
+                ui.weak("The two versions read the same.");
+                return;
             }
-            for (tag, line) in &diff.lines {
-                let text = egui::RichText::new(format!("{tag} {line}")).monospace();
-                match tag {
-                    '+' => ui.colored_label(ADDED_COLOR, text),
-                    '-' => ui.colored_label(super::ERROR_COLOR, text),
-                    _ => ui.label(text.weak()),
-                };
+            for row in diff.folded(CONTEXT) {
+                match row {
+                    DiffRow::Same(n) => {
+                        ui.weak(format!("… {n} lines the same …"));
+                    }
+                    DiffRow::Line(tag, line) => {
+                        let text = egui::RichText::new(format!("{tag} {line}")).monospace();
+                        match tag {
+                            '+' => ui.colored_label(ADDED_COLOR, text),
+                            '-' => ui.colored_label(super::ERROR_COLOR, text),
+                            _ => ui.label(text.weak()),
+                        };
+                    }
+                }
             }
         });
 }

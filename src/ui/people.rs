@@ -139,7 +139,7 @@ fn directory(
     egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
         egui::Grid::new("directory")
             .striped(true)
-            .num_columns(7)
+            .num_columns(8)
             .show(ui, |ui| {
                 for h in [
                     "Name",
@@ -149,18 +149,14 @@ fn directory(
                     "Site",
                     "Email",
                     "Phone",
+                    "On Bureau",
                 ] {
                     ui.strong(h);
                 }
                 ui.end_row();
                 for e in shown {
                     let chosen = state.selected.as_deref() == Some(e.name.as_str());
-                    let name = if e.member {
-                        e.name.clone()
-                    } else {
-                        format!("{} (not on Bureau)", e.name)
-                    };
-                    if ui.selectable_label(chosen, name).clicked() {
+                    if ui.selectable_label(chosen, &e.name).clicked() {
                         state.selected = Some(e.name.clone());
                     }
                     for cell in [
@@ -173,6 +169,7 @@ fn directory(
                     ] {
                         ui.label(cell);
                     }
+                    ui.label(if e.member { "member" } else { "" });
                     ui.end_row();
                 }
             });

@@ -53,6 +53,47 @@ pub struct VersionDiff {
     pub lines: Vec<(char, String)>,
 }
 
+/// One row of a folded comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffRow<'a> {
+    /// `+` added, `-` removed, ` ` the same (near a change).
+    Line(char, &'a str),
+    /// This many lines the same, not shown.
+    Same(usize),
+}
+
+impl VersionDiff {
+    /// Whether the two versions read the same.
+    pub fn is_same(&self) -> bool {
+        self.lines.iter().all(|(tag, _)| *tag == ' ')
+    }
+
+    /// The changed lines with `context` lines around each; runs of lines
+    /// further from any change folded into one [`DiffRow::Same`].
+    pub fn folded(&self, context: usize) -> Vec<DiffRow<'_>> {
+        let changed: Vec<bool> = self.lines.iter().map(|(tag, _)| *tag != ' ').collect();
+        let mut out = Vec::new();
+        let mut same = 0;
+        for (i, (tag, line)) in self.lines.iter().enumerate() {
+            let from = i.saturating_sub(context);
+            let to = (i + context + 1).min(self.lines.len());
+            if changed[from..to].iter().any(|c| *c) {
+                if same > 0 {
+                    out.push(DiffRow::Same(same));
+                    same = 0;
+                }
+                out.push(DiffRow::Line(*tag, line));
+            } else {
+                same += 1;
+            }
+        }
+        if same > 0 {
+            out.push(DiffRow::Same(same));
+        }
+        out
+    }
+}
+
 /// Compares versions `from` and `to` (numbers, oldest is 1) of `doc`'s text.
 pub fn version_diff(store: &Store, doc: &Doc, from: usize, to: usize) -> Result<VersionDiff> {
     let versions = store.body_versions(&doc.body_doc)?;
