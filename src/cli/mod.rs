@@ -173,7 +173,8 @@ pub enum Command {
     Undo,
     /// Redo the last change undone.
     Redo,
-    /// Export every shared record (sorted keys, no device-local state).
+    /// Export every shared record and every document's text (sorted keys,
+    /// no device-local state).
     Export(workspace::ExportArgs),
     /// Import records of one kind from a CSV file (header row of field
     /// names); every bad row is listed and nothing is written unless

@@ -195,6 +195,8 @@ pub struct Report {
     pub onboarding: Section,
     /// Maintenance requests still open, past their SLA first.
     pub maintenance: Section,
+    /// SOPs and policies due for review, most overdue first.
+    pub reviews: Section,
     pub currency: String,
     pub budget: Vec<BudgetRow>,
     /// Spend in this span and in the one before.
@@ -211,7 +213,7 @@ impl Report {
     }
 
     /// The sections that are tables, in report order.
-    pub fn sections(&self) -> [&Section; 6] {
+    pub fn sections(&self) -> [&Section; 7] {
         [
             &self.low_stock,
             &self.open_orders,
@@ -219,6 +221,7 @@ impl Report {
             &self.renewals,
             &self.onboarding,
             &self.maintenance,
+            &self.reviews,
         ]
     }
 
@@ -489,6 +492,7 @@ pub fn build(store: &Store, span: Span, now: Stamp) -> Result<Report> {
         renewals,
         onboarding: super::office_sections::onboarding(store, &tasks, as_of)?,
         maintenance: super::office_sections::maintenance(store, &site_name, now)?,
+        reviews: super::office_sections::reviews(store, as_of)?,
         spent: in_span(span.start, span.end),
         spent_before: in_span(previous.start, previous.end),
         currency,

@@ -1,5 +1,6 @@
-//! The leadership report's sections on the office's people and premises:
-//! who is joining or leaving with steps open, and maintenance still open.
+//! The leadership report's sections on the office's people, premises and
+//! documents: who is joining or leaving with steps open, maintenance still
+//! open, and SOPs and policies due for review.
 
 use super::leadership::Section;
 use crate::model::{Date, Stamp, Task};
@@ -81,6 +82,34 @@ pub fn onboarding(store: &Store, tasks: &[Task], as_of: Date) -> Result<Section>
             })
             .collect(),
         empty: "Nobody joining or leaving with steps still open.",
+        more: 0,
+    })
+}
+
+/// Documents due for review by `as_of`, most overdue first.
+pub fn reviews(store: &Store, as_of: Date) -> Result<Section> {
+    use crate::model::Doc;
+    let mut due: Vec<Doc> = store
+        .list::<Doc>(false)?
+        .into_iter()
+        .filter(|d| d.review_due(as_of))
+        .collect();
+    due.sort_by(|a, b| (a.review_date, &a.title).cmp(&(b.review_date, &b.title)));
+    Ok(Section {
+        title: "Documents due for review".into(),
+        columns: vec!["Document", "Category", "Owner", "Review due"],
+        rows: due
+            .iter()
+            .map(|d| {
+                vec![
+                    d.title.clone(),
+                    d.category.title().to_string(),
+                    d.owner.clone().unwrap_or_default(),
+                    d.review_date.map(|r| r.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+        empty: "No document is due for review.",
         more: 0,
     })
 }

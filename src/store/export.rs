@@ -1,5 +1,6 @@
-//! `bureau export --json`: every shared record, keys sorted, nothing
-//! device-local, so two devices holding the same changes print the same bytes.
+//! `bureau export --json`: every shared record and every document's text,
+//! keys sorted, nothing device-local, so two devices holding the same
+//! changes print the same bytes.
 
 use serde_json::{Map, Value, json};
 
@@ -57,6 +58,18 @@ impl Store {
             items.insert(stock.item.id.clone(), value);
         }
         out.insert(InventoryItem::KIND.into(), Value::Object(items));
+        // Each document's text, by document id (a text that has not reached
+        // this machine yet is left out).
+        let mut bodies = Map::new();
+        for doc in self.list::<Doc>(true)? {
+            if doc.body_doc.is_empty() {
+                continue;
+            }
+            if let Ok(text) = self.body_text(&doc.body_doc) {
+                bodies.insert(doc.id.clone(), Value::String(text));
+            }
+        }
+        out.insert("doc_bodies".into(), Value::Object(bodies));
         Ok(canonical(Value::Object(out)))
     }
 }

@@ -191,8 +191,17 @@ fn author_actor(data_dir: &Path) -> automerge::ActorId {
 /// Documents run on a pool of threads, one per core: loading the
 /// workspace's documents (Automerge's own decoding, most of a cold start)
 /// and syncing them proceed in parallel rather than one after another.
+/// `BUREAU_DOCUMENT_THREADS=0` runs them on one task instead (samod's
+/// default), kept for measurement.
 fn document_threads() -> Result<samod::ConcurrencyConfig> {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let threads = match std::env::var("BUREAU_DOCUMENT_THREADS") {
+        Ok(n) => n.trim().parse().unwrap_or(cores),
+        Err(_) => cores,
+    };
+    if threads == 0 {
+        return Ok(samod::ConcurrencyConfig::AsyncRuntime);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("bureau-docs-{i}"))

@@ -195,3 +195,50 @@ fn a_manager_chain_that_loops_is_refused_and_a_new_manager_gets_an_entry() {
     assert_eq!(chart[0].reports[0].name, "Ben Ode");
     assert_eq!(chart[0].reports[0].reports[0].name, "Cy Park");
 }
+
+/// Waits (on the store's own signal, never a timer) until body `id` is
+/// loaded in `store`'s process.
+fn until_body_loaded(net: &common::net::Net, store: &Store, id: &str) -> bool {
+    let mut loaded = store.watch_bodies();
+    let deadline = std::time::Instant::now() + common::net::TIMEOUT;
+    while !store.is_body_loaded(id) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let changed = net
+            .rt
+            .block_on(tokio::time::timeout(left, loaded.changed()));
+        if !matches!(changed, Ok(Ok(()))) {
+            return false;
+        }
+    }
+    true
+}
+
+#[test]
+fn a_teammates_sop_text_is_fetched_in_the_background_and_read_offline() {
+    let net = common::net::Net::new();
+    let a = net.found("a");
+    let ticket = net.invite(&a, bureau::model::Role::Member);
+    let b = net.join("b", &ticket, "Ben Ode");
+    net.stop(b);
+    // Ana writes an SOP while Ben is away, and closes the app.
+    let mut s = Session::open(a.store()).expect("session");
+    let doc = new_sop(a.store(), &mut s, FIRST);
+    let body_doc = a.store().require::<Doc>(&doc).expect("doc").body_doc;
+    drop(s);
+    net.stop(a);
+    // Both start again: nobody opens the document, yet Ben's node fetches
+    // its text after syncing.
+    let a = net.start("a");
+    let b = net.start("b");
+    assert!(
+        until_body_loaded(&net, b.store(), &body_doc),
+        "Ben's node fetched the text"
+    );
+    net.sync(&b);
+    net.stop(a);
+    net.stop(b);
+    // Offline, the text is on Ben's machine.
+    let store = net.open("b");
+    assert_eq!(body(&store, &doc), FIRST);
+    net.close(store);
+}

@@ -93,6 +93,29 @@ fn documents_as_scripts_use_them() {
     run(&dir, &["doc", "set", &doc, "review_date=yesterday"]);
     let due = json(&dir, &["doc", "list", "--review-due", "--json"]);
     assert_eq!(due[0]["id"], doc.as_str());
+    let report = tmp.path().join("weekly.csv");
+    run(
+        &dir,
+        &[
+            "report",
+            "weekly",
+            "--format",
+            "csv",
+            "--out",
+            report.to_str().expect("path"),
+        ],
+    );
+    let text = std::fs::read_to_string(&report).expect("csv");
+    assert!(
+        text.contains("Documents due for review") && text.contains("Fire safety"),
+        "{text}"
+    );
+    let export = json(&dir, &["export", "--json"]);
+    assert_eq!(
+        export["doc_bodies"][&doc],
+        "# Fire safety\n\n1. Raise the alarm.\n",
+        "a backup carries each document's text"
+    );
     run(&dir, &["doc", "reviewed", &doc]);
     assert!(
         json(&dir, &["doc", "list", "--review-due", "--json"])
