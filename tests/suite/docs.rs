@@ -205,7 +205,7 @@ fn until_body_loaded(net: &common::net::Net, store: &Store, id: &str) -> bool {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         let changed = net
             .rt
-            .block_on(tokio::time::timeout(left, loaded.changed()));
+            .block_on(async { tokio::time::timeout(left, loaded.changed()).await });
         if !matches!(changed, Ok(Ok(()))) {
             return false;
         }

@@ -112,8 +112,7 @@ fn documents_as_scripts_use_them() {
     );
     let export = json(&dir, &["export", "--json"]);
     assert_eq!(
-        export["doc_bodies"][&doc],
-        "# Fire safety\n\n1. Raise the alarm.\n",
+        export["doc_bodies"][&doc], "# Fire safety\n\n1. Raise the alarm.\n",
         "a backup carries each document's text"
     );
     run(&dir, &["doc", "reviewed", &doc]);
