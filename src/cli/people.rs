@@ -93,25 +93,9 @@ pub fn run(store: &Store, session: &mut Session, command: PersonCommand) -> Resu
                 note!("nobody matches");
                 return Ok(());
             }
-            let mut t = table(&[
-                "Name",
-                "Title",
-                "Department",
-                "Manager",
-                "Site",
-                "Email",
-                "Phone",
-            ]);
-            for e in entries {
-                t.add_row(vec![
-                    e.name,
-                    e.title,
-                    e.department,
-                    e.manager,
-                    e.site,
-                    e.email,
-                    e.phone,
-                ]);
+            let mut t = table(&directory::COLUMNS);
+            for e in &entries {
+                t.add_row(e.cells().to_vec());
             }
             say!("{t}");
             Ok(())

@@ -6,6 +6,17 @@ use std::collections::BTreeMap;
 
 use crate::model::{Person, Site};
 
+/// The directory's columns, in order.
+pub const COLUMNS: [&str; 7] = [
+    "Name",
+    "Title",
+    "Department",
+    "Manager",
+    "Site",
+    "Email",
+    "Phone",
+];
+
 /// One person as the directory shows them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Entry {
@@ -23,6 +34,19 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The entry's cells, in [`COLUMNS`] order.
+    pub fn cells(&self) -> [&str; 7] {
+        [
+            &self.name,
+            &self.title,
+            &self.department,
+            &self.manager,
+            &self.site,
+            &self.email,
+            &self.phone,
+        ]
+    }
+
     /// Whether every word of `query` is in the name, title, department,
     /// manager, site or email (any case).
     pub fn matches(&self, query: &str) -> bool {
@@ -96,27 +120,13 @@ pub fn entries(people: &[Person], members: &[String], sites: &[Site]) -> Vec<Ent
 /// The directory as CSV, with a header row.
 pub fn csv(entries: &[Entry]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "Name",
-        "Title",
-        "Department",
-        "Manager",
-        "Site",
-        "Email",
-        "Phone",
-        "Member",
-    ])?;
+    w.write_record(COLUMNS.iter().chain(&["Member"]))?;
     for e in entries {
-        w.write_record([
-            e.name.as_str(),
-            &e.title,
-            &e.department,
-            &e.manager,
-            &e.site,
-            &e.email,
-            &e.phone,
-            if e.member { "yes" } else { "no" },
-        ])?;
+        w.write_record(
+            e.cells()
+                .iter()
+                .chain(&[if e.member { "yes" } else { "no" }]),
+        )?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
 }

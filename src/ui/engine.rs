@@ -43,9 +43,9 @@ pub struct Engine {
     /// The document whose text is open (`vm.body` kept current), and when
     /// a text that had not arrived was last asked for.
     pub(super) body_of: Option<String>,
-    body_asked_at: Option<Instant>,
+    pub(super) body_asked_at: Option<Instant>,
     /// The versions of the open text to compare (History).
-    body_compare: (usize, usize),
+    pub(super) body_compare: (usize, usize),
     /// The Trash area is open: keep `vm.trash` current.
     pub(super) trash_open: bool,
     /// Serves commands other `bureau` processes hand over.
@@ -312,16 +312,7 @@ impl Engine {
                 self.body_compare = (0, 0);
                 Ok(None)
             }
-            Command::ExportDirectory { path } => {
-                if path.as_os_str().is_empty() {
-                    return Err("type where to save the directory".into());
-                }
-                let bytes = crate::report::directory::csv(&self.vm.people.directory)
-                    .map_err(|e| format!("could not make the CSV: {e}"))?;
-                crate::store::datadir::write_atomic(&path, &bytes)
-                    .map_err(|e| format!("could not write {}: {e}", path.display()))?;
-                Ok(Some(format!("Saved {}", path.display())))
-            }
+            Command::ExportDirectory { path } => self.export_directory(&path),
             Command::CompareVersions { from, to } => {
                 self.body_compare = (from, to);
                 Ok(None)
@@ -561,49 +552,6 @@ impl Engine {
             None => self.vm.movements = None,
         }
         self.vm.clone()
-    }
-
-    /// Keeps the open document's text current: read again when its body
-    /// document moved; a text that has not arrived is asked for again at
-    /// most every two seconds (asking waits for connected peers).
-    fn keep_body(&mut self, store: &Store) {
-        let Some(doc) = self
-            .body_of
-            .as_ref()
-            .and_then(|id| self.vm.docs.doc(id).cloned())
-        else {
-            self.vm.body = None;
-            return;
-        };
-        let heads = store.body_heads(&doc.body_doc);
-        let fresh = self
-            .vm
-            .body
-            .as_ref()
-            .is_some_and(|b| b.doc == doc.id && b.heads == heads && b.unavailable.is_none());
-        let waiting = self
-            .vm
-            .body
-            .as_ref()
-            .is_some_and(|b| b.doc == doc.id && b.unavailable.is_some())
-            && !store.is_body_loaded(&doc.body_doc)
-            && self
-                .body_asked_at
-                .is_some_and(|at| at.elapsed() < Duration::from_secs(2));
-        if !fresh && !waiting {
-            self.body_asked_at = Some(Instant::now());
-            self.vm.body = Some(Arc::new(crate::views::docs::body_view(store, &doc)));
-        }
-        let compare = self.body_compare;
-        if let Some(body) = &self.vm.body
-            && body.unavailable.is_none()
-            && compare != (0, 0)
-            && body.diff.as_ref().map(|d| d.compared) != Some(compare)
-        {
-            let mut body = (**body).clone();
-            body.diff = crate::views::docs::version_diff(store, &doc, compare.0, compare.1).ok();
-            self.vm.body = Some(Arc::new(body));
-        }
     }
 
     /// Records read again by the last view refresh (tasks, items).

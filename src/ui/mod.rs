@@ -13,6 +13,7 @@ mod confirm;
 mod dashboard;
 mod docs;
 mod engine;
+mod engine_docs;
 mod equipment;
 mod facilities;
 mod fields;

@@ -10,7 +10,7 @@ use super::fields::{FieldErrors, FormContext, details_form, quick_add};
 use crate::model::people::OrgNode;
 use crate::model::{Person, Record};
 use crate::ops::Op;
-use crate::report::directory::Entry;
+use crate::report::directory::{self, Entry};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
@@ -42,26 +42,19 @@ impl PeopleState {
     }
 }
 
-/// What reference fields of an entry pick from: people and sites.
+/// What reference fields of an entry pick from: people, and the sites
+/// (as everywhere else).
 fn references(vm: &ViewModel) -> BTreeMap<&'static str, Vec<(String, String)>> {
-    [
-        (
-            "people",
-            vm.people
-                .people
-                .iter()
-                .map(|p| (p.id.clone(), p.name.clone()))
-                .collect(),
-        ),
-        (
-            "sites",
-            vm.sites
-                .iter()
-                .map(|s| (s.id.clone(), s.name.clone()))
-                .collect(),
-        ),
-    ]
-    .into()
+    let mut refs = super::purchasing::references(vm);
+    refs.insert(
+        "people",
+        vm.people
+            .people
+            .iter()
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect(),
+    );
+    refs
 }
 
 pub fn show(
@@ -141,17 +134,8 @@ fn directory(
             .striped(true)
             .num_columns(8)
             .show(ui, |ui| {
-                for h in [
-                    "Name",
-                    "Title",
-                    "Department",
-                    "Manager",
-                    "Site",
-                    "Email",
-                    "Phone",
-                    "On Bureau",
-                ] {
-                    ui.strong(h);
+                for h in directory::COLUMNS.iter().chain(&["On Bureau"]) {
+                    ui.strong(*h);
                 }
                 ui.end_row();
                 for e in shown {
@@ -159,15 +143,8 @@ fn directory(
                     if ui.selectable_label(chosen, &e.name).clicked() {
                         state.selected = Some(e.name.clone());
                     }
-                    for cell in [
-                        &e.title,
-                        &e.department,
-                        &e.manager,
-                        &e.site,
-                        &e.email,
-                        &e.phone,
-                    ] {
-                        ui.label(cell);
+                    for cell in &e.cells()[1..] {
+                        ui.label(*cell);
                     }
                     ui.label(if e.member { "member" } else { "" });
                     ui.end_row();

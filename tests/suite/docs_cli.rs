@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use common::process::{fails, id, init, json, run};
+use common::process::{fails, id, init, json, run, weekly_report_csv};
 
 #[test]
 fn documents_as_scripts_use_them() {
@@ -93,19 +93,7 @@ fn documents_as_scripts_use_them() {
     run(&dir, &["doc", "set", &doc, "review_date=yesterday"]);
     let due = json(&dir, &["doc", "list", "--review-due", "--json"]);
     assert_eq!(due[0]["id"], doc.as_str());
-    let report = tmp.path().join("weekly.csv");
-    run(
-        &dir,
-        &[
-            "report",
-            "weekly",
-            "--format",
-            "csv",
-            "--out",
-            report.to_str().expect("path"),
-        ],
-    );
-    let text = std::fs::read_to_string(&report).expect("csv");
+    let text = weekly_report_csv(&dir);
     assert!(
         text.contains("Documents due for review") && text.contains("Fire safety"),
         "{text}"

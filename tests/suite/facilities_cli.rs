@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::process::{fails, id, init, json, run};
+use common::process::{fails, id, init, json, run, weekly_report_csv};
 
 #[test]
 fn maintenance_requests_as_scripts_use_them() {
@@ -80,19 +80,7 @@ fn maintenance_requests_as_scripts_use_them() {
         Some("2026-01-08"),
         "high: 3 days"
     );
-    let report = tmp.path().join("week.csv");
-    run(
-        &dir,
-        &[
-            "report",
-            "weekly",
-            "--format",
-            "csv",
-            "--out",
-            report.to_str().expect("path"),
-        ],
-    );
-    let text = std::fs::read_to_string(&report).expect("csv");
+    let text = weekly_report_csv(&dir);
     assert!(
         text.contains("Open maintenance") && text.contains("(past SLA)"),
         "{text}"

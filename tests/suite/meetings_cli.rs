@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::process::{fails, id, init, json, run};
+use common::process::{fails, id, init, json, run, weekly_report_csv};
 
 #[test]
 fn meetings_rooms_and_plans_as_scripts_use_them() {
@@ -281,19 +281,7 @@ fn meetings_rooms_and_plans_as_scripts_use_them() {
     };
     assert_eq!(prop("RRULE").as_deref(), Some("FREQ=WEEKLY"));
     assert_eq!(prop("LOCATION").as_deref(), Some("Room 1"));
-    let csv = tmp.path().join("week.csv");
-    run(
-        &dir,
-        &[
-            "report",
-            "weekly",
-            "--format",
-            "csv",
-            "--out",
-            csv.to_str().expect("path"),
-        ],
-    );
-    let report = std::fs::read_to_string(&csv).expect("csv");
+    let report = weekly_report_csv(&dir);
     assert!(report.contains("Onboarding and offboarding"), "{report}");
     assert!(
         report.contains("Dana Lee,joining,2026-12-07,0 of 7"),

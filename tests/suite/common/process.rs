@@ -167,3 +167,21 @@ pub fn id(out: &str) -> String {
     );
     line.to_string()
 }
+
+/// This week's leadership report as CSV (what `report weekly --format csv`
+/// writes).
+pub fn weekly_report_csv(dir: &Path) -> String {
+    let out = dir.with_extension("week.csv");
+    run(
+        dir,
+        &[
+            "report",
+            "weekly",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().expect("path"),
+        ],
+    );
+    std::fs::read_to_string(&out).expect("csv")
+}
