@@ -49,6 +49,9 @@ pub struct Node {
     workspace: String,
     /// The team's own relay, if it runs one: every device is reachable there.
     relay: Option<iroh::RelayUrl>,
+    /// Bumped each time `peers.json` is written (what a departed peer had
+    /// seen is known from then on).
+    status_written: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Node {
@@ -291,6 +294,7 @@ impl Node {
             loader: Mutex::new(Some(loader)),
             workspace,
             relay,
+            status_written: Arc::new(tokio::sync::watch::Sender::new(0)),
         });
         node.spawn_removal_listener();
         node.publish_addresses();
@@ -313,6 +317,12 @@ impl Node {
     /// Where peers can reach this node.
     pub fn addr(&self) -> EndpointAddr {
         net::via_relay(net::local_addr(&self.endpoint), self.relay.as_ref())
+    }
+
+    /// Changes each time peer status is written to `peers.json`: a peer
+    /// that just left is shown with what it had seen from then on.
+    pub fn status_written(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.status_written.subscribe()
     }
 
     /// Since when `device` has been connected to this node (ms), if it is.
@@ -476,7 +486,11 @@ impl Node {
 
     fn spawn_status_recorder(self: &Arc<Self>) {
         let (_, updates) = self.store.repo().connected_peers();
-        let task = tokio::spawn(status::follow(Arc::downgrade(&self.store), updates));
+        let task = tokio::spawn(status::follow(
+            Arc::downgrade(&self.store),
+            updates,
+            self.status_written.clone(),
+        ));
         self.tasks
             .lock()
             .unwrap_or_else(|p| p.into_inner())

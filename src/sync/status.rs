@@ -166,8 +166,11 @@ where
 /// [`RECORD_INTERVAL`]. A peer that disconnects between two writes keeps its
 /// last view for the next write, so a member who only runs `bureau sync`
 /// (connects, syncs, quits within a second) is still recorded as synced.
-pub(crate) async fn follow<S>(store: std::sync::Weak<crate::store::Store>, mut updates: S)
-where
+pub(crate) async fn follow<S>(
+    store: std::sync::Weak<crate::store::Store>,
+    mut updates: S,
+    written: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+) where
     S: futures::Stream<Item = Vec<samod::ConnectionInfo>> + Unpin,
 {
     use futures::StreamExt;
@@ -183,8 +186,9 @@ where
                 let Some(store) = store.upgrade() else { break };
                 let view = std::mem::take(&mut seen);
                 let recorded = tokio::task::spawn_blocking(move || record(&store, view)).await;
-                if let Ok(Err(e)) = recorded {
-                    tracing::warn!(error = %e, "could not record peer status");
+                match recorded {
+                    Ok(Err(e)) => tracing::warn!(error = %e, "could not record peer status"),
+                    _ => written.send_modify(|n| *n += 1),
                 }
                 next_write = tokio::time::Instant::now() + RECORD_INTERVAL;
             }

@@ -347,13 +347,16 @@ fn spawn_refresher(
     use futures::StreamExt;
     let docs = store.documents().unwrap_or_default();
     let peers = match node {
-        Some(node) => node
-            .store()
-            .repo()
-            .connected_peers()
-            .1
-            .map(|_| Command::PeersChanged)
-            .boxed(),
+        Some(node) => {
+            // A peer that leaves shows what it had seen once that is
+            // written down, a moment after the connection closes.
+            let written = futures::stream::unfold(node.status_written(), |mut rx| async move {
+                rx.changed().await.ok().map(|_| ((), rx))
+            });
+            futures::stream::select(node.store().repo().connected_peers().1.map(|_| ()), written)
+                .map(|_| Command::PeersChanged)
+                .boxed()
+        }
         None => futures::stream::pending().boxed(),
     };
     let mut bodies = store.watch_bodies();
