@@ -116,11 +116,7 @@ pub fn run(store: &Store, session: &mut Session, command: DocCommand) -> Result<
             let id = resolve::<Doc>(store, &id)?;
             let doc = store.require::<Doc>(&id)?;
             let after = read_body(&body_file)?;
-            let before = if doc.body_doc.is_empty() {
-                String::new()
-            } else {
-                store.body_text(&doc.body_doc)?
-            };
+            let before = store.doc_text(&doc)?;
             if before == after {
                 note!("the text is already the same as {}", body_file.display());
                 return Ok(());
@@ -171,11 +167,7 @@ pub fn run(store: &Store, session: &mut Session, command: DocCommand) -> Result<
 fn show(store: &Store, id: &str, markdown: bool, json: bool) -> Result<()> {
     let id = resolve::<Doc>(store, id)?;
     let doc = store.require::<Doc>(&id)?;
-    let body = if doc.body_doc.is_empty() {
-        String::new()
-    } else {
-        store.body_text(&doc.body_doc)?
-    };
+    let body = store.doc_text(&doc)?;
     if markdown {
         super::output::write_out(&body);
         return Ok(());

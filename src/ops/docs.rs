@@ -69,7 +69,7 @@ pub(super) fn create_doc(
         crate::model::schema::Described::set_field_text(&mut check, key, text, cx)?;
     }
     check.validate()?;
-    if body.chars().count() > 500_000 {
+    if body.chars().count() > super::text::MAX_CHARS {
         return Err(StoreError::Rejected(
             "the text is too long (over 500,000 characters)".into(),
         ));

@@ -22,7 +22,7 @@ use crate::store::records::kind_map_mut;
 use crate::store::{Result, Store, StoreError};
 
 /// The longest co-edited text, in characters.
-const MAX_CHARS: usize = 500_000;
+pub(super) const MAX_CHARS: usize = 500_000;
 
 /// A change of co-edited text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -101,6 +101,15 @@ impl Store {
             .map(Option::unwrap_or_default)
     }
 
+    /// The text of document `doc` as it is now: empty for a document that
+    /// has no body yet (an imported record, until its first edit).
+    pub fn doc_text(&self, doc: &Doc) -> Result<String> {
+        if doc.body_doc.is_empty() {
+            return Ok(String::new());
+        }
+        self.body_text(&doc.body_doc)
+    }
+
     /// Changes the text of body `id` in one commit (`f` gets the text
     /// object, created if a peer's first version has not arrived).
     pub fn change_body<T>(
