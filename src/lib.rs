@@ -10,7 +10,9 @@
 
 pub mod bench;
 pub mod cli;
+pub mod minder;
 pub mod model;
+pub mod notifications;
 pub mod ops;
 pub mod report;
 pub mod store;

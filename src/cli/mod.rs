@@ -3,12 +3,14 @@
 //! and exits. Errors are one line saying what to fix; nothing is changed
 //! when a command fails validation.
 
+mod automation;
 mod budget;
 mod control;
 mod docs;
 mod equipment;
 mod exchange;
 mod facilities;
+mod history;
 mod inventory;
 mod invoices;
 mod meetings;
@@ -162,13 +164,42 @@ pub enum Command {
     Report(reports::ReportArgs),
     /// What is low, drafted into purchase orders per preferred vendor.
     Reorder(orders::ReorderArgs),
-    /// Deleted tasks, projects, items, sites, vendors, contracts, orders and
-    /// invoices, with who deleted them and when (restore with
-    /// `bureau <kind> restore ID`).
+    /// Every deleted record, with who deleted it and when (restore with
+    /// `bureau <kind> restore ID`). Nothing is purged.
     Trash {
         #[arg(long)]
         json: bool,
     },
+    /// Every change of one record: who changed which field, when, from
+    /// which device.
+    History {
+        /// The record's id (or a unique start of it).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a record back to how it was at a moment, as a new change
+    /// (`bureau undo` takes it back).
+    RestoreVersion(history::RestoreVersionArgs),
+    /// Fields that hold two values after people edited them at once: both
+    /// values, who set each and when.
+    Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep one value of a conflicting field (on every device once synced).
+    Resolve(history::ResolveArgs),
+    /// What is due for you now (tasks, notice deadlines, low stock,
+    /// reviews, late maintenance, meetings, rules): read, unread, snooze.
+    Reminders {
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        action: Option<automation::ReminderCommand>,
+    },
+    /// "When … then …" rules (admins): add, list, delete, restore, run, log.
+    #[command(subcommand)]
+    Rule(automation::RuleCommand),
     /// Undo this device's last change (refused if someone changed it since).
     Undo,
     /// Redo the last change undone.
@@ -418,6 +449,12 @@ fn command_name(command: &Command) -> String {
         Command::Report(_) => "report",
         Command::Reorder(_) => "reorder",
         Command::Trash { .. } => "trash",
+        Command::History { .. } => "history",
+        Command::RestoreVersion(_) => "restore-version",
+        Command::Conflicts { .. } => "conflicts",
+        Command::Resolve(_) => "resolve",
+        Command::Reminders { .. } => "reminders",
+        Command::Rule(_) => "rule",
         Command::Undo => "undo",
         Command::Redo => "redo",
         Command::Export(_) => "export",
@@ -501,6 +538,12 @@ fn dispatch_store(
         Command::Report(args) => reports::report(store, args),
         Command::Reorder(args) => orders::reorder(store, session, args),
         Command::Trash { json } => workspace::trash(store, json),
+        Command::History { id, json } => history::history(store, &id, json),
+        Command::RestoreVersion(args) => history::restore_version(store, session, &args),
+        Command::Conflicts { json } => history::conflicts(store, json),
+        Command::Resolve(args) => history::resolve(store, session, &args),
+        Command::Reminders { json, action } => automation::reminders(store, session, json, action),
+        Command::Rule(command) => automation::rule(store, session, command),
         Command::Undo => report_outcome(&session.undo(store)?),
         Command::Redo => report_outcome(&session.redo(store)?),
         Command::Export(args) => workspace::export(store, args),

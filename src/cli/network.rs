@@ -40,6 +40,8 @@ pub struct SyncArgs {
 pub fn serve(runtime: &tokio::runtime::Runtime, data_dir: &Path, net: &NetOptions) -> Result<()> {
     let node = runtime.block_on(Node::start(data_dir, "bureau serve", net))?;
     let control = ControlSocket::open(runtime, &node, data_dir);
+    // Rules and reminders, once a minute, on a thread of their own.
+    let minder = crate::minder::spawn(&node);
     // Listen for SIGTERM and SIGINT before saying "ready": a stop sent the
     // moment after must shut down cleanly, not kill the process.
     #[cfg(unix)]
@@ -66,6 +68,9 @@ pub fn serve(runtime: &tokio::runtime::Runtime, data_dir: &Path, net: &NetOption
     })?;
     note!("shutting down");
     control.close();
+    if let Some(minder) = &minder {
+        minder.thread().unpark();
+    }
     runtime.block_on(node.shutdown());
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Plain record types for everything a coordinator keeps, with validation.
 //! No I/O here: the store decides where and how records are kept.
 
+pub mod automation;
 pub mod field_write;
 pub mod order;
 mod record;
@@ -68,7 +69,9 @@ macro_rules! every_kind {
             $crate::model::Person,
             $crate::model::Doc,
             $crate::model::MaintenanceRequest,
-            $crate::model::Asset
+            $crate::model::Asset,
+            $crate::model::automation::Rule,
+            $crate::model::automation::RuleFiring
         )
     };
 }

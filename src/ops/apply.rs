@@ -163,6 +163,15 @@ pub(super) fn apply(
         Op::Create { kind, fields } if kind == crate::model::Doc::KIND => {
             super::docs::create_doc(store, fields, "", cx)
         }
+        Op::Create { kind, fields } if kind == crate::model::automation::Rule::KIND => {
+            let field = |k: &str| {
+                fields
+                    .iter()
+                    .find(|(key, _)| key == k)
+                    .map_or("", |(_, v)| v.as_str())
+            };
+            super::automation::add_rule(store, field("when"), field("then"), cx)
+        }
         Op::Create { kind, fields } => with_kind!(kind.as_str(), R => {
             let fields = people::<R>(store, fields)?;
             let fields = cross_references::<R>(store, &fields)?;
@@ -314,6 +323,16 @@ pub(super) fn apply(
                 Ok(())
             })
         }),
+        Op::RestoreVersion { kind, id, to } => with_kind!(kind.as_str(), R => {
+            super::history::restore_version::<R>(store, id, to)
+        }),
+        Op::AddRule { when, then } => super::automation::add_rule(store, when, then, cx),
+        Op::Resolve {
+            kind,
+            id,
+            field,
+            pick,
+        } => with_kind!(kind.as_str(), R => super::conflicts::resolve::<R>(store, id, field, pick)),
         Op::Restore { kind, id } => with_kind!(kind.as_str(), R => {
             edit_record::<R>(store, id, Edit::TRASH.verb("Restore"), |_, r, _, _| {
                 r.set_deleted_at(None);

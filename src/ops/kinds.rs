@@ -82,10 +82,14 @@ macro_rules! with_kind {
                 type $R = $crate::model::Asset;
                 $body
             }
+            "rules" => {
+                type $R = $crate::model::automation::Rule;
+                $body
+            }
             other => Err($crate::store::StoreError::Rejected(format!(
                 "records of kind {other:?} cannot be changed here"
             ))),
         }
     };
 }
-pub(super) use with_kind;
+pub(crate) use with_kind;

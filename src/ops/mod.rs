@@ -12,14 +12,17 @@
 //! Front ends only build `Op`s: `cli` from arguments, `ui` from clicks.
 
 mod apply;
+mod automation;
 mod budget;
+pub mod conflicts;
 mod docs;
 mod equipment;
+pub mod history;
 pub mod import;
 mod invoicing;
 mod items;
 mod journal;
-mod kinds;
+pub(crate) mod kinds;
 mod many;
 mod meetings;
 mod numbers;
@@ -40,6 +43,7 @@ use crate::model::{Date, Stamp};
 use crate::store::{Result, Store, StoreError};
 use crate::sync::access::Access;
 
+pub use automation::{Due, due_firings};
 pub use journal::{Action, FieldChange, Step};
 pub use meetings::AgendaInput;
 pub use onboarding::{PlanInput, find_template};
@@ -302,6 +306,27 @@ pub enum Op {
         kind: String,
         id: String,
     },
+    /// Sets a record back to how it was at a moment (a time: the end of
+    /// that minute; or right after one of its changes), as a new change.
+    RestoreVersion {
+        kind: String,
+        id: String,
+        to: crate::store::Moment,
+    },
+    /// Adds a "when … then …" rule (admins): `when` as in "task overdue
+    /// 3d", `then` as in "escalate Ana Ruiz".
+    AddRule {
+        when: String,
+        then: String,
+    },
+    /// Keeps one of the values a field holds after concurrent edits:
+    /// `pick` is the value as shown (see [`conflicts::Conflict`]).
+    Resolve {
+        kind: String,
+        id: String,
+        field: String,
+        pick: String,
+    },
 }
 
 impl Op {
@@ -466,6 +491,7 @@ impl Session {
     /// document, durable before it returns; recorded for undo.
     pub fn apply(&mut self, store: &Store, op: Op) -> Result<Outcome> {
         self.ensure_can_write()?;
+        self.ensure_admin_for(&op)?;
         // An action a disk error interrupted is finished (or dropped) first.
         self.finish_pending(store)?;
         if let Op::RevokeAccess { task } = &op {

@@ -178,6 +178,26 @@ pub(super) fn reorder(
             )
         }));
     }
+    draft_orders(
+        store,
+        &plan,
+        series,
+        cx,
+        &|_| new_id(),
+        "Drafted from the low-stock list",
+    )
+}
+
+/// Drafts `plan`'s orders in one commit, each under the id `order_id`
+/// gives it (a rule's drafts have ids derived from the firing).
+pub(super) fn draft_orders(
+    store: &Store,
+    plan: &crate::model::reorder::ReorderPlan,
+    series: &str,
+    cx: &FieldContext,
+    order_id: &dyn Fn(&crate::model::reorder::DraftOrder) -> String,
+    notes: &str,
+) -> Result<(Outcome, Action)> {
     let currency = if cx.currency.is_empty() {
         "EUR".to_string()
     } else {
@@ -213,12 +233,12 @@ pub(super) fn reorder(
             let po = add_order(
                 tx,
                 PurchaseOrder {
-                    id: new_id(),
+                    id: order_id(draft),
                     vendor: draft.vendor.clone(),
                     site: Some(draft.site.clone()),
                     lines,
                     requested_by: requested_by.clone(),
-                    notes: "Drafted from the low-stock list".into(),
+                    notes: notes.into(),
                     ..Default::default()
                 },
                 series,

@@ -35,6 +35,9 @@ impl Store {
     /// Creates a body document holding `text`; returns its id.
     pub fn create_body(&self, text: &str) -> Result<String> {
         let mut doc = Automerge::new();
+        doc.set_author(Some(automerge::Author::from(
+            self.member_id().as_bytes().to_vec(),
+        )));
         doc.set_actor(self.actor.clone());
         let at = Stamp::now();
         let mut tx = doc.transaction();
@@ -43,7 +46,7 @@ impl Store {
         tx.splice_text(&obj, 0, 0, text)?;
         tx.commit_with(
             CommitOptions::default()
-                .with_message(format!("{}: write the first version", self.member_id()))
+                .with_message("write the first version")
                 .with_time(at.millis() / 1000),
         );
         let handle = self.docs.runtime().block_on(self.repo().create(doc))?;
@@ -130,9 +133,12 @@ impl Store {
 
     /// Every version of body `id`, oldest first.
     pub fn body_versions(&self, id: &str) -> Result<Vec<BodyVersion>> {
-        Ok(self
-            .body_document(id)?
-            .with_document(|doc| doc.get_changes(&[]).iter().map(ChangeMeta::of).collect()))
+        Ok(self.body_document(id)?.with_document(|doc| {
+            doc.get_changes_meta(&[])
+                .iter()
+                .map(ChangeMeta::of_meta)
+                .collect()
+        }))
     }
 
     /// The text of body `id` as it stood right after version `hash`.

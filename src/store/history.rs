@@ -1,9 +1,10 @@
-//! Who made a change, when and from which device, read from the change
-//! itself: the time and message every commit carries (see
-//! [`super::Store::change`]: "member id: what was done") and the actor,
-//! which starts with the device's public key.
+//! Who made a change, when and from which device, read from the change's
+//! structured metadata: its author (the member it was made as, set on every
+//! commit by [`super::Store::change`]), its time, and its actor, which
+//! starts with the device's public key. Changes written before authors
+//! were recorded name their member in the message ("member id: action").
 
-use automerge::Change;
+use automerge::{Automerge, Change, ChangeMetadata};
 
 use crate::model::Stamp;
 
@@ -20,20 +21,60 @@ pub struct ChangeMeta {
     pub device: String,
 }
 
-impl ChangeMeta {
-    pub fn of(change: &Change) -> ChangeMeta {
-        let message = change.message().map(str::to_string).unwrap_or_default();
-        let (member_id, action) = match message.split_once(": ") {
+/// The member and the action: from the author when the change has one,
+/// else from a legacy "member: action" message.
+fn member_and_action(author: Option<&[u8]>, message: Option<&str>) -> (String, String) {
+    let message = message.unwrap_or_default();
+    match author.map(String::from_utf8_lossy) {
+        Some(member) => {
+            // A message of the legacy form still starts with the member.
+            let action = message
+                .strip_prefix(member.as_ref())
+                .and_then(|rest| rest.strip_prefix(": "))
+                .unwrap_or(message);
+            (member.into_owned(), action.to_string())
+        }
+        None => match message.split_once(": ") {
             Some((member, action)) => (member.to_string(), action.to_string()),
-            None => (String::new(), message),
-        };
-        let actor = change.actor_id().to_hex_string();
+            None => (String::new(), message.to_string()),
+        },
+    }
+}
+
+fn device_of(actor: &automerge::ActorId) -> String {
+    actor.to_hex_string().chars().take(64).collect()
+}
+
+impl ChangeMeta {
+    /// A change of `doc`. Automerge writes the author into an actor's first
+    /// change only; the document knows it for the actor's later ones.
+    pub fn of(doc: &Automerge, change: &Change) -> ChangeMeta {
+        let author = change
+            .author()
+            .or_else(|| doc.get_author_for_actor(change.actor_id()));
+        let (member_id, action) =
+            member_and_action(author.as_ref().map(|a| a.as_bytes()), change.message());
         ChangeMeta {
             hash: change.hash().to_string(),
             at: Stamp::from_millis(change.timestamp() * 1000),
             member_id,
             action,
-            device: actor.chars().take(64).collect(),
+            device: device_of(change.actor_id()),
+        }
+    }
+
+    /// [`ChangeMeta::of`] from the metadata alone (no operations decoded).
+    pub fn of_meta(meta: &ChangeMetadata<'_>) -> ChangeMeta {
+        let (member_id, action) = member_and_action(
+            meta.author.as_ref().map(|a| a.as_bytes()),
+            meta.message.as_deref(),
+        );
+        ChangeMeta {
+            hash: meta.hash.to_string(),
+            at: Stamp::from_millis(meta.timestamp * 1000),
+            member_id,
+            action,
+            device: device_of(&meta.actor),
         }
     }
 }

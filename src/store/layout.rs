@@ -80,6 +80,7 @@ pub(super) async fn create_documents(
         // Maps every peer writes to concurrently: created once, here.
         tx.put_object(ROOT, "membership", ObjType::Map)?;
         tx.put_object(ROOT, "addresses", ObjType::Map)?;
+        tx.put_object(ROOT, super::inbox::INBOX, ObjType::Map)?;
         autosurgeon::reconcile_prop(&mut tx, ROOT, "workspace", &ws)?;
         autosurgeon::reconcile_prop(&mut tx, ROOT, "areas", &areas)?;
         let root_areas: Vec<Area> = match layout {

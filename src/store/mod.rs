@@ -23,10 +23,12 @@ mod export;
 mod fast_read;
 pub mod faults;
 mod history;
+mod inbox;
 mod layout;
 mod membership_log;
 mod purchasing;
 mod queries;
+mod record_history;
 pub(crate) mod records;
 #[cfg(feature = "test-support")]
 mod replica;
@@ -48,12 +50,13 @@ use crate::model::{Area, Audit, Member, Stamp, Workspace};
 
 pub use bodies::{BodyVersion, FetchedBodies};
 pub use budget::BudgetRecords;
-pub use conflicts::FieldConflict;
+pub use conflicts::{FieldConflict, RecordConflicts, Written, conflicts_of};
 pub use damage::Damage;
 pub use datadir::{DataDirLock, DeviceConfig, default_data_dir};
 pub use error::StoreError;
 pub use faults::{FaultOp, FaultPlan};
 pub use history::ChangeMeta;
+pub use inbox::{Mark, ReminderState};
 pub use layout::{ALL_KINDS, Layout};
 pub use membership_log::{DeviceAddresses, MEMBERSHIP_LOG, StoredEntry};
 pub use purchasing::PurchasingRecords;
@@ -61,6 +64,7 @@ pub(crate) use purchasing::{
     order_numbers as purchasing_order_numbers, read_tolerance as purchasing_tolerance,
 };
 pub use queries::{LowStock, Renewal, low_stock_in, renewal_calendar};
+pub use record_history::{Moment, RecordChange};
 pub use records::{Listing, Unreadable};
 
 /// "purchase_orders" -> "purchase order", for messages.
@@ -466,6 +470,12 @@ impl Store {
                 )
             })?;
         let (value, chunk) = handle.with_document(|doc| -> Result<_> {
+            // The author (the member) is the change's structured "who";
+            // the actor stays this device's own, set after it (setting an
+            // author picks a random actor).
+            doc.set_author(Some(automerge::Author::from(
+                audit.member_id.as_bytes().to_vec(),
+            )));
             doc.set_actor(self.actor.clone());
             let mut tx = doc.transaction();
             let value = match f(&mut tx, &audit) {
@@ -476,7 +486,7 @@ impl Store {
                 }
             };
             let options = CommitOptions::default()
-                .with_message(format!("{}: {action}", audit.member_id))
+                .with_message(action)
                 .with_time(audit.at.millis() / 1000);
             let (hash, _) = tx.commit_with(options);
             let chunk = hash.and_then(|h| {

@@ -68,12 +68,29 @@ impl Backend {
         Self::threaded_with(data_dir, net, true, wake)
     }
 
+    /// The app's backend: threaded, networked, and showing reminders as
+    /// desktop notifications (tests use [`Backend::threaded`], which does
+    /// not).
+    pub fn app(data_dir: PathBuf, net: NetOptions, wake: impl Fn() + Send + 'static) -> Backend {
+        Self::spawn(data_dir, net, true, true, wake)
+    }
+
     /// The threaded backend; `networked: false` opens the store without a
     /// node (tests of the real command loop without sync).
     pub fn threaded_with(
         data_dir: PathBuf,
         net: NetOptions,
         networked: bool,
+        wake: impl Fn() + Send + 'static,
+    ) -> Backend {
+        Self::spawn(data_dir, net, networked, false, wake)
+    }
+
+    fn spawn(
+        data_dir: PathBuf,
+        net: NetOptions,
+        networked: bool,
+        notifications: bool,
         wake: impl Fn() + Send + 'static,
     ) -> Backend {
         let shared = Arc::new(Shared::default());
@@ -101,6 +118,7 @@ impl Backend {
                 };
                 let mut engine = Engine::new(&data_dir, net, runtime.handle().clone(), networked);
                 engine.throttle_peers = true;
+                engine.desktop_notifications = notifications;
                 if let Err(e) = engine.open_existing() {
                     lock(&shared2.notices).push(Notice::Error(e));
                 }

@@ -59,6 +59,12 @@ pub struct Engine {
     /// Removals and document heads the "changes after a removal" list was
     /// last computed for.
     after_removal_key: Vec<String>,
+    /// The minute the rules last ran in.
+    pub(super) rules_minute: Option<i64>,
+    /// Show new reminders as desktop notifications (the app, not tests).
+    pub(super) desktop_notifications: bool,
+    /// The record whose history is open (kind, id): `vm.history` kept current.
+    pub(super) history_of: Option<(String, String)>,
 }
 
 /// What removing someone does, said when it is done: how many devices
@@ -106,6 +112,9 @@ impl Engine {
             peers_at: None,
             throttle_peers: false,
             after_removal_key: Vec::new(),
+            rules_minute: None,
+            desktop_notifications: false,
+            history_of: None,
         }
     }
 
@@ -339,6 +348,18 @@ impl Engine {
                     .map_err(|e| format!("could not write {}: {e}", path.display()))?;
                 Ok(Some(format!("Saved {}", path.display())))
             }
+            Command::ShowHistory { record } => {
+                self.history_of = record;
+                Ok(None)
+            }
+            Command::MarkReminder { key, mark } => {
+                let store = self.store()?.clone();
+                let session = self.session.as_ref().ok_or("no workspace is open")?;
+                session
+                    .mark_reminder(&store, &key, mark)
+                    .map_err(|e| e.to_string())?;
+                Ok(None)
+            }
             Command::ShowTrash { open } => {
                 self.trash_open = open;
                 if !open {
@@ -435,7 +456,12 @@ impl Engine {
         if self.views.loading() && self.store.is_some() {
             return Some(Duration::ZERO);
         }
-        self.peers_due_in()
+        // Rules and reminders are looked at each minute.
+        let minute = self.store.is_some().then(|| self.next_minute_in());
+        match (self.peers_due_in(), minute) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The view model once everything is read (tests and the inline backend).
@@ -467,10 +493,12 @@ impl Engine {
     pub fn view(&mut self) -> ViewModel {
         self.vm.version += 1;
         self.vm.today = Date(chrono::Local::now().date_naive());
+        self.vm.now = crate::model::Stamp::now();
         self.vm.online = self.node.is_some();
         let Some(store) = self.store.clone() else {
             return self.vm.clone();
         };
+        self.run_rules_each_minute(&store);
         let rebuilt = match self.views.refresh(&store, &mut self.vm) {
             Ok(rebuilt) => rebuilt,
             Err(e) => {
@@ -543,6 +571,10 @@ impl Engine {
             }
         }
         self.keep_body(&store);
+        self.keep_history(&store, rebuilt.any());
+        if rebuilt.inbox {
+            self.notify_new_reminders(&store);
+        }
         match &self.movements_of {
             Some(item) => {
                 let mut moves = store.movements(item).unwrap_or_default();

@@ -14,6 +14,7 @@ mod dashboard;
 mod docs;
 mod engine;
 mod engine_docs;
+mod engine_inbox;
 mod equipment;
 mod facilities;
 mod fields;
@@ -528,7 +529,7 @@ pub fn run(data_dir: PathBuf, net: crate::sync::NetOptions) -> anyhow::Result<()
                 .unwrap_or_default();
             let ctx = cc.egui_ctx.clone();
             let net = prefs.network(net);
-            let backend = Backend::threaded(data_dir, net, move || ctx.request_repaint());
+            let backend = Backend::app(data_dir, net, move || ctx.request_repaint());
             Ok(Box::new(BureauApp::new(backend, prefs)))
         }),
     )

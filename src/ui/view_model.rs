@@ -48,6 +48,16 @@ pub enum Command {
     ExportDirectory {
         path: std::path::PathBuf,
     },
+    /// A record's history shown (kind, id) or closed: loaded and kept
+    /// current while shown.
+    ShowHistory {
+        record: Option<(String, String)>,
+    },
+    /// Read, unread, snooze or notified, for one of this member's reminders.
+    MarkReminder {
+        key: String,
+        mark: crate::store::Mark,
+    },
     /// The Trash area opened or closed (its list is loaded while open).
     ShowTrash {
         open: bool,

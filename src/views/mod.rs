@@ -10,11 +10,13 @@
 
 pub mod budget;
 pub mod cache;
+pub mod conflicts;
 pub mod docs;
 pub mod facilities;
 pub mod meetings;
 pub mod people;
 pub mod purchasing;
+pub mod reminders;
 pub mod trash;
 
 use std::collections::BTreeMap;
@@ -43,6 +45,8 @@ pub struct ViewModel {
     pub currency: String,
     pub data_dir: PathBuf,
     pub today: Date,
+    /// The moment the view was computed (reminders due "now").
+    pub now: crate::model::Stamp,
     pub tasks: Arc<Vec<Arc<Task>>>,
     /// Project id -> name (including archived and deleted ones, for labels).
     pub projects: Arc<BTreeMap<String, String>>,
@@ -65,6 +69,14 @@ pub struct ViewModel {
     pub body: Option<Arc<docs::BodyView>>,
     /// The people directory and the org chart.
     pub people: Arc<people::PeopleView>,
+    /// Every field holding concurrent values, in words.
+    pub conflicts: Arc<Vec<crate::ops::conflicts::Conflict>>,
+    /// Rules and what they did.
+    pub automation: Arc<reminders::AutomationView>,
+    /// This member's reminders, with read and snooze state.
+    pub inbox: Arc<reminders::InboxView>,
+    /// The history of the record shown (loaded while it is shown).
+    pub history: Option<Arc<RecordHistory>>,
     pub members: Arc<Vec<MemberInfo>>,
     /// The current members' names (person fields pick from them).
     pub member_names: Arc<Vec<String>>,
@@ -204,6 +216,9 @@ pub struct Views {
     facilities: facilities::FacilitiesCaches,
     docs: docs::DocsCaches,
     people: people::PeopleCaches,
+    conflicts: conflicts::ConflictsCache,
+    /// The minute the inbox was computed for.
+    inbox_minute: Option<i64>,
     /// The budget view is behind its documents (built on the next refresh).
     budget_stale: bool,
     budget_built: bool,
@@ -225,6 +240,8 @@ pub struct Rebuilt {
     pub facilities: bool,
     pub docs: bool,
     pub people: bool,
+    pub conflicts: bool,
+    pub inbox: bool,
 }
 
 impl Rebuilt {
@@ -238,6 +255,8 @@ impl Rebuilt {
             || self.facilities
             || self.docs
             || self.people
+            || self.conflicts
+            || self.inbox
     }
 }
 
@@ -261,6 +280,8 @@ impl Views {
             facilities: Default::default(),
             docs: Default::default(),
             people: Default::default(),
+            conflicts: Default::default(),
+            inbox_minute: None,
             budget_stale: false,
             budget_built: false,
             people_built: false,
@@ -419,6 +440,22 @@ impl Views {
                 vm.people = Arc::new(self.people.build(&members, &vm.sites));
             }
         }
+        if rebuilt.root {
+            vm.automation = Arc::new(automation_view(store)?);
+        }
+        if !self.purchasing_deferred && self.conflicts.refresh(store)? {
+            rebuilt.conflicts = true;
+            vm.conflicts = Arc::new(self.conflicts.build(store)?);
+        }
+        let minute = vm.now.millis().div_euclid(60_000);
+        if rebuilt.any() || self.inbox_minute != Some(minute) {
+            self.inbox_minute = Some(minute);
+            let inbox = inbox_view(store, vm)?;
+            if *vm.inbox != inbox {
+                rebuilt.inbox = true;
+                vm.inbox = Arc::new(inbox);
+            }
+        }
         if rebuilt.any() {
             let mut lines = Vec::new();
             let mut lists = vec![
@@ -447,4 +484,45 @@ impl Views {
         }
         Ok(rebuilt)
     }
+}
+
+/// One record's changes, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordHistory {
+    pub kind: String,
+    pub id: String,
+    pub entries: Vec<crate::ops::history::HistoryEntry>,
+}
+
+/// Rules and their log, newest firing first.
+pub fn automation_view(store: &Store) -> Result<reminders::AutomationView> {
+    use crate::model::automation::{Rule, RuleFiring};
+    let mut log: Vec<Arc<RuleFiring>> = store
+        .list::<RuleFiring>(true)?
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    log.sort_by_key(|f| std::cmp::Reverse(f.fired_at));
+    Ok(reminders::AutomationView {
+        rules: store
+            .list::<Rule>(false)?
+            .into_iter()
+            .map(Arc::new)
+            .collect(),
+        log,
+    })
+}
+
+/// This device's member's reminders now, with their inbox state.
+pub fn inbox_view(store: &Store, vm: &ViewModel) -> Result<reminders::InboxView> {
+    let Some(me) = vm.me.as_deref() else {
+        return Ok(reminders::InboxView::default());
+    };
+    let now = reminders::Now {
+        at: vm.now,
+        today: vm.today,
+    };
+    let due = reminders::reminders_for(vm, me, now);
+    let state = store.inbox_state(store.member_id())?;
+    Ok(reminders::InboxView::new(due, &state, vm.now))
 }
