@@ -79,15 +79,31 @@ pub struct AreaEntry {
     pub records: fn(&ViewModel) -> Vec<(String, Jump)>,
     /// This area's dashboard cards.
     pub cards: fn(&ViewModel) -> Vec<Card>,
+    /// A count beside the area's name in the sidebar, and what it counts.
+    pub badge: fn(&ViewModel) -> Option<(usize, String)>,
 }
 
-pub const AREAS: [AreaEntry; 14] = [
+/// No count in the sidebar.
+fn no_badge(_: &ViewModel) -> Option<(usize, String)> {
+    None
+}
+
+pub const AREAS: [AreaEntry; 16] = [
     AreaEntry {
         tab: AreaTab::Dashboard,
         label: "Dashboard",
         new_record: None,
         records: |_| Vec::new(),
         cards: |_| Vec::new(),
+        badge: slipping_badge,
+    },
+    AreaEntry {
+        tab: AreaTab::Inbox,
+        label: "Inbox",
+        new_record: None,
+        records: |_| Vec::new(),
+        cards: |_| Vec::new(),
+        badge: super::inbox::badge,
     },
     AreaEntry {
         tab: AreaTab::Tasks,
@@ -95,6 +111,7 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: Some(|s| s.tasks.focus_quick_add = true),
         records: task_entries,
         cards: task_cards,
+        badge: no_badge,
     },
     AreaEntry {
         tab: AreaTab::Inventory,
@@ -102,6 +119,7 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: Some(|s| s.inventory.adding = true),
         records: item_entries,
         cards: inventory_cards,
+        badge: no_badge,
     },
     AreaEntry {
         tab: AreaTab::Vendors,
@@ -109,6 +127,7 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: Some(|s| s.vendors.focus_new = true),
         records: vendor_entries,
         cards: |_| Vec::new(),
+        badge: no_badge,
     },
     AreaEntry {
         tab: AreaTab::Purchasing,
@@ -116,6 +135,7 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: Some(|s| s.purchasing.start_new()),
         records: purchasing_entries,
         cards: purchasing_cards,
+        badge: no_badge,
     },
     AreaEntry {
         tab: AreaTab::Budget,
@@ -123,6 +143,7 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: Some(|s| s.budget.tab = super::budget::Tab::Ledger),
         records: |_| Vec::new(),
         cards: budget_cards,
+        badge: no_badge,
     },
     AreaEntry {
         tab: AreaTab::Meetings,
@@ -130,6 +151,7 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: Some(|s| s.meetings.tab = super::meetings::Tab::Meetings),
         records: super::meetings::entries,
         cards: super::meetings::cards,
+        badge: no_badge,
     },
     AreaEntry {
         tab: AreaTab::Onboarding,
@@ -137,6 +159,7 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: Some(|s| s.onboarding.tab = super::onboarding::Tab::Plans),
         records: super::onboarding::entries,
         cards: super::onboarding::cards,
+        badge: no_badge,
     },
     AreaEntry {
         tab: AreaTab::Facilities,
@@ -144,6 +167,7 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: Some(|s| s.facilities.show = super::facilities::Show::Open),
         records: super::facilities::entries,
         cards: super::facilities::cards,
+        badge: no_badge,
     },
     AreaEntry {
         tab: AreaTab::Docs,
@@ -151,6 +175,7 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: Some(|s| s.docs.open = None),
         records: super::docs::entries,
         cards: super::docs::cards,
+        badge: no_badge,
     },
     AreaEntry {
         tab: AreaTab::People,
@@ -158,6 +183,7 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: Some(|s| s.people.tab = super::people::Tab::Directory),
         records: super::people::entries,
         cards: super::people::cards,
+        badge: no_badge,
     },
     AreaEntry {
         tab: AreaTab::Reports,
@@ -165,6 +191,15 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: None,
         records: |_| Vec::new(),
         cards: |_| Vec::new(),
+        badge: no_badge,
+    },
+    AreaEntry {
+        tab: AreaTab::Conflicts,
+        label: "Conflicts",
+        new_record: None,
+        records: |_| Vec::new(),
+        cards: conflict_cards,
+        badge: super::conflicts::badge,
     },
     AreaEntry {
         tab: AreaTab::Trash,
@@ -172,6 +207,7 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: None,
         records: |_| Vec::new(),
         cards: |_| Vec::new(),
+        badge: no_badge,
     },
     AreaEntry {
         tab: AreaTab::Team,
@@ -179,6 +215,7 @@ pub const AREAS: [AreaEntry; 14] = [
         new_record: None,
         records: |_| Vec::new(),
         cards: |_| Vec::new(),
+        badge: no_badge,
     },
 ];
 
@@ -420,6 +457,40 @@ fn inventory_cards(vm: &ViewModel) -> Vec<Card> {
 }
 
 /// Tasks the dashboard counts as slipping (overdue or blocked, each once).
+/// The dashboard's count: tasks overdue or blocked.
+fn slipping_badge(vm: &ViewModel) -> Option<(usize, String)> {
+    let n = slipping(vm);
+    (n > 0).then(|| {
+        (
+            n,
+            format!("{n} task(s) overdue or blocked (each counted once)"),
+        )
+    })
+}
+
+/// The dashboard card for fields in conflict.
+fn conflict_cards(vm: &ViewModel) -> Vec<Card> {
+    if vm.conflicts.is_empty() {
+        return Vec::new();
+    }
+    vec![Card {
+        title: format!("Conflicts to resolve: {}", vm.conflicts.len()),
+        lines: vm
+            .conflicts
+            .iter()
+            .take(8)
+            .map(|c| {
+                (
+                    format!("{} “{}”: {}", c.label, c.name, c.field_label),
+                    Jump::Area(AreaTab::Conflicts),
+                )
+            })
+            .collect(),
+        more: vm.conflicts.len().saturating_sub(8),
+        open: ("Open conflicts", Jump::Area(AreaTab::Conflicts)),
+    }]
+}
+
 pub fn slipping(vm: &ViewModel) -> usize {
     vm.tasks
         .iter()

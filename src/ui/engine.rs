@@ -232,7 +232,13 @@ impl Engine {
                     | Op::Receive { .. }
                     | Op::StartPlan { .. }
             );
+            // A rule added or changed is looked at now, not next minute.
+            let rules_changed = matches!(&op, Op::AddRule { .. })
+                || matches!(&op, Op::Edit { kind, .. } | Op::Restore { kind, .. } if kind == "rules");
             let outcome = session.apply(&store, op).map_err(|e| e.to_string())?;
+            if rules_changed {
+                self.rules_minute = None;
+            }
             self.peers_wanted = true;
             return Ok(match (creates, outcome.created, outcome.message) {
                 (true, Some(id), said) => Some(Reply::Created(id, said)),
@@ -571,7 +577,7 @@ impl Engine {
             }
         }
         self.keep_body(&store);
-        self.keep_history(&store, rebuilt.any());
+        self.keep_history(&store);
         if rebuilt.inbox {
             self.notify_new_reminders(&store);
         }

@@ -44,25 +44,44 @@ impl Engine {
         }
     }
 
-    /// Keeps the open record's history current (read again whenever its
-    /// area's document may have moved).
-    pub(super) fn keep_history(&mut self, store: &Store, moved: bool) {
+    /// Keeps the open record's history current: read again when its
+    /// document's heads moved.
+    pub(super) fn keep_history(&mut self, store: &Store) {
         let Some((kind, id)) = self.history_of.clone() else {
             self.vm.history = None;
             return;
         };
+        let Some(area) = crate::store::ALL_KINDS
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, a)| *a)
+        else {
+            self.vm.history = None;
+            return;
+        };
+        let heads = store
+            .read(area, |doc| Ok(doc.get_heads()))
+            .unwrap_or_default();
         let fresh = self
             .vm
             .history
             .as_ref()
-            .is_some_and(|h| h.kind == kind && h.id == id);
-        if fresh && !moved {
+            .is_some_and(|h| h.kind == kind && h.id == id && h.heads == heads);
+        if fresh {
             return;
         }
+        let entries = match crate::ops::history::history(store, &kind, &id) {
+            Ok(entries) => entries,
+            Err(e) => {
+                tracing::warn!("reading the history of {kind} {id}: {e}");
+                Vec::new()
+            }
+        };
         self.vm.history = Some(Arc::new(crate::views::RecordHistory {
-            entries: crate::ops::history::history(store, &kind, &id).unwrap_or_default(),
+            entries,
             kind,
             id,
+            heads,
         }));
     }
 

@@ -24,6 +24,8 @@ pub struct FormContext<'a> {
     pub people: &'a [String],
     /// The workspace currency, for amounts typed without one.
     pub currency: &'a str,
+    /// The history the backend has loaded (shown under the form).
+    pub history: Option<&'a crate::views::RecordHistory>,
 }
 
 impl<'a> FormContext<'a> {
@@ -38,6 +40,7 @@ impl<'a> FormContext<'a> {
             references,
             people: &vm.member_names,
             currency: &vm.currency,
+            history: vm.history.as_deref(),
         }
     }
 }
@@ -76,6 +79,8 @@ pub fn details_form<R: Described>(
         let label = ui.label(spec.label);
         field_editor::<R>(ui, record, spec, label.id, cx, errors, commands);
     }
+    ui.add_space(6.0);
+    super::history::section(ui, R::KIND, record.id(), cx.history, commands);
 }
 
 /// One field's editor; sends an edit of that field when it commits.

@@ -10,6 +10,7 @@ mod board;
 mod budget;
 mod co_text;
 mod confirm;
+mod conflicts;
 mod dashboard;
 mod docs;
 mod engine;
@@ -18,6 +19,8 @@ mod engine_inbox;
 mod equipment;
 mod facilities;
 mod fields;
+mod history;
+mod inbox;
 mod inventory;
 mod invoices;
 mod layout;
@@ -63,6 +66,7 @@ pub(crate) const WARN_COLOR: egui::Color32 = egui::Color32::from_rgb(200, 120, 0
 pub enum AreaTab {
     #[default]
     Dashboard,
+    Inbox,
     Tasks,
     Inventory,
     Vendors,
@@ -74,6 +78,7 @@ pub enum AreaTab {
     Docs,
     People,
     Reports,
+    Conflicts,
     Team,
     Trash,
 }
@@ -124,6 +129,8 @@ pub struct Screens {
     pub people: people::PeopleState,
     pub reports: reports::ReportsState,
     pub team: team::TeamState,
+    pub inbox: inbox::InboxState,
+    pub conflicts: conflicts::ConflictsState,
     pub palette: palette::PaletteState,
     pub sites: records_window::RecordsWindow,
     pub projects: records_window::RecordsWindow,
@@ -312,20 +319,14 @@ impl BureauApp {
         egui::Panel::left("areas").resizable(false).show(ui, |ui| {
             ui.add_space(8.0);
             for area in &areas::AREAS {
-                let slipping: usize = match area.tab {
-                    AreaTab::Dashboard => areas::slipping(vm),
-                    _ => 0,
-                };
-                let label = if slipping > 0 {
-                    format!("{} ({slipping})", area.label)
-                } else {
-                    area.label.to_string()
+                let badge = (area.badge)(vm);
+                let label = match &badge {
+                    Some((n, _)) => format!("{} ({n})", area.label),
+                    None => area.label.to_string(),
                 };
                 let mut entry = ui.selectable_label(self.prefs.area == area.tab, label);
-                if slipping > 0 {
-                    entry = entry.on_hover_text(format!(
-                        "{slipping} task(s) overdue or blocked (each counted once)"
-                    ));
+                if let Some((_, hover)) = badge {
+                    entry = entry.on_hover_text(hover);
                 }
                 if entry.clicked() {
                     self.prefs.area = area.tab;
@@ -424,6 +425,22 @@ impl BureauApp {
                 egui::CentralPanel::default().show(ui, |ui| {
                     reports::show(ui, &mut self.screens.reports, vm, commands)
                 });
+            }
+            AreaTab::Inbox => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    inbox::show(ui, &mut self.screens.inbox, vm, commands)
+                });
+                if let Some(jump) = self.screens.inbox.open.take() {
+                    self.go(jump, vm);
+                }
+            }
+            AreaTab::Conflicts => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    conflicts::show(ui, &mut self.screens.conflicts, vm, commands)
+                });
+                if let Some(jump) = self.screens.conflicts.open.take() {
+                    self.go(jump, vm);
+                }
             }
             AreaTab::Trash => {
                 egui::CentralPanel::default().show(ui, |ui| trash::show(ui, vm, commands));

@@ -492,6 +492,8 @@ pub struct RecordHistory {
     pub kind: String,
     pub id: String,
     pub entries: Vec<crate::ops::history::HistoryEntry>,
+    /// The heads of the record's document it was read at.
+    pub heads: Vec<automerge::ChangeHash>,
 }
 
 /// Rules and their log, newest firing first.

@@ -26,6 +26,7 @@ mod facilities_gui;
 mod fuzz_replay;
 mod gui;
 mod history;
+mod history_gui;
 mod mdns;
 mod meetings;
 mod meetings_cli;

@@ -379,6 +379,27 @@ fn every_record_kind_round_trips_through_store_and_reopen() {
         ..Default::default()
     };
     store.create_item(item, Some((&site, 25))).expect("item");
+    let rule = store
+        .create(automation::Rule {
+            id: new_id(),
+            name: "When a task is overdue by 3 days: notify".into(),
+            when: "task overdue 3d".into(),
+            then: "notify".into(),
+            ..Default::default()
+        })
+        .expect("rule");
+    store
+        .create(automation::RuleFiring {
+            id: automation::firing_id(&rule, "t1", "2026-11-20"),
+            rule,
+            rule_name: "When a task is overdue by 3 days: notify".into(),
+            kind: "tasks".into(),
+            record: "t1".into(),
+            did: "told everyone".into(),
+            notify_all: true,
+            ..Default::default()
+        })
+        .expect("firing");
 
     let before = store.export_json().expect("export");
     fx.close(store);
