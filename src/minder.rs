@@ -12,23 +12,43 @@ use crate::store::{Mark, Store};
 use crate::sync::Node;
 use crate::views::{ViewModel, Views};
 
-/// Shows each unread reminder no device of this member has notified yet,
-/// and records that it was (so the member's other devices do not).
+/// Desktop notifications shown at once at most; more are summed up in one.
+const NOTIFY_AT_ONCE: usize = 3;
+
+/// Shows each unread reminder no device of this member has notified yet
+/// (a few one by one, the rest summed up in one notification), and
+/// records them as notified in one change (so the member's other devices
+/// do not show them again).
 pub fn deliver(
     session: &Session,
     store: &Store,
     inbox: &crate::views::reminders::InboxView,
     desktop: bool,
 ) {
-    for entry in inbox.to_notify() {
-        let r = &entry.reminder;
+    let fresh: Vec<&crate::views::reminders::Reminder> =
+        inbox.to_notify().map(|e| &e.reminder).collect();
+    if fresh.is_empty() {
+        return;
+    }
+    for r in fresh.iter().take(NOTIFY_AT_ONCE) {
         tracing::info!("reminder: {} ({})", r.title, r.detail);
         if desktop {
             crate::notifications::show(&r.title, &r.detail);
         }
-        if let Err(e) = session.mark_reminder(store, &r.key, Mark::Notified) {
-            tracing::warn!("recording a reminder as notified: {e}");
+    }
+    if fresh.len() > NOTIFY_AT_ONCE {
+        let more = fresh.len() - NOTIFY_AT_ONCE;
+        tracing::info!("and {more} more reminder(s)");
+        if desktop {
+            crate::notifications::show(
+                &format!("{more} more reminder(s)"),
+                "Open Bureau's Inbox to see them all.",
+            );
         }
+    }
+    let keys: Vec<&str> = fresh.iter().map(|r| r.key.as_str()).collect();
+    if let Err(e) = session.mark_reminders(store, &keys, Mark::Notified) {
+        tracing::warn!("recording reminders as notified: {e}");
     }
 }
 

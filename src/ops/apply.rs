@@ -178,7 +178,9 @@ pub(super) fn apply(
             create::<R>(store, &fields, cx)
         }),
         Op::CreateItem { fields, site, qty } => {
-            super::items::create_item(store, fields, site.as_deref(), *qty, cx)
+            // A preferred vendor typed by name, as in any other create.
+            let fields = cross_references::<InventoryItem>(store, fields)?;
+            super::items::create_item(store, &fields, site.as_deref(), *qty, cx)
         }
         Op::Edit { kind, id, fields } => with_kind!(kind.as_str(), R => {
             super::rules::check_editable(kind, fields)?;

@@ -286,9 +286,11 @@ fn fire(
                     .retain(|o| o.lines.iter().any(|l| l.item == due.record));
                 plan.orders.truncate(1);
                 if plan.orders.is_empty() {
-                    firing.did =
-                        "nothing drafted: the item has no preferred vendor, or enough is on order"
-                            .into();
+                    // Not fired: tried again once the item has a vendor.
+                    return Err(StoreError::Rejected(
+                        "nothing to draft: the item has no preferred vendor, or enough is on order"
+                            .into(),
+                    ));
                 } else {
                     let (outcome, _) = super::purchasing::draft_orders(
                         store,
@@ -354,7 +356,7 @@ impl Session {
                 // One rule that cannot do its work (its person left) does
                 // not stop the others; it is tried again next time.
                 Err(StoreError::Rejected(why)) => {
-                    tracing::info!(
+                    tracing::debug!(
                         "rule “{}” could not fire for {}: {why}",
                         d.rule.name,
                         d.record_name
@@ -396,9 +398,25 @@ impl Session {
     /// Marks one of this member's reminders (read, unread, snoozed,
     /// notified). Any member may, viewers too: it is their own inbox.
     pub fn mark_reminder(&self, store: &Store, key: &str, mark: crate::store::Mark) -> Result<()> {
-        if key.trim().is_empty() || key.len() > 300 {
+        self.mark_reminders(store, &[key], mark)
+    }
+
+    /// [`Session::mark_reminder`] for several at once (one change).
+    pub fn mark_reminders(
+        &self,
+        store: &Store,
+        keys: &[&str],
+        mark: crate::store::Mark,
+    ) -> Result<()> {
+        if keys
+            .iter()
+            .any(|key| key.trim().is_empty() || key.len() > 300)
+        {
             return Err(StoreError::Rejected("no such reminder".into()));
         }
-        store.mark_reminder(store.member_id(), key, mark)
+        if keys.is_empty() {
+            return Ok(());
+        }
+        store.mark_reminders(store.member_id(), keys, mark)
     }
 }

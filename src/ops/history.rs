@@ -105,14 +105,18 @@ pub struct HistoryEntry {
     pub change: String,
 }
 
-fn history_of<R: Described>(store: &Store, id: &str) -> Result<Vec<HistoryEntry>> {
+fn history_of<R: Described>(
+    store: &Store,
+    id: &str,
+    since: Option<&[automerge::ChangeHash]>,
+) -> Result<(Vec<HistoryEntry>, Vec<automerge::ChangeHash>)> {
     let members: std::collections::BTreeMap<String, String> = store
         .list::<crate::model::Member>(true)?
         .into_iter()
         .map(|m| (m.id, m.name))
         .collect();
-    Ok(store
-        .record_history(R::AREA, R::KIND, id)?
+    let (changes, heads) = store.record_history_since(R::AREA, R::KIND, id, since)?;
+    let entries = changes
         .into_iter()
         .map(|c| HistoryEntry {
             by: members
@@ -132,10 +136,22 @@ fn history_of<R: Described>(store: &Store, id: &str) -> Result<Vec<HistoryEntry>
             created: c.created,
             change: c.change.hash,
         })
-        .collect())
+        .collect();
+    Ok((entries, heads))
 }
 
 /// Every change of record `id` of `kind`, oldest first.
 pub fn history(store: &Store, kind: &str, id: &str) -> Result<Vec<HistoryEntry>> {
-    super::kinds::with_kind!(kind, R => history_of::<R>(store, id))
+    Ok(history_since(store, kind, id, None)?.0)
+}
+
+/// The changes of record `id` since `since` (every one when `None`), and
+/// the heads of its document they were read at.
+pub fn history_since(
+    store: &Store,
+    kind: &str,
+    id: &str,
+    since: Option<&[automerge::ChangeHash]>,
+) -> Result<(Vec<HistoryEntry>, Vec<automerge::ChangeHash>)> {
+    super::kinds::with_kind!(kind, R => history_of::<R>(store, id, since))
 }

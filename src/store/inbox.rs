@@ -49,13 +49,13 @@ impl ReminderState {
     }
 }
 
-fn stamp(value: &Value<'_>) -> Option<Stamp> {
+/// A timestamp written by [`Store::mark_reminders`] (anything else, from a
+/// peer, reads as none).
+fn stamp(value: &automerge::ValueRef<'_>) -> Option<Stamp> {
+    use automerge::ScalarValueRef as S;
     match value {
-        Value::Scalar(s) => match s.as_ref() {
-            ScalarValue::Timestamp(ms) | ScalarValue::Int(ms) => Some(Stamp::from_millis(*ms)),
-            _ => None,
-        },
-        Value::Object(_) => None,
+        automerge::ValueRef::Scalar(S::Timestamp(ms) | S::Int(ms)) => Some(Stamp::from_millis(*ms)),
+        _ => None,
     }
 }
 
@@ -75,8 +75,7 @@ impl Store {
                 let Some((key, what)) = rest.rsplit_once('/') else {
                     continue;
                 };
-                let value = doc.get(&inbox, item.key.as_ref())?.map(|(v, _)| v);
-                let at = value.as_ref().and_then(stamp);
+                let at = stamp(&item.value);
                 let state = out.entry(key.to_string()).or_default();
                 match what {
                     "read" => state.read_at = at,
@@ -91,29 +90,45 @@ impl Store {
 
     /// Records what `member` did with reminder `key`.
     pub fn mark_reminder(&self, member: &str, key: &str, mark: Mark) -> Result<()> {
-        let action = format!("inbox {key}: {mark:?}");
+        self.mark_reminders(member, &[key], mark)
+    }
+
+    /// Records the same for several reminders, in one change.
+    pub fn mark_reminders(&self, member: &str, keys: &[&str], mark: Mark) -> Result<()> {
+        let action = match keys {
+            [key] => format!("inbox {key}: {mark:?}"),
+            _ => format!("inbox {} reminders: {mark:?}", keys.len()),
+        };
         self.change(Area::Root, &action, |tx, audit| {
             let inbox = match tx.get(ROOT, INBOX)? {
                 Some((Value::Object(ObjType::Map), inbox)) => inbox,
                 _ => tx.put_object(ROOT, INBOX, ObjType::Map)?,
             };
-            let path = |what: &str| format!("{member}/{key}/{what}");
             let now = ScalarValue::Timestamp(audit.at.millis());
-            match mark {
-                Mark::Read => tx.put(&inbox, path("read"), now)?,
-                Mark::Unread => {
-                    tx.delete(&inbox, path("read"))?;
-                    tx.delete(&inbox, path("snoozed"))?;
+            let clear = |tx: &mut automerge::transaction::Transaction<'_>, key: String| match tx
+                .get(&inbox, key.as_str())
+            {
+                Ok(Some(_)) => tx.delete(&inbox, key.as_str()),
+                _ => Ok(()),
+            };
+            for key in keys {
+                let path = |what: &str| format!("{member}/{key}/{what}");
+                match mark {
+                    Mark::Read => tx.put(&inbox, path("read"), now.clone())?,
+                    Mark::Unread => {
+                        clear(tx, path("read"))?;
+                        clear(tx, path("snoozed"))?;
+                    }
+                    Mark::Snooze(until) => {
+                        clear(tx, path("read"))?;
+                        tx.put(
+                            &inbox,
+                            path("snoozed"),
+                            ScalarValue::Timestamp(until.millis()),
+                        )?;
+                    }
+                    Mark::Notified => tx.put(&inbox, path("notified"), now.clone())?,
                 }
-                Mark::Snooze(until) => {
-                    tx.delete(&inbox, path("read"))?;
-                    tx.put(
-                        &inbox,
-                        path("snoozed"),
-                        ScalarValue::Timestamp(until.millis()),
-                    )?;
-                }
-                Mark::Notified => tx.put(&inbox, path("notified"), now)?,
             }
             Ok(())
         })

@@ -85,6 +85,20 @@ impl Store {
         kind: &'static str,
         id: &str,
     ) -> Result<Vec<RecordChange>> {
+        self.record_history_since(area, kind, id, None)
+            .map(|(changes, _)| changes)
+    }
+
+    /// [`Store::record_history`] of the changes since `since` only (all of
+    /// them when `None`), and the document's heads it was read at: what
+    /// is kept open reads only what is new.
+    pub fn record_history_since(
+        &self,
+        area: Area,
+        kind: &'static str,
+        id: &str,
+        since: Option<&[ChangeHash]>,
+    ) -> Result<(Vec<RecordChange>, Vec<ChangeHash>)> {
         self.read(area, |doc| {
             let map = kind_map(doc, kind).ok_or_else(|| not_found(kind, id))?;
             let Some((Value::Object(ObjType::Map), obj)) = doc.get(&map, id)? else {
@@ -100,7 +114,14 @@ impl Store {
                 owners(doc, &child, &field, &mut inside);
             }
             let mut out = Vec::new();
-            for change in doc.get_changes(&[]) {
+            // Only the record's creation and what is not before it can
+            // touch it: decoding starts there (a recent record in a long
+            // history reads a few changes, not all).
+            let start = match since {
+                Some(since) => since.to_vec(),
+                None => creation_deps(doc, &obj),
+            };
+            for change in doc.get_changes(&start) {
                 let expanded = change.decode();
                 let mut fields = BTreeSet::new();
                 let mut created = false;
@@ -133,7 +154,7 @@ impl Store {
                     });
                 }
             }
-            Ok(out)
+            Ok((out, doc.get_heads()))
         })
     }
 
@@ -178,6 +199,19 @@ impl Store {
             }
         })
     }
+}
+
+/// The dependencies of the change that made object `obj` (empty, meaning
+/// "from the start", if it cannot be found).
+fn creation_deps(doc: &automerge::Automerge, obj: &automerge::ObjId) -> Vec<ChangeHash> {
+    let automerge::ObjId::Id(counter, actor, _) = obj else {
+        return Vec::new();
+    };
+    doc.get_changes_meta(&[])
+        .into_iter()
+        .find(|m| *m.actor == *actor && m.start_op <= *counter && *counter <= m.max_op)
+        .map(|m| m.deps)
+        .unwrap_or_default()
 }
 
 /// The heads of the document as it stood at `at`: the changes made by then

@@ -57,7 +57,7 @@ fn card(
             ui.strong(format!("{} “{}”", capitalized(c.label), c.name));
             ui.label(format!("· {}", c.field_label));
             if let Some(jump) = Jump::created(c.kind, &c.id)
-                && ui.small_button(format!("Open {}", n + 1)).clicked()
+                && ui.small_button("Open").clicked()
             {
                 state.open = Some(jump);
             }

@@ -504,7 +504,6 @@ impl Engine {
         let Some(store) = self.store.clone() else {
             return self.vm.clone();
         };
-        self.run_rules_each_minute(&store);
         let rebuilt = match self.views.refresh(&store, &mut self.vm) {
             Ok(rebuilt) => rebuilt,
             Err(e) => {
@@ -576,11 +575,19 @@ impl Engine {
                 self.peers_at = Some(Instant::now());
             }
         }
+        // Rules once the workspace is read (never before the first frame
+        // with data); what they write is shown at once.
+        if !self.views.loading()
+            && self.run_rules_each_minute(&store)
+            && let Err(e) = self.views.refresh(&store, &mut self.vm)
+        {
+            tracing::warn!("refreshing the views: {e}");
+        }
         self.keep_body(&store);
         self.keep_history(&store);
-        if rebuilt.inbox {
-            self.notify_new_reminders(&store);
-        }
+        // Reminders no device of this member has shown yet (marking them
+        // changes the root document: the next refresh sees them shown).
+        self.notify_new_reminders(&store);
         match &self.movements_of {
             Some(item) => {
                 let mut moves = store.movements(item).unwrap_or_default();

@@ -11,19 +11,20 @@ use crate::store::Store;
 
 impl Engine {
     /// Runs the rules when the minute changed since they last ran (and a
-    /// workspace is open). Firings are new changes: the views pick them up.
-    pub(super) fn run_rules_each_minute(&mut self, store: &Store) {
+    /// workspace is open). Returns whether any fired (their changes are
+    /// for the views to pick up).
+    pub(super) fn run_rules_each_minute(&mut self, store: &Store) -> bool {
         let minute = self.vm.now.millis().div_euclid(60_000);
         if self.rules_minute == Some(minute) {
-            return;
+            return false;
         }
         self.rules_minute = Some(minute);
         let Some(session) = self.session.as_mut() else {
-            return;
+            return false;
         };
         match session.run_rules(store) {
             Ok(fired) => {
-                for f in fired {
+                for f in &fired {
                     tracing::info!(
                         "rule “{}” fired for {}: {}",
                         f.rule_name,
@@ -31,8 +32,12 @@ impl Engine {
                         f.did
                     );
                 }
+                !fired.is_empty()
             }
-            Err(e) => tracing::warn!("running the rules: {e}"),
+            Err(e) => {
+                tracing::warn!("running the rules: {e}");
+                false
+            }
         }
     }
 
@@ -44,8 +49,9 @@ impl Engine {
         }
     }
 
-    /// Keeps the open record's history current: read again when its
-    /// document's heads moved.
+    /// Keeps the open record's history current: when its document's heads
+    /// moved, only the new changes are read (the first reading decodes the
+    /// record's whole history: 0.4 s for a task of the L office).
     pub(super) fn keep_history(&mut self, store: &Store) {
         let Some((kind, id)) = self.history_of.clone() else {
             self.vm.history = None;
@@ -62,27 +68,28 @@ impl Engine {
         let heads = store
             .read(area, |doc| Ok(doc.get_heads()))
             .unwrap_or_default();
-        let fresh = self
+        let shown = self
             .vm
             .history
-            .as_ref()
-            .is_some_and(|h| h.kind == kind && h.id == id && h.heads == heads);
-        if fresh {
+            .clone()
+            .filter(|h| h.kind == kind && h.id == id);
+        if shown.as_ref().is_some_and(|h| h.heads == heads) {
             return;
         }
-        let entries = match crate::ops::history::history(store, &kind, &id) {
-            Ok(entries) => entries,
-            Err(e) => {
-                tracing::warn!("reading the history of {kind} {id}: {e}");
-                Vec::new()
+        let since = shown.as_ref().map(|h| h.heads.clone());
+        match crate::ops::history::history_since(store, &kind, &id, since.as_deref()) {
+            Ok((new, heads)) => {
+                let mut entries = shown.map(|h| h.entries.clone()).unwrap_or_default();
+                entries.extend(new);
+                self.vm.history = Some(Arc::new(crate::views::RecordHistory {
+                    entries,
+                    kind,
+                    id,
+                    heads,
+                }));
             }
-        };
-        self.vm.history = Some(Arc::new(crate::views::RecordHistory {
-            entries,
-            kind,
-            id,
-            heads,
-        }));
+            Err(e) => tracing::warn!("reading the history of {kind} {id}: {e}"),
+        }
     }
 
     /// How long until the next minute starts (rules and reminders).

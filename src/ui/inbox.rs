@@ -84,8 +84,9 @@ fn reminders(
         return;
     }
     egui::ScrollArea::vertical().show(ui, |ui| {
-        for (n, entry) in vm.inbox.entries.iter().enumerate() {
-            reminder_row(ui, state, vm, n, entry, commands);
+        for entry in vm.inbox.entries.iter() {
+            reminder_row(ui, state, vm, entry, commands);
+            ui.separator();
         }
     });
 }
@@ -94,7 +95,6 @@ fn reminder_row(
     ui: &mut egui::Ui,
     state: &mut InboxState,
     vm: &ViewModel,
-    n: usize,
     entry: &InboxEntry,
     commands: &mut Vec<Command>,
 ) {
@@ -103,48 +103,51 @@ fn reminder_row(
         key: r.key.clone(),
         mark,
     };
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.set_width(ui.available_width());
-        ui.horizontal_wrapped(|ui| {
-            let title = egui::RichText::new(&r.title);
-            if entry.unread {
-                ui.label(title.strong());
-            } else {
-                ui.label(title.weak());
-            }
-            ui.label(&r.detail);
-            if let Some(until) = entry.state.snoozed_until.filter(|_| entry.snoozed) {
-                ui.weak(format!("snoozed until {}", until.to_text()));
-            }
-        });
-        ui.horizontal(|ui| {
-            if let Some(jump) = Jump::created(r.kind, &r.id)
-                && ui
-                    .button(format!("Open {}", n + 1))
-                    .on_hover_text("Show the record")
-                    .clicked()
-            {
+    // The text takes what the buttons leave, and wraps there.
+    let width = ui.available_width();
+    let text_width = (width - 340.0).max(width * 0.5);
+    ui.horizontal(|ui| {
+        ui.allocate_ui_with_layout(
+            egui::vec2(text_width, 0.0),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                ui.set_width(text_width);
+                let title = egui::RichText::new(&r.title);
+                if entry.unread {
+                    ui.label(title.strong());
+                } else {
+                    ui.label(title.weak());
+                }
+                let mut detail = r.detail.clone();
+                if let Some(until) = entry.state.snoozed_until.filter(|_| entry.snoozed) {
+                    detail.push_str(&format!(" · snoozed until {}", until.to_text()));
+                }
+                ui.weak(detail);
+            },
+        );
+        if let Some(jump) = Jump::created(r.kind, &r.id)
+            && ui.button("Open").on_hover_text("Show the record").clicked()
+        {
+            commands.push(mark(Mark::Read));
+            state.open = Some(jump);
+        }
+        if entry.unread || entry.snoozed {
+            if ui.button("Mark read").clicked() {
                 commands.push(mark(Mark::Read));
-                state.open = Some(jump);
             }
-            if entry.unread || entry.snoozed {
-                if ui.button(format!("Mark read {}", n + 1)).clicked() {
-                    commands.push(mark(Mark::Read));
-                }
-                if ui.button(format!("Snooze 1 h {}", n + 1)).clicked() {
-                    commands.push(mark(Mark::Snooze(snooze_until(vm, 1))));
-                }
-                if ui
-                    .button(format!("Tomorrow {}", n + 1))
-                    .on_hover_text("Snooze for a day")
-                    .clicked()
-                {
-                    commands.push(mark(Mark::Snooze(snooze_until(vm, 24))));
-                }
-            } else if ui.button(format!("Mark unread {}", n + 1)).clicked() {
-                commands.push(mark(Mark::Unread));
+            if ui.button("Snooze 1 h").clicked() {
+                commands.push(mark(Mark::Snooze(snooze_until(vm, 1))));
             }
-        });
+            if ui
+                .button("Tomorrow")
+                .on_hover_text("Snooze for a day")
+                .clicked()
+            {
+                commands.push(mark(Mark::Snooze(snooze_until(vm, 24))));
+            }
+        } else if ui.button("Mark unread").clicked() {
+            commands.push(mark(Mark::Unread));
+        }
     });
 }
 
@@ -192,14 +195,11 @@ fn rules(ui: &mut egui::Ui, state: &mut InboxState, vm: &ViewModel, commands: &m
         .striped(true)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            for (n, rule) in vm.automation.rules.iter().enumerate() {
+            for rule in vm.automation.rules.iter() {
                 ui.label(&rule.name);
                 if admin {
                     let mut paused = rule.paused;
-                    if ui
-                        .checkbox(&mut paused, format!("Paused {}", n + 1))
-                        .changed()
-                    {
+                    if ui.checkbox(&mut paused, "Paused").changed() {
                         commands.push(Command::Op(Op::set(
                             Rule::KIND,
                             &rule.id,
@@ -211,10 +211,9 @@ fn rules(ui: &mut egui::Ui, state: &mut InboxState, vm: &ViewModel, commands: &m
                         "Delete the rule “{}”? It stops firing; the Trash can bring it back.",
                         rule.name
                     );
-                    let button = format!("Delete rule {}", n + 1);
                     state
                         .confirm
-                        .trash(ui, Rule::KIND, &rule.id, &button, &question, commands);
+                        .trash(ui, Rule::KIND, &rule.id, "Delete", &question, commands);
                 } else {
                     ui.label(if rule.paused { "paused" } else { "" });
                 }

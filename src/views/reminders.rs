@@ -38,15 +38,16 @@ pub struct Now {
 /// One kind of reminder, from the view model.
 pub type Source = fn(&ViewModel, Now) -> Vec<Reminder>;
 
-/// Every kind of reminder. An area adds its own here.
+/// Every kind of reminder, most pressing first (the inbox's order). An
+/// area adds its own here.
 pub const SOURCES: &[Source] = &[
-    tasks_due,
-    contract_notices,
-    low_stock,
-    reviews_due,
-    maintenance_late,
-    meetings_soon,
     rule_firings,
+    meetings_soon,
+    tasks_due,
+    maintenance_late,
+    contract_notices,
+    reviews_due,
+    low_stock,
 ];
 
 /// How many days before a contract's notice deadline it is reminded.
@@ -235,14 +236,13 @@ fn kind_of(kind: &str) -> &'static str {
 
 /// Every reminder for the member called `me`, now.
 pub fn reminders_for(vm: &ViewModel, me: &str, now: Now) -> Vec<Reminder> {
-    let mut out: Vec<Reminder> = SOURCES
+    let mut seen = std::collections::HashSet::new();
+    SOURCES
         .iter()
         .flat_map(|source| source(vm, now))
         .filter(|r| r.to.as_deref().is_none_or(|to| to.eq_ignore_ascii_case(me)))
-        .collect();
-    out.sort_by(|a, b| a.key.cmp(&b.key));
-    out.dedup_by(|a, b| a.key == b.key);
-    out
+        .filter(|r| seen.insert(r.key.clone()))
+        .collect()
 }
 
 /// One reminder in a member's inbox, with what they did with it.
@@ -258,7 +258,8 @@ pub struct InboxEntry {
 /// A member's reminder inbox.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InboxView {
-    /// Unread first, then snoozed, then read; by key within each.
+    /// Unread first, then snoozed, then read; most pressing first within
+    /// each (the order of [`SOURCES`]).
     pub entries: Vec<InboxEntry>,
     pub unread: usize,
 }

@@ -18,17 +18,17 @@ use bureau::ui::{AreaTab, BureauApp, Prefs};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-const WAIT: Duration = Duration::from_secs(60);
+pub(crate) const WAIT: Duration = Duration::from_secs(60);
 
-struct Team {
+pub(crate) struct Team {
     _dir: tempfile::TempDir,
-    ana: PathBuf,
-    ben: PathBuf,
-    task: String,
+    pub ana: PathBuf,
+    pub ben: PathBuf,
+    pub task: String,
 }
 
 /// Ana's workspace with one task, and Ben who joined it (both stopped).
-fn team() -> Team {
+pub(crate) fn team() -> Team {
     let dir = tempfile::tempdir().expect("tempdir");
     let (ana, ben) = (dir.path().join("ana"), dir.path().join("ben"));
     let rt = common::runtime();
@@ -68,9 +68,17 @@ fn on_anas<T>(
     team: &Team,
     fill: impl FnOnce(&bureau::store::Store, &mut bureau::ops::Session) -> T,
 ) -> T {
+    on_store(&team.ana, fill)
+}
+
+/// Runs `fill` on the workspace at `path` (no app open on it) with a session.
+pub(crate) fn on_store<T>(
+    path: &std::path::Path,
+    fill: impl FnOnce(&bureau::store::Store, &mut bureau::ops::Session) -> T,
+) -> T {
     let rt = common::runtime();
     let store = rt
-        .block_on(bureau::store::Store::open(&team.ana, "test"))
+        .block_on(bureau::store::Store::open(path, "test"))
         .expect("open");
     let mut session = bureau::ops::Session::open(&store).expect("session");
     let out = fill(&store, &mut session);
@@ -79,11 +87,11 @@ fn on_anas<T>(
     out
 }
 
-fn threaded(path: &std::path::Path) -> Backend {
+pub(crate) fn threaded(path: &std::path::Path) -> Backend {
     Backend::threaded(path.to_path_buf(), NetOptions::loopback(), || {})
 }
 
-fn task<'a>(vm: &'a ViewModel, id: &str) -> Option<&'a Task> {
+pub(crate) fn task<'a>(vm: &'a ViewModel, id: &str) -> Option<&'a Task> {
     vm.task(id)
 }
 

@@ -8,6 +8,7 @@
 mod common;
 
 mod app_core;
+mod app_history;
 mod budget;
 mod budget_cli;
 mod budget_gui;
@@ -26,6 +27,7 @@ mod facilities_gui;
 mod fuzz_replay;
 mod gui;
 mod history;
+mod history_cli;
 mod history_gui;
 mod mdns;
 mod meetings;

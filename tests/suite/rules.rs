@@ -196,10 +196,205 @@ fn a_members_two_devices_show_a_reminder_once_and_agree_it_was_read() {
     let on_desk = view(&desk);
     assert_eq!(on_desk.inbox.unread, 0);
     assert!(on_desk.inbox.entries[0].state.read_at.is_some());
-    // Snoozed past noon comes back unread; snoozed till later does not.
+    sd.mark_reminder(&desk, &key, Mark::Unread).expect("unread");
+    assert_eq!(view(&desk).inbox.unread, 1);
+    // Snoozed till later: not counted until then.
     let later = Stamp::from_millis(on_desk.now.millis() + 3_600_000);
     sd.mark_reminder(&desk, &key, Mark::Snooze(later))
         .expect("snooze");
     let snoozed = view(&desk);
     assert!(snoozed.inbox.entries[0].snoozed && snoozed.inbox.unread == 0);
+}
+
+#[test]
+fn two_offline_peers_drafting_an_order_for_low_stock_make_one_order() {
+    let fx = Fixture::new();
+    let a = fx.init("a");
+    let mut session = Session::open(&a).expect("session").with_today(today());
+    create(&a, &mut session, "vendors", &[("name", "Office Depot")]);
+    apply(
+        &a,
+        &mut session,
+        Op::CreateItem {
+            fields: vec![
+                ("name".into(), "Copy paper".into()),
+                ("unit".into(), "box".into()),
+                ("reorder_at".into(), "5".into()),
+                ("preferred_vendor".into(), "Office Depot".into()),
+            ],
+            site: Some("HQ".into()),
+            qty: 1,
+        },
+    );
+    apply(
+        &a,
+        &mut session,
+        Op::AddRule {
+            when: "stock low".into(),
+            then: "draft po".into(),
+        },
+    );
+    drop(session);
+    fx.close(a);
+    fx.clone_replica("a", "b");
+    let (a, b) = (fx.open("a"), fx.open("b"));
+    for store in [&a, &b] {
+        let mut session = Session::open(store).expect("session").with_today(today());
+        let fired = session.run_rules(store).expect("run");
+        assert_eq!(fired.len(), 1, "{fired:#?}");
+        assert!(fired[0].did.starts_with("Drafted"), "{fired:#?}");
+    }
+    merge(&a, &b);
+    for store in [&a, &b] {
+        let orders = store.list::<PurchaseOrder>(false).expect("orders");
+        assert_eq!(orders.len(), 1, "one draft, not two: {orders:#?}");
+        assert!(orders[0].notes.starts_with("Drafted by the rule"));
+        assert_eq!(orders[0].lines.len(), 1);
+        assert_eq!(store.list::<RuleFiring>(false).expect("log").len(), 1);
+    }
+}
+
+/// The view as the app computes it at `now`.
+fn view_at(store: &Store, now: Stamp) -> ViewModel {
+    let mut views = Views::new();
+    let mut vm = ViewModel {
+        today: now.local_date(),
+        now,
+        ..Default::default()
+    };
+    views.refresh(store, &mut vm).expect("refresh");
+    while views.loading() {
+        views.refresh(store, &mut vm).expect("refresh");
+    }
+    vm
+}
+
+#[test]
+fn each_area_reminds_of_its_own_deadlines() {
+    let fx = Fixture::new();
+    let a = fx.init("a");
+    let now = Stamp::now();
+    let today = now.local_date();
+    let day = |n: i64| today.add_days(n).to_string();
+    let mut s = Session::open(&a).expect("session");
+    create(
+        &a,
+        &mut s,
+        "tasks",
+        &[
+            ("title", "Pay the rent"),
+            ("due", &day(-1)),
+            ("owner", "Ana Ruiz"),
+        ],
+    );
+    create(&a, &mut s, "vendors", &[("name", "Office Depot")]);
+    create(
+        &a,
+        &mut s,
+        "contracts",
+        &[
+            ("title", "Cleaning"),
+            ("vendor", "Office Depot"),
+            ("start", &day(-300)),
+            ("end", &day(20)),
+            ("notice_days", "10"),
+        ],
+    );
+    apply(
+        &a,
+        &mut s,
+        Op::CreateItem {
+            fields: vec![
+                ("name".into(), "Copy paper".into()),
+                ("unit".into(), "box".into()),
+                ("reorder_at".into(), "5".into()),
+            ],
+            site: Some("HQ".into()),
+            qty: 1,
+        },
+    );
+    let doc = apply(
+        &a,
+        &mut s,
+        Op::CreateDoc {
+            fields: vec![
+                ("title".into(), "Fire drill".into()),
+                ("category".into(), "sop".into()),
+            ],
+            body: String::new(),
+        },
+    );
+    let reviewed = vec![
+        ("last_reviewed".into(), day(-400)),
+        ("review_months".into(), "12".into()),
+    ];
+    apply(
+        &a,
+        &mut s,
+        Op::Edit {
+            kind: "docs".into(),
+            id: doc,
+            fields: reviewed,
+        },
+    );
+    let soon = chrono::Local::now() + chrono::Duration::minutes(5);
+    let starts = soon.format("%Y-%m-%d %H:%M").to_string();
+    create(
+        &a,
+        &mut s,
+        "meetings",
+        &[
+            ("title", "Standup"),
+            ("starts_at", &starts),
+            ("duration_minutes", "15"),
+        ],
+    );
+    create(
+        &a,
+        &mut s,
+        "maintenance",
+        &[
+            ("title", "Door sticks"),
+            ("site", "HQ"),
+            ("priority", "urgent"),
+        ],
+    );
+    let titles = |vm: &ViewModel| -> Vec<String> {
+        vm.inbox
+            .entries
+            .iter()
+            .map(|e| e.reminder.title.clone())
+            .collect()
+    };
+    let now_titles = titles(&view_at(&a, now));
+    for wanted in [
+        "Overdue: Pay the rent",
+        "Notice deadline: Cleaning",
+        "Low stock: Copy paper",
+        "Review due: Fire drill",
+    ] {
+        assert!(
+            now_titles.iter().any(|t| t == wanted),
+            "{wanted}: {now_titles:?}"
+        );
+    }
+    assert!(
+        now_titles.iter().any(|t| t.ends_with("min: Standup")),
+        "{now_titles:?}"
+    );
+    assert!(
+        !now_titles.iter().any(|t| t.contains("Door sticks")),
+        "not late yet"
+    );
+    // Two days on: the urgent request is past its one-day SLA, the
+    // meeting is over.
+    let later = titles(&view_at(
+        &a,
+        Stamp::from_millis(now.millis() + 2 * 86_400_000),
+    ));
+    assert!(
+        later.iter().any(|t| t == "Past its SLA: Door sticks"),
+        "{later:?}"
+    );
+    assert!(!later.iter().any(|t| t.contains("Standup")), "{later:?}");
 }
