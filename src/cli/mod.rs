@@ -27,7 +27,7 @@ mod vendors;
 mod workspace;
 
 use exchange::CalendarArgs;
-use output::note;
+use output::{report_outcome, report_quarantine, report_unreadable};
 
 pub use control::remove_socket as remove_control_socket;
 #[cfg(unix)]
@@ -564,37 +564,6 @@ fn dispatch_store(
         | Command::Invite(_)
         | Command::Join(_)
         | Command::Sync(_) => Ok(()),
-    }
-}
-
-/// Prints what an operation says ("Undid: …", "Next occurrence created").
-fn report_outcome(outcome: &crate::ops::Outcome) -> Result<()> {
-    if let Some(message) = &outcome.message {
-        note!("{message}");
-    }
-    Ok(())
-}
-
-/// Warns about records this version could not read (they are skipped).
-fn report_unreadable(unreadable: &[crate::store::Unreadable]) {
-    if let Some(summary) = crate::store::Unreadable::summary(unreadable) {
-        note!("warning: {summary}");
-    }
-}
-
-/// Damaged files set aside this run, and what is still hidden because of
-/// them (said after every command until a peer repairs it).
-fn report_quarantine(store: &Store) {
-    for q in store.quarantined() {
-        note!(
-            "warning: damaged file {} was moved to {} ({})",
-            q.original.display(),
-            q.moved_to.display(),
-            q.reason
-        );
-    }
-    for damage in store.damage() {
-        note!("warning: {}", damage.describe());
     }
 }
 

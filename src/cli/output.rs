@@ -87,3 +87,34 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
 pub fn opt(value: Option<impl ToString>) -> String {
     value.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
 }
+
+/// Prints what an operation says ("Undid: …", "Next occurrence created").
+pub(super) fn report_outcome(outcome: &crate::ops::Outcome) -> anyhow::Result<()> {
+    if let Some(message) = &outcome.message {
+        note!("{message}");
+    }
+    Ok(())
+}
+
+/// Warns about records this version could not read (they are skipped).
+pub(super) fn report_unreadable(unreadable: &[crate::store::Unreadable]) {
+    if let Some(summary) = crate::store::Unreadable::summary(unreadable) {
+        note!("warning: {summary}");
+    }
+}
+
+/// Damaged files set aside this run, and what is still hidden because of
+/// them (said after every command until a peer repairs it).
+pub(super) fn report_quarantine(store: &crate::store::Store) {
+    for q in store.quarantined() {
+        note!(
+            "warning: damaged file {} was moved to {} ({})",
+            q.original.display(),
+            q.moved_to.display(),
+            q.reason
+        );
+    }
+    for damage in store.damage() {
+        note!("warning: {}", damage.describe());
+    }
+}

@@ -37,6 +37,14 @@ impl Date {
 
     /// `days` later (earlier when negative); a result past the calendar's
     /// range stays at `self` rather than panicking on hostile input.
+    /// The ISO week the day is in, as "2026-W49" (a rule or reminder that
+    /// holds all week long counts once per week).
+    pub fn iso_week(self) -> String {
+        use chrono::Datelike;
+        let w = self.0.iso_week();
+        format!("{}-W{:02}", w.year(), w.week())
+    }
+
     pub fn add_days(self, days: i64) -> Date {
         chrono::Duration::try_days(days)
             .and_then(|d| self.0.checked_add_signed(d))

@@ -72,15 +72,29 @@ impl Due {
     }
 }
 
-/// "2026-W49": the week stock was low in (a low item fires once a week).
-fn week(day: Date) -> String {
-    use chrono::Datelike;
-    let w = day.0.iso_week();
-    format!("{}-W{:02}", w.year(), w.week())
+/// The records `trigger` holds for today.
+/// The live tasks, read once per run however many task rules there are.
+struct Tasks<'a> {
+    store: &'a Store,
+    read: Option<Vec<Task>>,
 }
 
-/// The records `trigger` holds for today.
-fn matching(store: &Store, rule: &Rule, trigger: Trigger, today: Date) -> Result<Vec<Due>> {
+impl Tasks<'_> {
+    fn get(&mut self) -> Result<&[Task]> {
+        if self.read.is_none() {
+            self.read = Some(self.store.list::<Task>(false)?);
+        }
+        Ok(self.read.as_deref().unwrap_or_default())
+    }
+}
+
+fn matching(
+    store: &Store,
+    tasks: &mut Tasks<'_>,
+    rule: &Rule,
+    trigger: Trigger,
+    today: Date,
+) -> Result<Vec<Due>> {
     let due = |kind, record: &str, name: &str, period: String, what: String| Due {
         rule: rule.clone(),
         kind,
@@ -93,7 +107,7 @@ fn matching(store: &Store, rule: &Rule, trigger: Trigger, today: Date) -> Result
     let mut out = Vec::new();
     match trigger {
         Trigger::TaskOverdue { days } => {
-            for task in store.list::<Task>(false)? {
+            for task in tasks.get()? {
                 if let Some(d) = task
                     .due
                     .filter(|d| task.is_open() && today >= d.add_days(days))
@@ -105,7 +119,7 @@ fn matching(store: &Store, rule: &Rule, trigger: Trigger, today: Date) -> Result
             }
         }
         Trigger::TaskBlocked { days } => {
-            for task in store.list::<Task>(false)? {
+            for task in tasks.get()? {
                 let Some(since) = task
                     .blocked_since
                     .filter(|_| task.status == TaskStatus::Blocked)
@@ -143,7 +157,7 @@ fn matching(store: &Store, rule: &Rule, trigger: Trigger, today: Date) -> Result
                     "{} at {site}: {} on hand, reorder at {}",
                     low.item.name, low.on_hand, low.threshold
                 );
-                let period = format!("{}:{}", low.site_id, week(today));
+                let period = format!("{}:{}", low.site_id, today.iso_week());
                 let mut d = due("items", &low.item.id, &low.item.name, period, what);
                 d.site = Some(low.site_id.clone());
                 out.push(d);
@@ -201,13 +215,14 @@ pub fn due_firings(store: &Store, today: Date) -> Result<Vec<Due>> {
         .map(|f| f.id)
         .collect();
     let mut out = Vec::new();
+    let mut tasks = Tasks { store, read: None };
     for rule in store.list::<Rule>(false)?.into_iter().filter(|r| !r.paused) {
         let Ok(trigger) = Trigger::parse(&rule.when) else {
             // A rule from a newer version: skipped, never fired wrongly.
             continue;
         };
         out.extend(
-            matching(store, &rule, trigger, today)?
+            matching(store, &mut tasks, &rule, trigger, today)?
                 .into_iter()
                 .filter(|d| !fired.contains(&d.id())),
         );

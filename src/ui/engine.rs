@@ -358,14 +358,7 @@ impl Engine {
                 self.history_of = record;
                 Ok(None)
             }
-            Command::MarkReminder { key, mark } => {
-                let store = self.store()?.clone();
-                let session = self.session.as_ref().ok_or("no workspace is open")?;
-                session
-                    .mark_reminder(&store, &key, mark)
-                    .map_err(|e| e.to_string())?;
-                Ok(None)
-            }
+            Command::MarkReminder { key, mark } => self.mark_reminder(&key, mark).map(|_| None),
             Command::ShowTrash { open } => {
                 self.trash_open = open;
                 if !open {
@@ -575,19 +568,9 @@ impl Engine {
                 self.peers_at = Some(Instant::now());
             }
         }
-        // Rules once the workspace is read (never before the first frame
-        // with data); what they write is shown at once.
-        if !self.views.loading()
-            && self.run_rules_each_minute(&store)
-            && let Err(e) = self.views.refresh(&store, &mut self.vm)
-        {
-            tracing::warn!("refreshing the views: {e}");
-        }
+        self.rules_and_reminders(&store);
         self.keep_body(&store);
         self.keep_history(&store);
-        // Reminders no device of this member has shown yet (marking them
-        // changes the root document: the next refresh sees them shown).
-        self.notify_new_reminders(&store);
         match &self.movements_of {
             Some(item) => {
                 let mut moves = store.movements(item).unwrap_or_default();

@@ -41,6 +41,33 @@ impl Engine {
         }
     }
 
+    /// After a refresh: the rules, once the workspace is read (never before
+    /// the first frame with data; what they write is shown at once), then
+    /// reminders no device of this member has shown yet (marking them
+    /// changes the root document: the next refresh sees them shown).
+    pub(super) fn rules_and_reminders(&mut self, store: &Store) {
+        if !self.views.loading()
+            && self.run_rules_each_minute(store)
+            && let Err(e) = self.views.refresh(store, &mut self.vm)
+        {
+            tracing::warn!("refreshing the views: {e}");
+        }
+        self.notify_new_reminders(store);
+    }
+
+    /// Marks one of this member's reminders (read, unread, snoozed).
+    pub(super) fn mark_reminder(
+        &mut self,
+        key: &str,
+        mark: crate::store::Mark,
+    ) -> Result<(), String> {
+        let store = self.store.clone().ok_or("no workspace is open")?;
+        let session = self.session.as_ref().ok_or("no workspace is open")?;
+        session
+            .mark_reminder(&store, key, mark)
+            .map_err(|e| e.to_string())
+    }
+
     /// Shows each new unread reminder once as a desktop notification and
     /// records that it was (so the member's other devices do not).
     pub(super) fn notify_new_reminders(&mut self, store: &Store) {

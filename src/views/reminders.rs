@@ -111,18 +111,16 @@ fn contract_notices(vm: &ViewModel, _: Now) -> Vec<Reminder> {
         .collect()
 }
 
-/// "2026-W49": stock low all week is one reminder.
-fn week(day: Date) -> String {
-    use chrono::Datelike;
-    let w = day.0.iso_week();
-    format!("{}-W{:02}", w.year(), w.week())
-}
-
 fn low_stock(vm: &ViewModel, now: Now) -> Vec<Reminder> {
     vm.low_stock
         .iter()
         .map(|l| Reminder {
-            key: format!("low-stock:{}:{}:{}", l.item.id, l.site_id, week(now.today)),
+            key: format!(
+                "low-stock:{}:{}:{}",
+                l.item.id,
+                l.site_id,
+                now.today.iso_week()
+            ),
             title: format!("Low stock: {}", l.item.name),
             detail: format!(
                 "{} on hand at {}, reorder at {}",

@@ -95,15 +95,19 @@ pub(crate) fn task<'a>(vm: &'a ViewModel, id: &str) -> Option<&'a Task> {
     vm.task(id)
 }
 
-#[test]
-fn two_people_edit_different_fields_of_one_task_and_both_win() {
-    let team = team();
+/// Ana's and Ben's apps, both showing the team's task.
+pub(crate) fn both_apps(team: &Team) -> (Backend, Backend) {
     let mut ana = threaded(&team.ana);
     let mut ben = threaded(&team.ben);
     for app in [&mut ana, &mut ben] {
         app.wait_until(WAIT, |vm| task(vm, &team.task).is_some())
             .expect("both see the task");
     }
+    (ana, ben)
+}
+
+/// At once: Ana retitles the task, Ben starts it.
+pub(crate) fn retitle_and_start(team: &Team, ana: &mut Backend, ben: &mut Backend) {
     ana.send(Op::set(
         "tasks",
         &team.task,
@@ -111,6 +115,13 @@ fn two_people_edit_different_fields_of_one_task_and_both_win() {
         "Order toner (HP 305)",
     ));
     ben.send(Op::set("tasks", &team.task, "status", "in-progress"));
+}
+
+#[test]
+fn two_people_edit_different_fields_of_one_task_and_both_win() {
+    let team = team();
+    let (mut ana, mut ben) = both_apps(&team);
+    retitle_and_start(&team, &mut ana, &mut ben);
     ben.send(Op::AddComment {
         task: team.task.clone(),
         text: "asked the vendor".into(),

@@ -8,7 +8,7 @@ use bureau::model::*;
 use bureau::ops::Op;
 use bureau::store::{Mark, Moment};
 
-use crate::app_core::{WAIT, on_store, task, team, threaded};
+use crate::app_core::{WAIT, both_apps, on_store, retitle_and_start, task, team, threaded};
 
 #[test]
 fn a_conflict_made_apart_shows_in_both_apps_and_one_resolve_clears_it_on_both() {
@@ -55,19 +55,8 @@ fn a_conflict_made_apart_shows_in_both_apps_and_one_resolve_clears_it_on_both() 
 #[test]
 fn history_in_the_app_names_both_people_and_a_restore_reaches_the_other_app() {
     let team = team();
-    let mut ana = threaded(&team.ana);
-    let mut ben = threaded(&team.ben);
-    for app in [&mut ana, &mut ben] {
-        app.wait_until(WAIT, |vm| task(vm, &team.task).is_some())
-            .expect("both see the task");
-    }
-    ana.send(Op::set(
-        "tasks",
-        &team.task,
-        "title",
-        "Order toner (HP 305)",
-    ));
-    ben.send(Op::set("tasks", &team.task, "status", "in-progress"));
+    let (mut ana, mut ben) = both_apps(&team);
+    retitle_and_start(&team, &mut ana, &mut ben);
     ana.send(bureau::ui::backend::Command::ShowHistory {
         record: Some(("tasks".into(), team.task.clone())),
     });

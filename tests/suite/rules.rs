@@ -38,6 +38,16 @@ fn view(store: &Store) -> ViewModel {
     vm
 }
 
+/// A task of Ana's due on `due` (a past day: overdue).
+fn anas_task(store: &Store, session: &mut Session, title: &str, due: &str) -> String {
+    create(
+        store,
+        session,
+        "tasks",
+        &[("title", title), ("due", due), ("owner", "Ana Ruiz")],
+    )
+}
+
 fn follow_ups(store: &Store) -> Vec<Task> {
     store
         .list::<Task>(false)
@@ -52,16 +62,7 @@ fn three_offline_peers_fire_a_rule_once_after_they_merge() {
     let fx = Fixture::new();
     let a = fx.init("a");
     let mut session = Session::open(&a).expect("session").with_today(today());
-    create(
-        &a,
-        &mut session,
-        "tasks",
-        &[
-            ("title", "Renew the lease"),
-            ("due", "2026-11-15"),
-            ("owner", "Ana Ruiz"),
-        ],
-    );
+    anas_task(&a, &mut session, "Renew the lease", "2026-11-15");
     for then in ["escalate Ana Ruiz", "create task for ana"] {
         apply(
             &a,
@@ -147,16 +148,7 @@ fn a_members_two_devices_show_a_reminder_once_and_agree_it_was_read() {
     let fx = Fixture::new();
     let a = fx.init("a");
     let mut session = Session::open(&a).expect("session").with_today(today());
-    create(
-        &a,
-        &mut session,
-        "tasks",
-        &[
-            ("title", "Pay the rent"),
-            ("due", "2026-11-18"),
-            ("owner", "Ana Ruiz"),
-        ],
-    );
+    anas_task(&a, &mut session, "Pay the rent", "2026-11-18");
     create(
         &a,
         &mut session,
@@ -277,16 +269,7 @@ fn each_area_reminds_of_its_own_deadlines() {
     let today = now.local_date();
     let day = |n: i64| today.add_days(n).to_string();
     let mut s = Session::open(&a).expect("session");
-    create(
-        &a,
-        &mut s,
-        "tasks",
-        &[
-            ("title", "Pay the rent"),
-            ("due", &day(-1)),
-            ("owner", "Ana Ruiz"),
-        ],
-    );
+    anas_task(&a, &mut s, "Pay the rent", &day(-1));
     create(&a, &mut s, "vendors", &[("name", "Office Depot")]);
     create(
         &a,
