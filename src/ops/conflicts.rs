@@ -93,12 +93,11 @@ impl<'a> Names<'a> {
 fn value_text<R: Described>(record: &R, field: &str, value: &J, names: &mut Names<'_>) -> String {
     let plain = || match value {
         J::Null => String::new(),
-        J::String(s) => s.clone(),
         J::Number(n) if field.ends_with("_at") => n.as_i64().map_or_else(
             || n.to_string(),
             |ms| crate::model::schema::FieldText::to_text(&Stamp::from_millis(ms)),
         ),
-        other => other.to_string(),
+        other => json_text(other),
     };
     let text = match R::spec(field) {
         Ok(spec) => {
@@ -267,6 +266,7 @@ pub(super) fn resolve<R: Described>(
     ))
 }
 
+/// A stored value as text (a string as itself, anything else as JSON).
 fn json_text(value: &J) -> String {
     match value {
         J::String(s) => s.clone(),

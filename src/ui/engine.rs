@@ -24,7 +24,7 @@ enum Reply {
 }
 
 /// Peer status reads every document and `peers.json`: at most this often.
-const PEER_STATUS_EVERY: Duration = Duration::from_millis(250);
+pub(super) const PEER_STATUS_EVERY: Duration = Duration::from_millis(250);
 
 /// Applies commands to the store/node and keeps the view model current.
 pub struct Engine {
@@ -173,7 +173,7 @@ impl Engine {
         Ok(())
     }
 
-    fn store(&self) -> Result<&Arc<Store>, String> {
+    pub(super) fn store(&self) -> Result<&Arc<Store>, String> {
         self.store
             .as_ref()
             .ok_or_else(|| "no workspace is open".to_string())
@@ -425,29 +425,6 @@ impl Engine {
         }
     }
 
-    /// Member devices connected right now (they get a change at once).
-    fn connected_members(&self) -> usize {
-        self.node
-            .as_ref()
-            .and_then(|node| node.peer_status().ok())
-            .map_or(0, |peers| peers.iter().filter(|p| p.online).count())
-    }
-
-    fn change_membership(&self, action: crate::sync::membership::Action) -> Result<(), String> {
-        let store = self.store()?;
-        let key =
-            crate::sync::identity::load_or_create(store.data_dir()).map_err(|e| e.to_string())?;
-        let access = self
-            .access
-            .clone()
-            .ok_or("this workspace has no membership (it predates sync)")?;
-        node::change_membership(store, &key, &access, action).map_err(|e| e.to_string())?;
-        if self.node.is_none() {
-            access.refresh(store).map_err(|e| e.to_string())?;
-        }
-        Ok(())
-    }
-
     /// How long the backend loop may wait for a command: not at all while
     /// part of the workspace is still to be read, else until peer status is
     /// due.
@@ -470,20 +447,6 @@ impl Engine {
             vm = self.view();
         }
         vm
-    }
-
-    /// When peer status is next due (for the backend loop's wait).
-    pub(super) fn peers_due_in(&self) -> Option<Duration> {
-        // Without membership (a workspace from before sync) there are no peers.
-        if !self.peers_wanted || self.access.is_none() {
-            return None;
-        }
-        if !self.throttle_peers {
-            return Some(Duration::ZERO);
-        }
-        Some(self.peers_at.map_or(Duration::ZERO, |at| {
-            PEER_STATUS_EVERY.saturating_sub(at.elapsed())
-        }))
     }
 
     /// Brings the view model up to date and returns it. Only the parts

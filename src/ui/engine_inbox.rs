@@ -61,7 +61,7 @@ impl Engine {
         key: &str,
         mark: crate::store::Mark,
     ) -> Result<(), String> {
-        let store = self.store.clone().ok_or("no workspace is open")?;
+        let store = self.store()?.clone();
         let session = self.session.as_ref().ok_or("no workspace is open")?;
         session
             .mark_reminder(&store, key, mark)

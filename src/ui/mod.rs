@@ -16,6 +16,7 @@ mod docs;
 mod engine;
 mod engine_docs;
 mod engine_inbox;
+mod engine_members;
 mod equipment;
 mod facilities;
 mod fields;
