@@ -32,6 +32,7 @@ mod record_history;
 pub(crate) mod records;
 #[cfg(feature = "test-support")]
 mod replica;
+mod seed;
 mod stock;
 pub mod storage;
 mod tasks;
@@ -76,6 +77,7 @@ pub fn singular_kind(kind: &str) -> &str {
 }
 #[cfg(feature = "test-support")]
 pub use replica::SyncSession;
+pub use seed::Seed;
 pub use stock::{ItemStock, ReceiptMove, StockChange};
 pub use storage::{DurableStorage, Quarantined};
 
@@ -300,13 +302,16 @@ impl Store {
         Self::open_device(data_dir, lock, device, net, connect, None).await
     }
 
-    /// Joins a workspace that exists only on peers: `connect` must link the
-    /// repo to a peer holding it. Every document is fetched before
-    /// `device.json` is written, so a failed join leaves no half workspace.
+    /// Joins a workspace that exists only on peers: `seeds` are the
+    /// documents already received whole and verified (see `sync::snapshot`),
+    /// `connect` must link the repo to a peer holding the rest. Every
+    /// document is fetched before `device.json` is written, so a failed join
+    /// leaves no half workspace.
     pub async fn join_networked<A, F>(
         data_dir: &Path,
         device: DeviceConfig,
         net: Network<A>,
+        seeds: Vec<Seed>,
         connect: impl FnOnce(Repo) -> F,
     ) -> Result<Store>
     where
@@ -318,6 +323,11 @@ impl Store {
         if DeviceConfig::load(data_dir)?.is_some() {
             return Err(StoreError::AlreadyInitialized(data_dir.to_path_buf()));
         }
+        // Documents received whole go to storage before the repo starts.
+        let (dir, peer_id) = (data_dir.to_path_buf(), net.peer_id.clone());
+        tokio::task::spawn_blocking(move || seed::plant(&dir, &peer_id, seeds))
+            .await
+            .map_err(|_| StoreError::Stopped)??;
         let store = Self::open_device(data_dir, lock, device, Some(net), connect, None).await?;
         let docs = store.docs_clone_for_blocking();
         tokio::task::spawn_blocking(move || docs.all().map(|_| ()))

@@ -1,5 +1,7 @@
 //! samod's dialer over iroh: connects to one peer device on `bureau/sync/1`
-//! and hands samod a framed transport.
+//! and hands samod a framed transport. While the peer already has a
+//! connection with us (it dialed us), the dialer waits for that one to
+//! close: one connection per pair (see `sync::connections`).
 
 use std::sync::Arc;
 
@@ -7,8 +9,8 @@ use futures::{FutureExt, future::BoxFuture};
 use iroh::{Endpoint, EndpointAddr};
 use samod::{DialError, PeerId, Transport};
 
+use super::connections::{Connections, Dialed};
 use super::framing;
-use super::handlers::Connections;
 use super::net::SYNC_ALPN;
 
 /// Connects samod to one peer device over iroh.
@@ -47,14 +49,23 @@ impl samod::Dialer for IrohDialer {
         let addr = self.addr.clone();
         let connections = self.connections.clone();
         async move {
+            let device = addr.id.to_string();
+            connections.until_unconnected(&device).await;
             let conn = endpoint
                 .connect(addr.clone(), SYNC_ALPN)
                 .await
                 .map_err(DialError::transient)?;
             connections.watch_for_removal(&conn);
             let (send, recv) = conn.open_bi().await.map_err(DialError::transient)?;
-            connections.add(&addr.id.to_string(), conn);
-            Ok(framing::transport(send, recv)
+            if !connections.add(&device, conn, Dialed::ByUs) {
+                // The peer dialed us at the same moment and the pair keeps
+                // its connection; samod dials again after a backoff and
+                // then waits for that connection to close.
+                return Err(DialError::transient(std::io::Error::other(
+                    "the peer's own connection to us is kept",
+                )));
+            }
+            Ok(framing::transport(send, recv, connections.traffic())
                 .with_expected_peer_id(PeerId::from(addr.id.to_string())))
         }
         .boxed()

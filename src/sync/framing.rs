@@ -3,6 +3,7 @@
 //! larger frame, or sends bytes that do not decode, ends its own connection
 //! only.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
@@ -21,19 +22,42 @@ pub fn codec() -> LengthDelimitedCodec {
         .new_codec()
 }
 
-/// Bytes of sync frames sent and received by this process (payload plus
-/// the 4-byte length), for benchmarks and diagnostics.
-pub static BYTES_SENT: AtomicU64 = AtomicU64::new(0);
-pub static BYTES_RECEIVED: AtomicU64 = AtomicU64::new(0);
+/// Bytes of frames one node sent and received (payload plus the 4-byte
+/// length), for benchmarks, tests and diagnostics.
+#[derive(Debug, Default)]
+pub struct Traffic {
+    sent: AtomicU64,
+    received: AtomicU64,
+}
 
-/// A samod transport over one bidirectional stream.
-pub fn transport(send: SendStream, recv: RecvStream) -> samod::Transport {
-    let stream = FramedRead::new(recv, codec()).map_ok(|bytes| {
-        BYTES_RECEIVED.fetch_add(bytes.len() as u64 + 4, Ordering::Relaxed);
+impl Traffic {
+    pub fn sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    pub fn received(&self) -> u64 {
+        self.received.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_sent(&self, payload: usize) {
+        self.sent.fetch_add(payload as u64 + 4, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count_received(&self, payload: usize) {
+        self.received
+            .fetch_add(payload as u64 + 4, Ordering::Relaxed);
+    }
+}
+
+/// A samod transport over one bidirectional stream, counted in `traffic`.
+pub fn transport(send: SendStream, recv: RecvStream, traffic: Arc<Traffic>) -> samod::Transport {
+    let counted = traffic.clone();
+    let stream = FramedRead::new(recv, codec()).map_ok(move |bytes| {
+        counted.count_received(bytes.len());
         bytes.to_vec()
     });
-    let sink = FramedWrite::new(send, codec()).with(|msg: Vec<u8>| {
-        BYTES_SENT.fetch_add(msg.len() as u64 + 4, Ordering::Relaxed);
+    let sink = FramedWrite::new(send, codec()).with(move |msg: Vec<u8>| {
+        traffic.count_sent(msg.len());
         futures::future::ready(Ok::<_, std::io::Error>(Bytes::from(msg)))
     });
     samod::Transport::new(stream, Box::pin(sink))

@@ -1,15 +1,13 @@
 //! Incoming connections: the sync protocol (members only, checked before a
 //! single byte of workspace data is sent) and invite redemption.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
 use iroh::endpoint::{Connection, VarInt};
 use iroh::protocol::{AcceptError, ProtocolHandler};
 use samod::{AcceptorHandle, PeerId};
 use serde::{Deserialize, Serialize};
 
 use super::access::Access;
+pub use super::connections::{CLOSE_DUPLICATE, Connections, Dialed, tell_removed};
 use super::framing;
 use super::invite;
 use super::membership::{Action, Entry, SignedEntry};
@@ -19,133 +17,6 @@ use crate::store::{Store, StoredEntry};
 /// QUIC close codes we use.
 pub const CLOSE_NOT_MEMBER: u32 = 403;
 pub const CLOSE_REMOVED: u32 = 410;
-
-/// Live connections by remote device, so a removed member can be cut off.
-#[derive(Clone, Default)]
-pub struct Connections {
-    inner: Arc<Mutex<HashMap<String, Vec<Connection>>>>,
-    /// When each device's current run of connections began (ms).
-    since: Arc<Mutex<HashMap<String, i64>>>,
-    /// Where the reason of a peer's "you were removed" close goes (the
-    /// signed entry that removed us, for the node to check and record).
-    removed: Arc<Mutex<Option<tokio::sync::mpsc::UnboundedSender<Vec<u8>>>>>,
-}
-
-/// Longest signed removal entry a removed device reads (they are ~2 KiB).
-const MAX_REMOVAL_ENTRY: usize = 64 * 1024;
-
-/// Tells a removed device why it is refused: the signed entry that removed
-/// it (who, when) on a stream of its own (it is too big for a close
-/// reason), then closes with [`CLOSE_REMOVED`].
-pub async fn tell_removed(conn: Connection, removal: Option<super::membership::Removal>) {
-    if let Some(entry) = removal.and_then(|r| serde_json::to_vec(&r.entry).ok())
-        && let Ok(mut stream) = conn.open_uni().await
-        && stream.write_all(&entry).await.is_ok()
-        && stream.finish().is_ok()
-    {
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), stream.stopped()).await;
-    }
-    conn.close(
-        VarInt::from_u32(CLOSE_REMOVED),
-        b"removed from the workspace",
-    );
-}
-
-impl Connections {
-    /// Sends every removal entry a peer hands us (see [`tell_removed`]) to `tx`.
-    pub fn on_removed(&self, tx: tokio::sync::mpsc::UnboundedSender<Vec<u8>>) {
-        *self.removed.lock().unwrap_or_else(|p| p.into_inner()) = Some(tx);
-    }
-
-    /// Watches `conn` for a peer telling us we were removed (a stream
-    /// carrying the signed entry, see [`tell_removed`]).
-    pub fn watch_for_removal(&self, conn: &Connection) {
-        let Some(tx) = self
-            .removed
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-        else {
-            return;
-        };
-        let conn = conn.clone();
-        tokio::spawn(async move {
-            let Ok(mut stream) = conn.accept_uni().await else {
-                return;
-            };
-            if let Ok(entry) = stream.read_to_end(MAX_REMOVAL_ENTRY).await {
-                let _ = tx.send(entry);
-            }
-        });
-    }
-
-    pub fn add(&self, device: &str, conn: Connection) {
-        let mut map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let list = map.entry(device.to_string()).or_default();
-        list.retain(|c| c.close_reason().is_none());
-        if list.is_empty() {
-            self.since
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(device.to_string(), Stamp::now().millis());
-        }
-        list.push(conn);
-    }
-
-    /// Since when the device has been connected (if it is).
-    pub fn connected_since(&self, device: &str) -> Option<i64> {
-        let open = self
-            .inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(device)
-            .is_some_and(|v| v.iter().any(|c| c.close_reason().is_none()));
-        if !open {
-            return None;
-        }
-        self.since
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(device)
-            .copied()
-    }
-
-    /// Closes every connection with `device`, telling it why it was removed.
-    pub fn close_removed(&self, device: &str, removal: Option<super::membership::Removal>) {
-        let conns = self
-            .inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(device)
-            .unwrap_or_default();
-        for conn in conns {
-            tokio::spawn(tell_removed(conn, removal.clone()));
-        }
-    }
-
-    pub fn close_all(&self) {
-        let all: Vec<Connection> = self
-            .inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .drain()
-            .flat_map(|(_, v)| v)
-            .collect();
-        for conn in all {
-            conn.close(VarInt::from_u32(0), b"shutting down");
-        }
-    }
-
-    pub fn devices(&self) -> Vec<String> {
-        self.inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .filter(|(_, v)| v.iter().any(|c| c.close_reason().is_none()))
-            .map(|(k, _)| k.clone())
-            .collect()
-    }
-}
 
 /// `bureau/sync/1`: samod's protocol, for current members only.
 #[derive(Clone)]
@@ -181,14 +52,17 @@ impl ProtocolHandler for SyncHandler {
             return Ok(());
         }
         let (send, recv) = conn.accept_bi().await.map_err(AcceptError::from_err)?;
-        let transport =
-            framing::transport(send, recv).with_expected_peer_id(PeerId::from(remote.clone()));
+        let transport = framing::transport(send, recv, self.connections.traffic())
+            .with_expected_peer_id(PeerId::from(remote.clone()));
         let handle = self
             .acceptor
             .accept(transport)
             .map_err(|_| AcceptError::from_err(std::io::Error::other("sync has stopped")))?;
         self.connections.watch_for_removal(&conn);
-        self.connections.add(&remote, conn.clone());
+        if !self.connections.add(&remote, conn.clone(), Dialed::ByThem) {
+            // The pair keeps the connection we dialed (see `sync::connections`).
+            return Ok(());
+        }
         let mut events = handle.events();
         let ended = async {
             // A connection that failed before we listened (a garbage first

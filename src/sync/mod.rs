@@ -1,8 +1,9 @@
 //! Peer-to-peer sync over iroh: device identity, the signed membership log,
-//! invite tickets, the recovery kit, framing, the endpoint, protocol handlers, sync status and
+//! invite tickets, the recovery kit, framing, the endpoint, one connection per pair of devices, protocol handlers, sync status and
 //! the running node. No egui here.
 
 pub mod access;
+pub mod connections;
 mod dialer;
 pub mod framing;
 pub mod handlers;
@@ -13,6 +14,7 @@ pub mod net;
 pub mod node;
 pub mod recovery;
 pub mod removal;
+pub mod snapshot;
 pub mod status;
 pub mod workspace;
 

@@ -150,7 +150,11 @@ pub async fn bind(
         builder
             .transport_config(transport())
             .secret_key(key.clone())
-            .alpns(vec![SYNC_ALPN.to_vec(), JOIN_ALPN.to_vec()])
+            .alpns(vec![
+                SYNC_ALPN.to_vec(),
+                JOIN_ALPN.to_vec(),
+                super::snapshot::DOCS_ALPN.to_vec(),
+            ])
     };
     let bound = match make().bind_addr(bind_to) {
         Ok(b) => b.bind().await,

@@ -15,15 +15,17 @@ use samod::{BackoffConfig, DialerHandle};
 
 use super::access::Access;
 use super::dialer::IrohDialer;
-use super::handlers::{Connections, JoinHandler, JoinRequest, JoinResponse, SyncHandler};
+use super::handlers::{Connections, JoinHandler, SyncHandler};
+use super::identity;
 use super::invite::Ticket;
 use super::net::{self, JOIN_ALPN, NetOptions, SYNC_ALPN};
+use super::snapshot::{DOCS_ALPN, DocsHandler};
 use super::status;
-use super::{framing, identity};
-use crate::model::{Area, Role, Stamp};
+use crate::model::{Area, Role};
 use crate::store::{DeviceConfig, Network, Store, StoreError};
 
 mod bodies;
+mod join;
 mod removed;
 mod waiting;
 
@@ -71,6 +73,7 @@ impl Node {
         // node on the same directory stops here, before touching the network.
         let store =
             Store::open_networked(data_dir, purpose, Some(network), |_| async { Ok(()) }).await?;
+        status::resume_from_book(data_dir, &key.public().to_string());
         let endpoint = match net::bind(data_dir, key.clone(), options).await {
             Ok(endpoint) => endpoint,
             Err(e) => {
@@ -78,12 +81,13 @@ impl Node {
                 return Err(e);
             }
         };
+        let endpoint_id = endpoint.id().to_string();
         let node = Self::finish_start(
             Arc::new(store),
             key,
             endpoint,
             access,
-            Vec::new(),
+            (Connections::new(&endpoint_id), Vec::new()),
             options.relay.clone(),
         )
         .await?;
@@ -93,147 +97,12 @@ impl Node {
         Ok(node)
     }
 
-    /// Redeems an invite ticket in an empty data directory, then syncs the
-    /// whole workspace from the inviter.
-    pub async fn join(
-        data_dir: &Path,
-        ticket: &Ticket,
-        name: &str,
-        options: &NetOptions,
-    ) -> Result<Arc<Node>> {
-        crate::model::workspace::validate_member_name(name)?;
-        if DeviceConfig::load(data_dir)?.is_some() {
-            return Err(StoreError::AlreadyInitialized(data_dir.to_path_buf()));
-        }
-        crate::store::datadir::ensure_dir(data_dir)?;
-        if ticket.expires < Stamp::now().millis() {
-            return Err(StoreError::Rejected(format!(
-                "this invite expired at {}; ask for a new one",
-                Stamp::from_millis(ticket.expires)
-            )));
-        }
-        let founder = ticket.founder;
-        let key = identity::load_or_create(data_dir)?;
-        let endpoint = net::bind(data_dir, key.clone(), options).await?;
-        let relay = options.relay.clone();
-        match Self::join_with(
-            data_dir,
-            ticket,
-            name,
-            founder,
-            key,
-            endpoint.clone(),
-            relay,
-        )
-        .await
-        {
-            Ok(node) => Ok(node),
-            Err(e) => {
-                endpoint.close().await;
-                Err(e)
-            }
-        }
-    }
-
-    async fn join_with(
-        data_dir: &Path,
-        ticket: &Ticket,
-        name: &str,
-        founder: PublicKey,
-        key: SecretKey,
-        endpoint: Endpoint,
-        relay: Option<iroh::RelayUrl>,
-    ) -> Result<Arc<Node>> {
-        // 1. Redeem the ticket.
-        let conn = endpoint
-            .connect(ticket.inviter.clone(), JOIN_ALPN)
-            .await
-            .map_err(|e| {
-                StoreError::Rejected(format!(
-                    "could not reach the inviting device ({e}); is its Bureau running?"
-                ))
-            })?;
-        let (mut send, mut recv) = conn
-            .open_bi()
-            .await
-            .map_err(|e| StoreError::Rejected(format!("the inviting device hung up: {e}")))?;
-        let request = JoinRequest {
-            workspace: ticket.workspace.clone(),
-            secret: ticket.secret.clone(),
-            name: name.trim().to_string(),
-        };
-        framing::write_frame(&mut send, serde_json::to_vec(&request).unwrap_or_default())
-            .await
-            .map_err(|e| StoreError::Rejected(format!("the inviting device hung up: {e}")))?;
-        let answer = framing::read_frame(&mut recv)
-            .await
-            .map_err(|e| StoreError::Rejected(format!("the inviting device hung up: {e}")))?;
-        conn.close(0u32.into(), b"thanks");
-        let member_id = match serde_json::from_slice::<JoinResponse>(&answer) {
-            Ok(JoinResponse::Welcome { member_id, .. }) => member_id,
-            Ok(JoinResponse::Refused { reason }) => {
-                return Err(StoreError::Rejected(format!("invite refused: {reason}")));
-            }
-            Err(_) => {
-                return Err(StoreError::Rejected(
-                    "the inviting device sent a garbled answer".into(),
-                ));
-            }
-        };
-
-        // 2. Sync every document from the inviter.
-        let access = Access::new(founder);
-        access.trust_inviter(&ticket.inviter.id.to_string());
-        let device = DeviceConfig {
-            root_doc: ticket.root_doc.clone(),
-            member_id,
-            founder: Some(ticket.founder.to_string()),
-        };
-        let connections = Connections::default();
-        let network = Network {
-            peer_id: endpoint.id().to_string(),
-            policy: access.policy(),
-        };
-        let dialer = IrohDialer::new(
-            endpoint.clone(),
-            ticket.inviter.clone(),
-            connections.clone(),
-        )
-        .ok_or_else(|| StoreError::Rejected("the invite ticket is damaged".into()))?;
-        let dialer_slot: Arc<Mutex<Option<DialerHandle<std::io::Error>>>> = Arc::default();
-        let slot = dialer_slot.clone();
-        let store = Store::join_networked(data_dir, device, network, move |repo| async move {
-            let handle = repo.dial(BACKOFF, dialer)?;
-            tokio::time::timeout(Duration::from_secs(30), handle.established())
-                .await
-                .map_err(|_| {
-                    StoreError::Rejected("timed out connecting to the inviting device".into())
-                })?
-                .map_err(|e| {
-                    StoreError::Rejected(format!("could not sync with the inviting device: {e:?}"))
-                })?;
-            *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
-            Ok(())
-        })
-        .await?;
-        let initial: Vec<_> = dialer_slot
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-            .map(|h| (ticket.inviter.id.to_string(), h))
-            .into_iter()
-            .collect();
-        let node =
-            Self::finish_start(Arc::new(store), key, endpoint, access, initial, relay).await?;
-        Ok(node)
-    }
-
     async fn finish_start(
         store: Arc<Store>,
         key: SecretKey,
         endpoint: Endpoint,
         access: Access,
-        dialers: Vec<(String, DialerHandle<std::io::Error>)>,
+        (connections, dialers): (Connections, Vec<(String, DialerHandle<std::io::Error>)>),
         relay: Option<iroh::RelayUrl>,
     ) -> Result<Arc<Node>> {
         let workspace = {
@@ -262,13 +131,21 @@ impl Node {
         let acceptor = store.repo().make_acceptor(
             url::Url::parse("iroh://bureau").map_err(|e| StoreError::Rejected(e.to_string()))?,
         )?;
-        let connections = Connections::default();
         let router = Router::builder(endpoint.clone())
             .accept(
                 SYNC_ALPN,
                 SyncHandler {
                     access: access.clone(),
                     acceptor,
+                    connections: connections.clone(),
+                },
+            )
+            .accept(
+                DOCS_ALPN,
+                DocsHandler {
+                    store: Arc::downgrade(&store),
+                    access: access.clone(),
+                    workspace: workspace.clone(),
                     connections: connections.clone(),
                 },
             )
@@ -323,6 +200,16 @@ impl Node {
     /// that just left is shown with what it had seen from then on.
     pub fn status_written(&self) -> tokio::sync::watch::Receiver<u64> {
         self.status_written.subscribe()
+    }
+
+    /// Open connections with `device` (one per pair once both ends settled).
+    pub fn open_connections(&self, device: &str) -> usize {
+        self.connections.open_with(device)
+    }
+
+    /// Bytes this node sent and received to and from peers.
+    pub fn traffic(&self) -> Arc<super::framing::Traffic> {
+        self.connections.traffic()
     }
 
     /// Since when `device` has been connected to this node (ms), if it is.

@@ -46,6 +46,24 @@ impl PeerBook {
     }
 }
 
+/// Starts every sync with a peer this device knew from the heads it last
+/// shared with it (kept in `peers.json`), so a reconnect exchanges what
+/// changed since, not a summary of the whole document (samod-core patch 5,
+/// `samod_core::carry`).
+pub fn resume_from_book(data_dir: &Path, me: &str) {
+    let me = samod_core::PeerId::from(me);
+    for (device, record) in PeerBook::load(data_dir).peers {
+        let them = samod_core::PeerId::from(device.as_str());
+        for (doc, heads) in &record.shared_heads {
+            let Ok(id) = doc.parse::<samod_core::DocumentId>() else {
+                continue;
+            };
+            let heads = heads.iter().filter_map(|h| h.parse().ok()).collect();
+            samod_core::carry::remember_shared_heads(&me, &them, &id, heads);
+        }
+    }
+}
+
 /// Sorted change hashes in hex.
 pub type Heads = Vec<String>;
 

@@ -50,4 +50,5 @@ mod storage_props;
 mod store_records;
 mod sync;
 mod sync_hostile;
+mod sync_scale;
 mod views;

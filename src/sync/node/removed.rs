@@ -67,33 +67,69 @@ impl Node {
     }
 
     /// Undoes what removed devices changed after their removal, whenever a
-    /// document or the membership changes (see `sync::removal`). A viewer's
+    /// document or the membership changed and this node is in sync with
+    /// every peer it is connected to (see `sync::removal`). A viewer's
     /// changes are ignored by its peers, so only a writer does it; a removed
     /// device keeps its own copy as it is.
+    ///
+    /// Waiting for "in sync" matters: documents arrive in any order, so in
+    /// the middle of a sync the membership can be older than the records.
+    /// A peer that had heard of a stale removal (one whose signer was itself
+    /// removed, which it has not heard yet) would otherwise undo a
+    /// colleague's legitimate change, made because of the removal it has
+    /// not yet received, and that undo would stand.
     pub(super) fn spawn_sweeper(self: &Arc<Self>) {
         use futures::FutureExt;
         let weak = Arc::downgrade(self);
         let store = self.store.clone();
+        let (_, mut peer_updates) = self.store.repo().connected_peers();
         let task = tokio::spawn(async move {
             let Ok(Ok(docs)) = tokio::task::spawn_blocking(move || store.documents()).await else {
                 return;
             };
             let mut changes = futures::stream::select_all(docs.iter().map(|d| d.changes().boxed()));
             let sweeper = Arc::new(Mutex::new(Sweeper::default()));
+            let mut changed = true;
             loop {
-                let Some(node) = weak.upgrade() else { break };
-                let sweeper = sweeper.clone();
-                let _ = tokio::task::spawn_blocking(move || node.sweep(&sweeper)).await;
-                if changes.next().await.is_none() {
-                    break;
+                if changed {
+                    let Some(node) = weak.upgrade() else { break };
+                    let sweeper = sweeper.clone();
+                    let swept =
+                        tokio::task::spawn_blocking(move || node.sweep_when_in_sync(&sweeper))
+                            .await;
+                    changed = !matches!(swept, Ok(true));
                 }
-                while let Some(Some(_)) = changes.next().now_or_never() {}
+                tokio::select! {
+                    change = changes.next() => {
+                        if change.is_none() {
+                            break;
+                        }
+                        while let Some(Some(_)) = changes.next().now_or_never() {}
+                        changed = true;
+                    }
+                    update = crate::sync::status::next_latest(&mut peer_updates) => {
+                        if update.is_none() {
+                            break;
+                        }
+                    }
+                }
             }
         });
         self.tasks
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(task);
+    }
+
+    /// Sweeps if every connected peer is in sync with us; says whether it did.
+    fn sweep_when_in_sync(&self, sweeper: &Mutex<Sweeper>) -> bool {
+        match self.connected_and_in_sync() {
+            Ok((_, true)) => {
+                self.sweep(sweeper);
+                true
+            }
+            _ => false,
+        }
     }
 
     fn sweep(&self, sweeper: &Mutex<Sweeper>) {

@@ -23,6 +23,22 @@ impl Net {
         }
     }
 
+    /// A network whose data directories are in memory (tmpfs, where there
+    /// is one): for tests that need thousands of changes, each of which
+    /// would otherwise wait for the disk.
+    pub fn in_memory() -> Self {
+        let shm = std::path::Path::new("/dev/shm");
+        let dir = if shm.is_dir() {
+            tempfile::tempdir_in(shm)
+        } else {
+            tempfile::tempdir()
+        };
+        Net {
+            rt: super::runtime(),
+            dir: dir.expect("tempdir"),
+        }
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }

@@ -193,6 +193,7 @@
 //! will be found in
 //! [`HubResults::connection_events`](crate::actors::hub::HubResults::connection_events).
 mod automerge_url;
+pub mod carry;
 pub use actors::hub::{CommandId, CommandResult};
 pub use automerge_url::AutomergeUrl;
 pub mod actors;

@@ -54,6 +54,9 @@ pub struct DocumentActor {
     run_state: RunState,
     doc: Automerge,
     last_status_update: Option<DocSearchPhase>,
+    /// Bureau patch 6: storage chunks the preloaded document was loaded
+    /// from, not decoded again when the load completes.
+    preloaded_keys: Vec<StorageKey>,
 }
 
 #[derive(Debug)]
@@ -78,6 +81,15 @@ impl DocumentActor {
     ) -> (Self, DocActorResult) {
         let mut out = DocActorResult::default();
 
+        // Bureau patch 6: a document the application preloaded (see
+        // `crate::carry`) is ready at once.
+        let mut preloaded_keys = Vec::new();
+        let initial_content = initial_content.or_else(|| {
+            crate::carry::take_preloaded(&local_peer_id, &document_id).map(|p| {
+                preloaded_keys = p.keys;
+                p.doc
+            })
+        });
         let (phase, doc) = if let Some(doc) = initial_content {
             (Phase::Ready(Ready::new()), doc)
         } else {
@@ -100,6 +112,7 @@ impl DocumentActor {
             run_state: RunState::Running,
             phase,
             last_status_update: None,
+            preloaded_keys,
         };
 
         tracing::trace!(?initial_connections, "applying initial connections");
@@ -594,11 +607,17 @@ impl DocumentActor {
         // Bureau patch 4: a chunk on which Automerge panics is skipped like
         // one it refuses.
         for (key, snapshot) in snapshots {
+            if self.preloaded_keys.contains(key) {
+                continue;
+            }
             if let Err(e) = crate::sync_guard::load_chunk(&mut self.doc, snapshot) {
                 tracing::warn!(err=%e, %key, "error loading snapshot chunk");
             }
         }
         for (key, incremental) in incrementals {
+            if self.preloaded_keys.contains(key) {
+                continue;
+            }
             if let Err(e) = crate::sync_guard::load_chunk(&mut self.doc, incremental) {
                 tracing::warn!(err=%e, %key, "error loading incremental chunk");
             }
@@ -691,8 +710,11 @@ impl DocumentActor {
             !self.peer_connections.contains_key(&conn_id),
             "Connection ID already exists"
         );
+        // Bureau patch 5: start from the heads last shared with this peer.
+        let resume =
+            crate::carry::shared_heads(&self.local_peer_id, &peer_id, &self.document_id);
         self.peer_connections
-            .insert(conn_id, PeerDocConnection::new(peer_id, conn_id));
+            .insert(conn_id, PeerDocConnection::new(peer_id, conn_id, resume));
         if let Phase::Requesting(request) = &mut self.phase
             && let Some(conn) = self.peer_connections.get(&conn_id)
         {
@@ -701,7 +723,17 @@ impl DocumentActor {
     }
 
     fn remove_connection(&mut self, conn_id: ConnectionId) {
-        self.peer_connections.remove(&conn_id);
+        if let Some(conn) = self.peer_connections.remove(&conn_id)
+            && !conn.sync_state.shared_heads.is_empty()
+        {
+            // Bureau patch 5: the next connection with this peer resumes here.
+            crate::carry::remember_shared_heads(
+                &self.local_peer_id,
+                &conn.peer_id,
+                &self.document_id,
+                conn.sync_state.shared_heads.clone(),
+            );
+        }
         self.check_policy_tasks.retain(|_, id| *id != conn_id);
         if let Phase::Requesting(request) = &mut self.phase {
             request.remove_connection(conn_id);

@@ -26,6 +26,10 @@ pub(crate) struct PeerDocConnection {
     last_share_config: Option<ShareConfig>,
     // Preserve message ordering while the asynchronous policy lookup is pending.
     pub(super) pending_sync_messages: Vec<(SyncMessage, UnixTimestamp)>,
+    // Bureau patch 5: the heads shared with this peer when the last
+    // connection with it closed (see `crate::carry`); the first writable
+    // sync state of this connection starts from them.
+    resume: Vec<automerge::ChangeHash>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +40,11 @@ pub(crate) enum SharePolicyState {
 }
 
 impl PeerDocConnection {
-    pub(super) fn new(peer_id: PeerId, connection_id: ConnectionId) -> Self {
+    pub(super) fn new(
+        peer_id: PeerId,
+        connection_id: ConnectionId,
+        resume: Vec<automerge::ChangeHash>,
+    ) -> Self {
         Self {
             connection_id,
             peer_id,
@@ -47,12 +55,18 @@ impl PeerDocConnection {
             share_policy: SharePolicyState::Unknown,
             last_share_config: None,
             pending_sync_messages: Vec::new(),
+            resume,
         }
     }
 
     pub(super) fn reset_sync_state(&mut self) {
+        // Bureau patch 5: only the first reset resumes; a reset after a
+        // refused message starts from nothing.
+        let resume = std::mem::take(&mut self.resume);
         self.sync_state = if self.can_write() {
-            sync::State::new()
+            let mut state = sync::State::new();
+            state.shared_heads = resume;
+            state
         } else {
             sync::State::new_read_only()
         };

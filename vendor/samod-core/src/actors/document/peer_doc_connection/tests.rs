@@ -8,7 +8,7 @@ fn document() -> Automerge {
 }
 
 fn connection() -> PeerDocConnection {
-    PeerDocConnection::new("remote".into(), ConnectionId::new())
+    PeerDocConnection::new("remote".into(), ConnectionId::new(), Vec::new())
 }
 
 #[test]
