@@ -10,10 +10,12 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 pub mod all;
+pub mod anchor;
 pub mod fixture;
 mod fixture_budget;
 mod fixture_meetings;
 mod fixture_purchasing;
+pub mod peers;
 pub mod report;
 pub mod sync;
 #[cfg(feature = "gui")]

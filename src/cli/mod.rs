@@ -214,8 +214,12 @@ pub enum Command {
     /// Write a calendar feed (.ics) of due dates, notice deadlines and
     /// meetings; --watch keeps it up to date.
     Calendar(exchange::CalendarArgs),
-    /// Show the workspace, member, data directory, record counts and storage size.
-    Status,
+    /// Show the workspace, member, data directory, record counts and storage
+    /// size (--json adds every document's heads and a running node's traffic).
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure the store on a large generated office and print the figures.
     Bench(workspace::BenchArgs),
     /// Create a workspace filled with realistic sample data (to try Bureau).
@@ -460,7 +464,7 @@ fn command_name(command: &Command) -> String {
         Command::Export(_) => "export",
         Command::Import(_) => "import",
         Command::Calendar(_) => "calendar",
-        Command::Status => "status",
+        Command::Status { .. } => "status",
         Command::Bench(_) => "bench",
         Command::Demo { .. } => "demo",
         Command::Serve => "serve",
@@ -484,6 +488,9 @@ type InNode<'a> = Option<(
 fn dispatch(store: &Store, command: Command, node: InNode<'_>) -> Result<()> {
     match (command, node) {
         (Command::Peers { json }, Some((node, _))) => network::peers_live(node, json),
+        (Command::Status { json }, Some((node, _))) => {
+            workspace::status(store, json, Some(&node.traffic()))
+        }
         (Command::Invite(args), Some((node, _))) => network::invite_live(node, args),
         (Command::Sync(args), Some((node, runtime))) => network::sync_live(node, runtime, args),
         (
@@ -549,7 +556,7 @@ fn dispatch_store(
         Command::Export(args) => workspace::export(store, args),
         Command::Import(args) => exchange::import(store, session, args),
         Command::Calendar(args) => exchange::calendar(store, &args),
-        Command::Status => workspace::status(store),
+        Command::Status { json } => workspace::status(store, json, None),
         Command::Peers { json } => network::peers(store, json),
         // Inside an app with no network: the change spreads when it syncs.
         command @ (Command::Member(_) | Command::Recover(_) | Command::RecoveryKit) => {

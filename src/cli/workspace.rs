@@ -41,7 +41,8 @@ pub struct ExportArgs {
 pub struct BenchArgs {
     /// What to measure: "all" (every benchmark and one summary table),
     /// "store" (build the L office and measure it), "sync" (two nodes on
-    /// loopback), "ui" (the app's frames on --dir), "report" (budget,
+    /// loopback), "peers" (2 to 20 `serve` processes: a partition and its
+    /// heal), "ui" (the app's frames on --dir), "report" (budget,
     /// reports and exports on --dir) or "open" (cold-open an existing data
     /// directory given with --dir).
     #[arg(default_value = "store")]
@@ -55,6 +56,16 @@ pub struct BenchArgs {
     /// For `bench sync`: how many edits to time from one peer to the other.
     #[arg(long, default_value_t = 1000)]
     pub edits: usize,
+    /// For `bench sync`: "office" (the L office) or "anchor" (exactly 10,000
+    /// tasks and 2,000 counters in one document, to compare sync engines).
+    #[arg(long, default_value = "office")]
+    pub shape: String,
+    /// For `bench peers`: the sizes of mesh to run, e.g. 2,5,10,20.
+    #[arg(long = "peers", default_value = "2,5,10,20")]
+    pub mesh_sizes: String,
+    /// For `bench peers`: edits each peer makes during the partition.
+    #[arg(long, default_value_t = 5)]
+    pub peer_edits: usize,
     /// Put every area in one document instead of one document per area.
     #[arg(long)]
     pub single_doc: bool,
@@ -136,11 +147,39 @@ pub fn trash(store: &Store, json: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn status(store: &Store) -> Result<()> {
+/// `bureau status --json`: what scripts and `bench peers` compare between
+/// devices (two devices hold the same data when their heads match).
+#[derive(serde::Serialize)]
+struct StatusJson {
+    workspace: String,
+    workspace_id: String,
+    member: String,
+    role: String,
+    removed: Option<String>,
+    data_dir: String,
+    storage_bytes: u64,
+    /// Document id -> its heads (sorted hex change hashes).
+    documents: std::collections::BTreeMap<String, Vec<String>>,
+    damaged: Vec<String>,
+    records: std::collections::BTreeMap<&'static str, usize>,
+    /// Bytes this device's running node sent and received, when one runs.
+    traffic: Option<TrafficJson>,
+}
+
+#[derive(serde::Serialize)]
+struct TrafficJson {
+    sent: u64,
+    received: u64,
+}
+
+pub fn status(
+    store: &Store,
+    json: bool,
+    traffic: Option<&crate::sync::framing::Traffic>,
+) -> Result<()> {
     let ws = store.workspace()?;
     let me = store.me()?;
-    say!("workspace:  {} ({})", ws.name, ws.id);
-    say!("member:     {} ({})", me.name, me.role);
+    let mut removed = None;
     if store.device().founder.is_some() {
         let access = crate::sync::node::offline_access(store)?;
         let device = crate::sync::identity::load_or_create(store.data_dir())?
@@ -149,14 +188,48 @@ pub fn status(store: &Store) -> Result<()> {
         if access.role_of(&device).is_none()
             && let Some(removal) = access.current().removals.get(&device)
         {
-            say!("removed:    {}", removal.notice(&ws.name));
+            removed = Some(removal.notice(&ws.name));
         }
+    }
+    // Every area, so damage anywhere is said.
+    let documents = store.documents()?;
+    if json {
+        let heads = documents
+            .iter()
+            .map(|d| {
+                let mut heads: Vec<String> =
+                    d.with_document(|doc| doc.get_heads().iter().map(|h| h.to_string()).collect());
+                heads.sort();
+                (d.document_id().to_string(), heads)
+            })
+            .collect();
+        return super::output::print_json(&StatusJson {
+            workspace: ws.name,
+            workspace_id: ws.id,
+            member: me.name,
+            role: me.role.to_string(),
+            removed,
+            data_dir: store.data_dir().display().to_string(),
+            storage_bytes: store.storage().size_on_disk(),
+            documents: heads,
+            damaged: store.damage().iter().map(|d| d.describe()).collect(),
+            records: store.counts()?,
+            traffic: traffic.map(|t| TrafficJson {
+                sent: t.sent(),
+                received: t.received(),
+            }),
+        });
+    }
+    say!("workspace:  {} ({})", ws.name, ws.id);
+    say!("member:     {} ({})", me.name, me.role);
+    if let Some(removed) = removed {
+        say!("removed:    {removed}");
     }
     say!("data dir:   {}", store.data_dir().display());
     say!(
         "storage:    {} in {} documents",
         crate::model::human_bytes(store.storage().size_on_disk()),
-        store.documents()?.len()
+        documents.len()
     );
     let quarantined = store.quarantined();
     if !quarantined.is_empty() {
@@ -165,8 +238,6 @@ pub fn status(store: &Store) -> Result<()> {
             quarantined.len()
         );
     }
-    // Every area, so damage anywhere is said.
-    store.documents()?;
     for damage in store.damage() {
         say!("damaged:    {}", damage.describe());
     }
@@ -222,6 +293,30 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
         say!("{}", crate::bench::report::run(runtime, dir)?);
         return Ok(());
     }
+    if args.target == "peers" {
+        let sizes: Vec<usize> = args
+            .mesh_sizes
+            .split(',')
+            .map(|n| n.trim().parse().context("--peers takes sizes like 2,5,10,20"))
+            .collect::<Result<_>>()?;
+        anyhow::ensure!(
+            sizes.iter().all(|n| (2..=64).contains(n)),
+            "--peers sizes must be between 2 and 64"
+        );
+        let report = crate::bench::peers::run(&sizes, args.peer_edits.clamp(1, 100), args.dir.as_deref())?;
+        say!("{report}");
+        return Ok(());
+    }
+    if args.target == "sync" && args.shape == "anchor" {
+        let report = crate::bench::anchor::run(runtime, args.edits.clamp(10, 10_000), args.dir.as_deref())?;
+        say!("{report}");
+        return Ok(());
+    }
+    anyhow::ensure!(
+        args.shape == "office",
+        "unknown --shape {:?}: use office (the L office) or anchor (the like-for-like shape, with `bench sync`)",
+        args.shape
+    );
     if args.target == "sync" {
         let report = crate::bench::sync::run(runtime, args.scale, args.edits, args.dir.as_deref())?;
         say!("{report}");
@@ -229,7 +324,7 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
     }
     anyhow::ensure!(
         args.target == "store",
-        "unknown benchmark {:?}: use `bureau bench all`, `store`, `sync`, `ui --dir DIR`, `report --dir DIR` or `open --dir DIR`",
+        "unknown benchmark {:?}: use `bureau bench all`, `store`, `sync`, `peers`, `ui --dir DIR`, `report --dir DIR` or `open --dir DIR`",
         args.target
     );
     anyhow::ensure!(

@@ -54,6 +54,20 @@ impl Store {
         Ok(handle.document_id().to_string())
     }
 
+    /// Keeps `doc` as a standalone document: stored, synced and sent to a
+    /// joiner like a body, though no record names it (`bench sync --shape
+    /// anchor` measures sync on a document of its own shape this way).
+    pub fn create_standalone(&self, doc: Automerge) -> Result<DocHandle> {
+        let handle = self.docs.runtime().block_on(self.repo().create(doc))?;
+        self.docs.add_body(handle.clone());
+        Ok(handle)
+    }
+
+    /// The standalone (or body) document `id`, from here or a peer.
+    pub fn standalone(&self, id: &str) -> Result<DocHandle> {
+        self.body_document(id)
+    }
+
     /// Body documents loaded so far (to watch their changes).
     pub fn loaded_bodies(&self) -> Vec<DocHandle> {
         self.docs.bodies()

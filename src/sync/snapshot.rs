@@ -264,7 +264,12 @@ impl ProtocolHandler for DocsHandler {
             let store = store.clone();
             tokio::task::spawn_blocking(move || {
                 let _ = store.fetch_bodies();
-                store.documents()
+                // A document with no change yet has nothing to send.
+                store.documents().map(|docs| {
+                    docs.into_iter()
+                        .filter(|d| d.with_document(|doc| !doc.get_heads().is_empty()))
+                        .collect::<Vec<_>>()
+                })
             })
             .await
             .map_err(AcceptError::from_err)?

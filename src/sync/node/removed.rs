@@ -121,8 +121,13 @@ impl Node {
             .push(task);
     }
 
-    /// Sweeps if every connected peer is in sync with us; says whether it did.
+    /// Sweeps if every connected peer is in sync with us; says whether it
+    /// did (or had nothing to do: with no removed device, the usual case,
+    /// there is nothing to sweep and no need to ask about sync).
     fn sweep_when_in_sync(&self, sweeper: &Mutex<Sweeper>) -> bool {
+        if removed_devices(&self.access.current()).is_empty() {
+            return true;
+        }
         match self.connected_and_in_sync() {
             Ok((_, true)) => {
                 self.sweep(sweeper);
