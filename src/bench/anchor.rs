@@ -55,7 +55,11 @@ impl fmt::Display for AnchorReport {
             f,
             "| document | {TASKS} tasks {{title, status, owner, due, priority}} + {ITEMS} items with a counter, one change each |"
         )?;
-        writeln!(f, "| compacted size (`save()`) | {} |", kib(self.compacted_bytes))?;
+        writeln!(
+            f,
+            "| compacted size (`save()`) | {} |",
+            kib(self.compacted_bytes)
+        )?;
         writeln!(f, "| cold load of those bytes | {} |", ms(self.cold_load))?;
         writeln!(
             f,
@@ -106,7 +110,11 @@ pub fn build() -> Result<Automerge> {
     for i in 0..TASKS {
         let mut tx = doc.transaction();
         let task = tx.put_object(&tasks, format!("task-{i:05}"), ObjType::Map)?;
-        tx.put(&task, "title", format!("Task {i}: order toner for the second floor"))?;
+        tx.put(
+            &task,
+            "title",
+            format!("Task {i}: order toner for the second floor"),
+        )?;
         tx.put(&task, "status", STATUSES[i % STATUSES.len()])?;
         tx.put(&task, "owner", OWNERS[i % OWNERS.len()])?;
         tx.put(&task, "due", format!("2026-12-{:02}", 1 + i % 28))?;
@@ -236,7 +244,8 @@ pub fn run(
     let initial_sync = started.elapsed();
     let initial_bytes = a.traffic().sent() - before + b.traffic().sent();
 
-    let back_to_back = edit_to_visible(runtime, &a_anchor, &b_anchor, edits, Duration::ZERO, "b2b")?;
+    let back_to_back =
+        edit_to_visible(runtime, &a_anchor, &b_anchor, edits, Duration::ZERO, "b2b")?;
     let spaced = edit_to_visible(
         runtime,
         &a_anchor,
@@ -260,7 +269,8 @@ pub fn run(
         for i in 0..increments {
             increment(&b_anchor, &format!("item-{:04}", (i * 7) % ITEMS))?;
         }
-        on_a.join().map_err(|_| anyhow::anyhow!("an increment thread panicked"))?
+        on_a.join()
+            .map_err(|_| anyhow::anyhow!("an increment thread panicked"))?
     })?;
     let mut changes = futures::stream::select(a_anchor.changes(), b_anchor.changes());
     while a_anchor.with_document(|d| d.get_heads()) != b_anchor.with_document(|d| d.get_heads()) {

@@ -78,7 +78,10 @@ impl Peer {
         std::thread::spawn(move || lines.for_each(drop));
         self.serve = Some(child);
         if !ready {
-            bail!("`bureau serve` on {} never became ready", self.dir.display());
+            bail!(
+                "`bureau serve` on {} never became ready",
+                self.dir.display()
+            );
         }
         Ok(())
     }
@@ -102,7 +105,9 @@ impl Peer {
 }
 
 fn free_port() -> Result<u16> {
-    Ok(std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::UdpSocket::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 /// Every peer's heads, read at once (one CLI process per peer).
@@ -235,13 +240,14 @@ fn run_one(root: &Path, n: usize, edits: usize) -> Result<PeersRow> {
     for peer in &mut peers[half..] {
         peer.stop();
     }
-    let before: u64 = peers[..half]
-        .iter()
-        .map(Peer::sent)
-        .sum::<Result<u64>>()?;
+    let before: u64 = peers[..half].iter().map(Peer::sent).sum::<Result<u64>>()?;
     for (i, peer) in peers.iter().enumerate() {
         for e in 0..edits {
-            peer.cli(&["task", "add", &format!("Edit {e} made on peer {i} during the partition")])?;
+            peer.cli(&[
+                "task",
+                "add",
+                &format!("Edit {e} made on peer {i} during the partition"),
+            ])?;
         }
     }
     // The heal: the second half comes back.

@@ -297,18 +297,24 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
         let sizes: Vec<usize> = args
             .mesh_sizes
             .split(',')
-            .map(|n| n.trim().parse().context("--peers takes sizes like 2,5,10,20"))
+            .map(|n| {
+                n.trim()
+                    .parse()
+                    .context("--peers takes sizes like 2,5,10,20")
+            })
             .collect::<Result<_>>()?;
         anyhow::ensure!(
             sizes.iter().all(|n| (2..=64).contains(n)),
             "--peers sizes must be between 2 and 64"
         );
-        let report = crate::bench::peers::run(&sizes, args.peer_edits.clamp(1, 100), args.dir.as_deref())?;
+        let report =
+            crate::bench::peers::run(&sizes, args.peer_edits.clamp(1, 100), args.dir.as_deref())?;
         say!("{report}");
         return Ok(());
     }
     if args.target == "sync" && args.shape == "anchor" {
-        let report = crate::bench::anchor::run(runtime, args.edits.clamp(10, 10_000), args.dir.as_deref())?;
+        let report =
+            crate::bench::anchor::run(runtime, args.edits.clamp(10, 10_000), args.dir.as_deref())?;
         say!("{report}");
         return Ok(());
     }
