@@ -19,6 +19,7 @@ use automerge::{Automerge, ObjType, ReadDoc, ScalarValue, Value};
 use futures::StreamExt;
 use samod::DocHandle;
 
+use super::sync::{ms, percentile};
 use crate::model::Role;
 use crate::sync::{NetOptions, Node, node};
 
@@ -40,10 +41,6 @@ pub struct AnchorReport {
     pub increments: usize,
     pub increments_converge: Duration,
     pub increments_bytes: u64,
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 impl fmt::Display for AnchorReport {
@@ -167,13 +164,7 @@ fn increment(handle: &DocHandle, key: &str) -> Result<()> {
 
 fn percentiles(mut times: Vec<Duration>) -> (Duration, Duration) {
     times.sort();
-    let at = |p: f64| {
-        times
-            .get(((times.len().saturating_sub(1)) as f64 * p).round() as usize)
-            .copied()
-            .unwrap_or_default()
-    };
-    (at(0.5), at(0.99))
+    (percentile(&times, 0.5), percentile(&times, 0.99))
 }
 
 /// Times `edits` retitles on `from` until each is visible on `to`, with

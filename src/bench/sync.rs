@@ -31,7 +31,7 @@ pub struct SyncReport {
     pub reconnect_time: Duration,
 }
 
-fn ms(d: Duration) -> String {
+pub(crate) fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
@@ -106,7 +106,7 @@ fn wire_bytes(nodes: &[&Node]) -> u64 {
     nodes.iter().map(|n| n.traffic().sent()).sum()
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted
         .get(((sorted.len().saturating_sub(1)) as f64 * p).round() as usize)
         .copied()

@@ -50,6 +50,22 @@ impl Access {
 
     /// Recomputes membership from the store's log; returns it if it changed.
     pub fn refresh(&self, store: &Store) -> Result<Option<Arc<Membership>>, StoreError> {
+        let membership = Arc::new(self.read(store)?);
+        let changed = self.tx.send_if_modified(|current| {
+            if **current == *membership {
+                false
+            } else {
+                *current = membership.clone();
+                true
+            }
+        });
+        Ok(changed.then_some(membership))
+    }
+
+    /// The membership as the store's log says now, without publishing it
+    /// (for work that must not act on a membership older than the
+    /// documents it reads, while the watcher publishes the change).
+    pub fn read(&self, store: &Store) -> Result<Membership, StoreError> {
         let log: Vec<SignedEntry> = store
             .membership_log()?
             .into_iter()
@@ -60,16 +76,7 @@ impl Access {
             })
             .collect();
         let workspace = lock(&self.workspace).clone();
-        let membership = Arc::new(Membership::from_log(&workspace, &self.founder, &log));
-        let changed = self.tx.send_if_modified(|current| {
-            if **current == *membership {
-                false
-            } else {
-                *current = membership.clone();
-                true
-            }
-        });
-        Ok(changed.then_some(membership))
+        Ok(Membership::from_log(&workspace, &self.founder, &log))
     }
 
     pub fn current(&self) -> Arc<Membership> {

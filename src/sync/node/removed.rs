@@ -67,13 +67,14 @@ impl Node {
     }
 
     /// Undoes what removed devices changed after their removal, whenever a
-    /// document or the membership changed and this node is in sync with
-    /// every peer it is connected to (see `sync::removal`). A viewer's
+    /// document or the membership changed and this node is connected and
+    /// in sync with every peer it is connected to (see `sync::removal`). A viewer's
     /// changes are ignored by its peers, so only a writer does it; a removed
     /// device keeps its own copy as it is.
     ///
-    /// Waiting for "in sync" matters: documents arrive in any order, so in
-    /// the middle of a sync the membership can be older than the records.
+    /// Waiting for "in sync" with at least one peer matters: documents
+    /// arrive in any order, so in the middle of a sync (or after one that
+    /// was cut off) the membership can be older than the records.
     /// A peer that had heard of a stale removal (one whose signer was itself
     /// removed, which it has not heard yet) would otherwise undo a
     /// colleague's legitimate change, made because of the removal it has
@@ -83,6 +84,7 @@ impl Node {
         let weak = Arc::downgrade(self);
         let store = self.store.clone();
         let (_, mut peer_updates) = self.store.repo().connected_peers();
+        let mut membership = self.access.subscribe();
         let task = tokio::spawn(async move {
             let Ok(Ok(docs)) = tokio::task::spawn_blocking(move || store.documents()).await else {
                 return;
@@ -112,6 +114,13 @@ impl Node {
                             break;
                         }
                     }
+                    // The published membership changed (a removal arrived).
+                    published = membership.changed() => {
+                        if published.is_err() {
+                            break;
+                        }
+                        changed = true;
+                    }
                 }
             }
         });
@@ -129,7 +138,10 @@ impl Node {
             return true;
         }
         match self.connected_and_in_sync() {
-            Ok((_, true)) => {
+            // In sync with no one proves nothing: what is on disk may be
+            // the half of an interrupted sync (a colleague's undo without
+            // the membership entry that caused it).
+            Ok((peers, true)) if peers > 0 => {
                 self.sweep(sweeper);
                 true
             }
@@ -138,7 +150,16 @@ impl Node {
     }
 
     fn sweep(&self, sweeper: &Mutex<Sweeper>) {
-        let membership = self.access.current();
+        // Read from the root document as it is now: the published
+        // membership follows it a moment later, and a sweep must not judge
+        // records newer than the membership it judges them by.
+        let membership = match self.access.read(&self.store) {
+            Ok(membership) => membership,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the membership to sweep");
+                return;
+            }
+        };
         if !membership
             .role_of(&self.id())
             .is_some_and(|r| r.can_write())
