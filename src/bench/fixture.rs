@@ -110,7 +110,7 @@ const SITES: &[&str] = &["HQ", "Lisbon", "Berlin", "Warehouse", "Remote hub"];
 
 /// What coordinators actually write on their lists (the demo office and
 /// the L office use these; beyond the list, numbered variants).
-const TASKS: &[&str] = &[
+pub(super) const TASKS: &[&str] = &[
     "Order toner for the 2nd floor printer",
     "Renew the cleaning contract",
     "Book the boardroom for the all-hands",

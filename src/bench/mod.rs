@@ -20,6 +20,7 @@ pub mod report;
 pub mod sync;
 #[cfg(feature = "gui")]
 pub mod ui;
+pub mod years;
 
 use crate::model::{Date, InventoryItem, Site, Task};
 use crate::store::{Layout, Store};
@@ -323,7 +324,7 @@ pub fn run_open_bench(runtime: &tokio::runtime::Runtime, dir: &Path) -> Result<C
 }
 
 /// Runs `bureau bench open` as a child process and parses its figures.
-fn measure_cold_open_in_child(dir: &Path) -> Option<ColdOpen> {
+pub(crate) fn measure_cold_open_in_child(dir: &Path) -> Option<ColdOpen> {
     let exe = std::env::current_exe().ok()?;
     let out = std::process::Command::new(exe)
         .args(["bench", "open", "--machine-readable", "--dir"])

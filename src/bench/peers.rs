@@ -1,6 +1,7 @@
 //! `bureau bench peers`: 2, 5, 10 and 20 real `bureau serve` processes on
 //! loopback, each in a data directory of its own, joined one by one into
-//! one workspace (every device dials every device it knows: a full mesh).
+//! one workspace, dialing as the overlay picks (`sync::overlay`; run with
+//! `--fanout mesh` for every device dialing every device, to compare).
 //! Then a partition: the second half of the peers stop (their machines go
 //! off), both halves make edits (the stopped ones through the CLI on their
 //! own data), the stopped half comes back, and the benchmark times how long
@@ -19,6 +20,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use crate::sync::overlay::Fanout;
+
 /// The longest a heal may take before the benchmark gives up on it.
 const CONVERGE_LIMIT: Duration = Duration::from_secs(120);
 
@@ -26,6 +29,7 @@ const CONVERGE_LIMIT: Duration = Duration::from_secs(120);
 struct Peer {
     dir: PathBuf,
     port: u16,
+    fanout: Fanout,
     serve: Option<Child>,
 }
 
@@ -44,6 +48,8 @@ impl Peer {
             .arg(&self.dir)
             .arg("--bind")
             .arg(format!("127.0.0.1:{}", self.port))
+            .arg("--fanout")
+            .arg(self.fanout.to_string())
             .env("RUST_LOG", "warn");
         Ok(command)
     }
@@ -173,11 +179,13 @@ impl PeersRow {
 /// The table `bench peers` prints.
 #[derive(Debug, Clone)]
 pub struct PeersReport {
+    pub fanout: Fanout,
     pub rows: Vec<PeersRow>,
 }
 
 impl fmt::Display for PeersReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Fan-out: {}", self.fanout)?;
         writeln!(
             f,
             "| peers | all joined | in sync after joining | edits in the partition | heal -> every peer identical | bytes sent (partition + heal) | bytes per edit | bytes per edit per peer |"
@@ -203,13 +211,14 @@ impl fmt::Display for PeersReport {
 
 /// One mesh of `n` peers in `root`, with `edits` edits per peer in the
 /// partition.
-fn run_one(root: &Path, n: usize, edits: usize) -> Result<PeersRow> {
+fn run_one(root: &Path, n: usize, edits: usize, fanout: Fanout) -> Result<PeersRow> {
     anyhow::ensure!(n >= 2, "a mesh needs at least 2 peers");
     let mut peers: Vec<Peer> = (0..n)
         .map(|i| {
             Ok(Peer {
                 dir: root.join(format!("peer{i}")),
                 port: free_port()?,
+                fanout,
                 serve: None,
             })
         })
@@ -269,14 +278,19 @@ fn run_one(root: &Path, n: usize, edits: usize) -> Result<PeersRow> {
 }
 
 /// Runs every size in `sizes`, in `dir` (default: a fresh temporary one).
-pub fn run(sizes: &[usize], edits: usize, dir: Option<&Path>) -> Result<PeersReport> {
+pub fn run(
+    sizes: &[usize],
+    edits: usize,
+    dir: Option<&Path>,
+    fanout: Fanout,
+) -> Result<PeersReport> {
     let temp = tempfile::tempdir()?;
     let root = dir.map_or_else(|| temp.path().to_path_buf(), Path::to_path_buf);
     let mut rows = Vec::new();
     for &n in sizes {
         let mesh = root.join(format!("mesh-{n}"));
         std::fs::create_dir_all(&mesh)?;
-        rows.push(run_one(&mesh, n, edits)?);
+        rows.push(run_one(&mesh, n, edits, fanout)?);
     }
-    Ok(PeersReport { rows })
+    Ok(PeersReport { fanout, rows })
 }

@@ -73,8 +73,27 @@ pub struct Cli {
     #[arg(long, global = true, hide = true, env = "BUREAU_NO_MDNS", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_mdns: bool,
 
+    /// Which member devices to dial: `ring` (the default: two successors
+    /// and one half-way round, see docs/SYNC.md) or `mesh` (every one).
+    #[arg(long, global = true, hide = true, env = "BUREAU_FANOUT", value_name = "ring|mesh", default_value = "ring", value_parser = crate::sync::overlay::Fanout::parse)]
+    pub fanout: crate::sync::overlay::Fanout,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// How this process reaches the network, as its flags say.
+    fn net_options(&self) -> crate::sync::NetOptions {
+        crate::sync::NetOptions {
+            offline: self.offline,
+            bind: self.bind,
+            mdns: !self.no_mdns,
+            static_peers: self.peers.clone(),
+            relay: self.relay.clone(),
+            fanout: self.fanout,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -295,16 +314,10 @@ pub fn run(cli: Cli, raw_args: &[String]) -> Result<std::process::ExitCode> {
         None => crate::store::default_data_dir()
             .context("no home directory found; pass --data-dir DIR or set BUREAU_DATA_DIR")?,
     };
+    let net = cli.net_options();
     let Some(command) = cli.command else {
         #[cfg(feature = "gui")]
         {
-            let net = crate::sync::NetOptions {
-                offline: cli.offline,
-                bind: cli.bind,
-                mdns: !cli.no_mdns,
-                static_peers: cli.peers,
-                relay: cli.relay,
-            };
             crate::ui::run(data_dir, net)?;
             return Ok(std::process::ExitCode::SUCCESS);
         }
@@ -333,13 +346,6 @@ pub fn run(cli: Cli, raw_args: &[String]) -> Result<std::process::ExitCode> {
             .filter(|a| *a != "--watch")
             .cloned()
             .collect();
-        let net = crate::sync::NetOptions {
-            offline: cli.offline,
-            bind: cli.bind,
-            mdns: !cli.no_mdns,
-            static_peers: cli.peers.clone(),
-            relay: cli.relay.clone(),
-        };
         let one_shot = CalendarArgs {
             watch: false,
             ..args.clone()
@@ -363,13 +369,6 @@ pub fn run(cli: Cli, raw_args: &[String]) -> Result<std::process::ExitCode> {
     {
         return Ok(code);
     }
-    let net = crate::sync::NetOptions {
-        offline: cli.offline,
-        bind: cli.bind,
-        mdns: !cli.no_mdns,
-        static_peers: cli.peers,
-        relay: cli.relay,
-    };
     run_here(command, &data_dir, net).map(|()| std::process::ExitCode::SUCCESS)
 }
 
@@ -386,7 +385,7 @@ fn run_here(
     let data_dir = data_dir.to_path_buf();
     let result = match command {
         Command::Init(args) => workspace::init(&runtime, &data_dir, args),
-        Command::Bench(args) => workspace::bench(&runtime, args),
+        Command::Bench(args) => workspace::bench(&runtime, args, net.fanout),
         Command::Serve => network::serve(&runtime, &data_dir, &net),
         Command::Demo { scale } => workspace::demo(&runtime, &data_dir, scale),
         Command::Join(args) => network::join(&runtime, &data_dir, &net, args),

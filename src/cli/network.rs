@@ -228,14 +228,14 @@ fn print_peers(status: Vec<crate::sync::status::PeerStatus>, json: bool) -> Resu
         "OUR CHANGES NOT SEEN",
     ]);
     for p in status {
+        let (synced, unseen) = (p.last_synced_text(), p.unseen_text());
         out.add_row(vec![
             p.member,
             p.role,
             p.device.chars().take(12).collect(),
             if p.online { "yes".into() } else { "no".into() },
-            p.last_synced.unwrap_or_else(|| "never".into()),
-            p.unseen_changes
-                .map_or("all (never synced)".into(), |n| n.to_string()),
+            synced,
+            unseen,
         ]);
     }
     say!("{out}");

@@ -42,7 +42,8 @@ pub struct BenchArgs {
     /// What to measure: "all" (every benchmark and one summary table),
     /// "store" (build the L office and measure it), "sync" (two nodes on
     /// loopback), "peers" (2 to 20 `serve` processes: a partition and its
-    /// heal), "ui" (the app's frames on --dir), "report" (budget,
+    /// heal), "years" (five years of a 30-person office: open and join),
+    /// "ui" (the app's frames on --dir), "report" (budget,
     /// reports and exports on --dir) or "open" (cold-open an existing data
     /// directory given with --dir).
     #[arg(default_value = "store")]
@@ -250,7 +251,11 @@ pub fn status(
     Ok(())
 }
 
-pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
+pub fn bench(
+    runtime: &tokio::runtime::Runtime,
+    args: BenchArgs,
+    fanout: crate::sync::overlay::Fanout,
+) -> Result<()> {
     if args.target == "all" {
         anyhow::ensure!(
             args.scale > 0.0 && args.scale <= 10.0,
@@ -307,9 +312,24 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
             sizes.iter().all(|n| (2..=64).contains(n)),
             "--peers sizes must be between 2 and 64"
         );
-        let report =
-            crate::bench::peers::run(&sizes, args.peer_edits.clamp(1, 100), args.dir.as_deref())?;
+        let report = crate::bench::peers::run(
+            &sizes,
+            args.peer_edits.clamp(1, 100),
+            args.dir.as_deref(),
+            fanout,
+        )?;
         say!("{report}");
+        return Ok(());
+    }
+    if args.target == "years" {
+        anyhow::ensure!(
+            args.scale > 0.0 && args.scale <= 2.0,
+            "--scale for `bench years` is between 0 and 2 (1 = 50,000 tasks)"
+        );
+        say!(
+            "{}",
+            crate::bench::years::run(runtime, args.scale, args.dir.as_deref())?
+        );
         return Ok(());
     }
     if args.target == "sync" && args.shape == "anchor" {
@@ -330,7 +350,7 @@ pub fn bench(runtime: &tokio::runtime::Runtime, args: BenchArgs) -> Result<()> {
     }
     anyhow::ensure!(
         args.target == "store",
-        "unknown benchmark {:?}: use `bureau bench all`, `store`, `sync`, `peers`, `ui --dir DIR`, `report --dir DIR` or `open --dir DIR`",
+        "unknown benchmark {:?}: use `bureau bench all`, `store`, `sync`, `peers`, `years`, `ui --dir DIR`, `report --dir DIR` or `open --dir DIR`",
         args.target
     );
     anyhow::ensure!(

@@ -32,7 +32,7 @@ mod record_history;
 pub(crate) mod records;
 #[cfg(feature = "test-support")]
 mod replica;
-mod seed;
+pub(crate) mod seed;
 mod stock;
 pub mod storage;
 mod tasks;

@@ -33,17 +33,40 @@ pub(super) fn plant(data_dir: &Path, peer_id: &str, seeds: Vec<Seed>) -> Result<
     if seeds.is_empty() {
         return Ok(());
     }
-    let storage = DurableStorage::open(&store_dir(data_dir), &quarantine_dir(data_dir))
-        .map_err(|e| StoreError::io(format!("opening storage in {}", data_dir.display()), e))?;
+    let storage = open_storage(data_dir)?;
     let me = samod_core::PeerId::from(peer_id);
     for seed in seeds {
-        let id = DocumentId::from_str(&seed.doc_id)
-            .map_err(|_| StoreError::Rejected(format!("invalid document id {}", seed.doc_id)))?;
-        let key = StorageKey::snapshot_path(&id, &CompactionHash::new(&seed.doc.get_heads()));
-        storage
-            .put_durable(&key, &seed.bytes)
-            .map_err(|e| StoreError::io("saving a received document", e))?;
+        let (id, key) = put_snapshot(&storage, &seed.doc_id, &seed.doc, &seed.bytes)?;
         samod_core::carry::preload(&me, &id, seed.doc, vec![key]);
     }
     Ok(())
+}
+
+/// Adds `doc` to the storage of `data_dir` as one more snapshot of
+/// document `doc_id` (a benchmark's fixture built in memory). Its history
+/// must include the document's: samod loads every snapshot and merges.
+pub(crate) fn write_snapshot(data_dir: &Path, doc_id: &str, doc: &Automerge) -> Result<()> {
+    put_snapshot(&open_storage(data_dir)?, doc_id, doc, &doc.save())?;
+    Ok(())
+}
+
+fn open_storage(data_dir: &Path) -> Result<DurableStorage> {
+    DurableStorage::open(&store_dir(data_dir), &quarantine_dir(data_dir))
+        .map_err(|e| StoreError::io(format!("opening storage in {}", data_dir.display()), e))
+}
+
+/// Writes `bytes` (the saved `doc`) durably as a snapshot of `doc_id`.
+fn put_snapshot(
+    storage: &DurableStorage,
+    doc_id: &str,
+    doc: &Automerge,
+    bytes: &[u8],
+) -> Result<(DocumentId, StorageKey)> {
+    let id = DocumentId::from_str(doc_id)
+        .map_err(|_| StoreError::Rejected(format!("invalid document id {doc_id}")))?;
+    let key = StorageKey::snapshot_path(&id, &CompactionHash::new(&doc.get_heads()));
+    storage
+        .put_durable(&key, bytes)
+        .map_err(|e| StoreError::io("saving a document snapshot", e))?;
+    Ok((id, key))
 }

@@ -9,13 +9,14 @@
 //! dials ([`Connections::until_unconnected`]), so the closed duplicate is
 //! not dialed again while the pair is connected.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use iroh::endpoint::{Connection, VarInt};
 
 use super::framing::Traffic;
 use super::handlers::CLOSE_REMOVED;
+use super::overlay::Reach;
 use crate::model::Stamp;
 
 /// QUIC close code of the connection a pair does not keep.
@@ -48,6 +49,11 @@ pub struct Connections {
     removed: Arc<Mutex<Option<tokio::sync::mpsc::UnboundedSender<Vec<u8>>>>>,
     /// Bytes this node's connections carried.
     traffic: Arc<Traffic>,
+    /// Devices our last dial to failed, until they connect again.
+    unreachable: Arc<Mutex<HashSet<String>>>,
+    /// Bumped when a connection opens or closes or a dial fails (the
+    /// overlay re-chooses whom to dial, see `sync::overlay`).
+    changes: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 /// Longest signed removal entry a removed device reads (they are ~2 KiB).
@@ -80,6 +86,43 @@ impl Connections {
         Connections {
             me: Arc::new(me.to_string()),
             ..Connections::default()
+        }
+    }
+
+    /// Changes each time a connection opens or closes or a dial fails.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    fn changed(&self) {
+        self.changes.send_modify(|n| *n += 1);
+    }
+
+    /// Notes that our dial to `device` failed (it is away, or refused us).
+    pub fn dial_failed(&self, device: &str) {
+        let newly = self
+            .unreachable
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(device.to_string());
+        if newly {
+            self.changed();
+        }
+    }
+
+    /// What we know of `device`'s reachability.
+    pub fn reach(&self, device: &str) -> Reach {
+        if self.open_with(device) > 0 {
+            Reach::Connected
+        } else if self
+            .unreachable
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(device)
+        {
+            Reach::Unreachable
+        } else {
+            Reach::Untried
         }
     }
 
@@ -132,7 +175,14 @@ impl Connections {
                 .unwrap_or_else(|p| p.into_inner())
                 .insert(device.to_string(), Stamp::now().millis());
         }
-        list.push(Live { conn, dialed });
+        self.unreachable
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(device);
+        list.push(Live {
+            conn: conn.clone(),
+            dialed,
+        });
         // The pair keeps the connection dialed by the smaller id; of two
         // dialed by the same side, the newer (the older is on its way out).
         let dialer_is_me = |d: Dialed| (d == Dialed::ByUs) == (self.me.as_str() < device);
@@ -156,6 +206,13 @@ impl Connections {
                 b"one connection per pair of devices",
             );
         }
+        self.changed();
+        // Tell the overlay when it closes, too.
+        let this = self.clone();
+        tokio::spawn(async move {
+            conn.closed().await;
+            this.changed();
+        });
         kept_new
     }
 

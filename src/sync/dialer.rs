@@ -1,7 +1,8 @@
 //! samod's dialer over iroh: connects to one peer device on `bureau/sync/1`
 //! and hands samod a framed transport. While the peer already has a
 //! connection with us (it dialed us), the dialer waits for that one to
-//! close: one connection per pair (see `sync::connections`).
+//! close: one connection per pair (see `sync::connections`). A failed dial
+//! is noted, so the overlay (`sync::overlay`) dials the next device round.
 
 use std::sync::Arc;
 
@@ -51,12 +52,19 @@ impl samod::Dialer for IrohDialer {
         async move {
             let device = addr.id.to_string();
             connections.until_unconnected(&device).await;
+            let failed = |e: std::io::Error| {
+                connections.dial_failed(&device);
+                DialError::transient(e)
+            };
             let conn = endpoint
                 .connect(addr.clone(), SYNC_ALPN)
                 .await
-                .map_err(DialError::transient)?;
+                .map_err(|e| failed(std::io::Error::other(e)))?;
             connections.watch_for_removal(&conn);
-            let (send, recv) = conn.open_bi().await.map_err(DialError::transient)?;
+            let (send, recv) = conn
+                .open_bi()
+                .await
+                .map_err(|e| failed(std::io::Error::other(e)))?;
             if !connections.add(&device, conn, Dialed::ByUs) {
                 // The peer dialed us at the same moment and the pair keeps
                 // its connection; samod dials again after a backoff and

@@ -12,6 +12,7 @@ pub mod invite;
 pub mod membership;
 pub mod net;
 pub mod node;
+pub mod overlay;
 pub mod recovery;
 pub mod removal;
 pub mod snapshot;

@@ -60,6 +60,9 @@ pub struct NetOptions {
     /// public ones, also with `offline`: peers that cannot reach each other
     /// directly meet there.
     pub relay: Option<RelayUrl>,
+    /// Which member devices to dial: the bounded ring (the default) or
+    /// every one (`sync::overlay`).
+    pub fanout: super::overlay::Fanout,
 }
 
 impl NetOptions {
@@ -71,6 +74,7 @@ impl NetOptions {
             mdns: false,
             static_peers: Vec::new(),
             relay: None,
+            fanout: Default::default(),
         }
     }
 }

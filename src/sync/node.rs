@@ -1,9 +1,9 @@
 //! A running node: the store, an iroh endpoint, the sync and join
-//! protocols, dialers to every known member device, and the membership
-//! watcher. `bureau serve`, `bureau sync`, `bureau join` and (later) the
+//! protocols, dialers to the member devices the overlay picks
+//! (`sync::overlay`), and the membership watcher. `bureau serve`, `bureau sync`, `bureau join` and (later) the
 //! GUI all run this same node.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,6 +19,7 @@ use super::handlers::{Connections, JoinHandler, SyncHandler};
 use super::identity;
 use super::invite::Ticket;
 use super::net::{self, JOIN_ALPN, NetOptions, SYNC_ALPN};
+use super::overlay::{self, Fanout};
 use super::snapshot::{DOCS_ALPN, DocsHandler};
 use super::status;
 use crate::model::{Area, Role};
@@ -45,6 +46,14 @@ pub struct Node {
     access: Access,
     connections: Connections,
     dialers: Mutex<HashMap<String, DialerHandle<std::io::Error>>>,
+    /// Devices dialed whatever the overlay picks: addresses the user typed.
+    pinned: Mutex<HashSet<String>>,
+    /// The device that let us join, dialed until we are connected with a
+    /// device the overlay picked (before that, the others may not have
+    /// heard we are a member).
+    inviter: Mutex<Option<String>>,
+    /// How this node picks the member devices it dials.
+    fanout: Fanout,
     tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     /// Loads every document after start; awaited at shutdown.
     loader: Mutex<Option<tokio::task::JoinHandle<()>>>,
@@ -88,7 +97,7 @@ impl Node {
             endpoint,
             access,
             (Connections::new(&endpoint_id), Vec::new()),
-            options.relay.clone(),
+            options,
         )
         .await?;
         for peer in &options.static_peers {
@@ -103,7 +112,7 @@ impl Node {
         endpoint: Endpoint,
         access: Access,
         (connections, dialers): (Connections, Vec<(String, DialerHandle<std::io::Error>)>),
-        relay: Option<iroh::RelayUrl>,
+        options: &NetOptions,
     ) -> Result<Arc<Node>> {
         let workspace = {
             let store = store.clone();
@@ -166,17 +175,21 @@ impl Node {
             router,
             access,
             connections,
+            pinned: Mutex::default(),
+            inviter: Mutex::new(dialers.first().map(|(device, _)| device.clone())),
             dialers: Mutex::new(dialers.into_iter().collect()),
+            fanout: options.fanout,
             tasks: Mutex::new(Vec::new()),
             loader: Mutex::new(Some(loader)),
             workspace,
-            relay,
+            relay: options.relay.clone(),
             status_written: Arc::new(tokio::sync::watch::Sender::new(0)),
         });
         node.spawn_removal_listener();
         node.publish_addresses();
-        node.dial_known_devices();
+        node.arrange_dialers();
         node.spawn_membership_watcher();
+        node.spawn_overlay();
         node.spawn_status_recorder();
         node.spawn_sweeper();
         node.spawn_body_fetcher();
@@ -254,18 +267,48 @@ impl Node {
         }
     }
 
-    /// Starts a dialer (with backoff) for every current member device we
-    /// are not already dialing, using its last published addresses.
-    pub fn dial_known_devices(&self) {
+    /// Dials the member devices the overlay picks (`sync::overlay`), each
+    /// at its last published addresses, and stops dialing the others (a
+    /// connection they open to us is still accepted).
+    pub fn arrange_dialers(&self) {
         let me = self.id();
         if self.removal().is_some() {
             return;
         }
-        let addresses = self.store.device_addresses().unwrap_or_default();
         let membership = self.access.current();
+        let devices: Vec<String> = membership.devices().map(|(_, d)| d.clone()).collect();
+        let wanted = overlay::to_dial(&me, &devices, |d| self.connections.reach(d), self.fanout);
+        let mut pinned = self
+            .pinned
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        {
+            let mut inviter = self.inviter.lock().unwrap_or_else(|p| p.into_inner());
+            let settled = wanted.iter().any(|d| {
+                Some(d) != inviter.as_ref()
+                    && self.connections.reach(d) == overlay::Reach::Connected
+            });
+            if settled {
+                *inviter = None;
+            }
+            pinned.extend(inviter.clone());
+        }
         let mut dialers = self.dialers.lock().unwrap_or_else(|p| p.into_inner());
-        for (_, device) in membership.devices() {
-            if device == &me || dialers.contains_key(device) {
+        dialers.retain(|device, dialer| {
+            let keep = wanted.contains(device) || pinned.contains(device);
+            if !keep {
+                tracing::debug!(%device, "no longer dialing: the overlay picked others");
+                dialer.close();
+            }
+            keep
+        });
+        if wanted.iter().all(|d| dialers.contains_key(d)) {
+            return;
+        }
+        let addresses = self.store.device_addresses().unwrap_or_default();
+        for device in &wanted {
+            if dialers.contains_key(device) {
                 continue;
             }
             let Ok(id) = device.parse::<PublicKey>() else {
@@ -294,9 +337,28 @@ impl Node {
         }
     }
 
-    /// Adds a peer by address (e.g. a static address typed by the user).
+    /// The devices this node is dialing (its overlay picks, the addresses
+    /// the user typed, and the inviter while a join settles).
+    pub fn dialing(&self) -> Vec<String> {
+        let mut devices: Vec<String> = self
+            .dialers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .keys()
+            .cloned()
+            .collect();
+        devices.sort();
+        devices
+    }
+
+    /// Adds a peer by address (e.g. a static address typed by the user),
+    /// dialed whatever the overlay picks.
     pub fn dial(&self, addr: EndpointAddr) {
         let device = addr.id.to_string();
+        self.pinned
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(device.clone());
         let Some(dialer) = IrohDialer::new(self.endpoint.clone(), addr, self.connections.clone())
         else {
             return;
@@ -307,6 +369,23 @@ impl Node {
                 .unwrap_or_else(|p| p.into_inner())
                 .insert(device, handle);
         }
+    }
+
+    /// Re-picks the devices to dial whenever a connection opens or closes
+    /// or a dial fails.
+    fn spawn_overlay(self: &Arc<Self>) {
+        let mut changes = self.connections.changes();
+        let weak = Arc::downgrade(self);
+        let task = tokio::spawn(async move {
+            while changes.changed().await.is_ok() {
+                let Some(node) = weak.upgrade() else { break };
+                node.arrange_dialers();
+            }
+        });
+        self.tasks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(task);
     }
 
     fn spawn_membership_watcher(self: &Arc<Self>) {
@@ -368,7 +447,7 @@ impl Node {
                 }
             }
         }
-        self.dial_known_devices();
+        self.arrange_dialers();
     }
 
     fn spawn_status_recorder(self: &Arc<Self>) {

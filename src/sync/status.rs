@@ -156,6 +156,30 @@ pub struct PeerStatus {
     /// Our changes the device has not seen; `None` if it never synced with us.
     pub unseen_changes: Option<usize>,
     pub in_sync: bool,
+    /// The device syncs with us directly (a ring neighbour, see
+    /// `sync::overlay`); the others' changes reach us through other devices.
+    pub direct: bool,
+}
+
+impl PeerStatus {
+    /// When it last synced with us, as the Team screen and `bureau peers`
+    /// say it.
+    pub fn last_synced_text(&self) -> String {
+        match &self.last_synced {
+            Some(at) => at.clone(),
+            None if !self.direct => "through other devices".into(),
+            None => "never".into(),
+        }
+    }
+
+    /// How many of our changes it has not seen, in words.
+    pub fn unseen_text(&self) -> String {
+        match self.unseen_changes {
+            Some(n) => n.to_string(),
+            None if !self.direct => "unknown here".into(),
+            None => "all (never synced)".into(),
+        }
+    }
 }
 
 /// Least time between two writes of `peers.json` while peers are busy.

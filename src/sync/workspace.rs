@@ -33,6 +33,8 @@ pub fn peer_status(
         .unwrap_or_default();
     let book = PeerBook::load(store.data_dir());
     let membership = access.current();
+    let devices: Vec<String> = membership.devices().map(|(_, d)| d.clone()).collect();
+    let neighbours = super::overlay::neighbours(me, &devices);
     let mut out = Vec::new();
     for (member, device) in membership.devices() {
         if device == me {
@@ -73,6 +75,7 @@ pub fn peer_status(
             }),
             unseen_changes: unseen,
             in_sync: in_sync && unseen == Some(0),
+            direct: neighbours.contains(device),
         });
     }
     Ok(out)

@@ -129,8 +129,8 @@ pub fn show(
                 ui.label(&p.member);
                 ui.label(p.device.chars().take(10).collect::<String>());
                 ui.label(if p.online { "online" } else { "offline" });
-                ui.label(p.last_synced.as_deref().unwrap_or("never"));
-                ui.label(p.unseen_changes.map_or("all (never synced)".into(), |n| n.to_string()));
+                ui.label(p.last_synced_text());
+                ui.label(p.unseen_text());
                 ui.end_row();
             }
         });

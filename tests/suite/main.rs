@@ -37,6 +37,7 @@ mod membership;
 mod merge;
 mod offline;
 mod ops;
+mod overlay;
 mod purchasing;
 mod purchasing_cli;
 mod purchasing_gui;

@@ -19,6 +19,7 @@ fn lan() -> NetOptions {
         mdns: true,
         static_peers: Vec::new(),
         relay: None,
+        fanout: Default::default(),
     }
 }
 

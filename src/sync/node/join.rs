@@ -43,7 +43,6 @@ impl Node {
         let founder = ticket.founder;
         let key = identity::load_or_create(data_dir)?;
         let endpoint = net::bind(data_dir, key.clone(), options).await?;
-        let relay = options.relay.clone();
         match Self::join_with(
             data_dir,
             ticket,
@@ -51,7 +50,7 @@ impl Node {
             founder,
             key,
             endpoint.clone(),
-            relay,
+            options,
         )
         .await
         {
@@ -70,7 +69,7 @@ impl Node {
         founder: PublicKey,
         key: SecretKey,
         endpoint: Endpoint,
-        relay: Option<iroh::RelayUrl>,
+        options: &NetOptions,
     ) -> Result<Arc<Node>> {
         let connections = Connections::new(&endpoint.id().to_string());
         let traffic = connections.traffic();
@@ -190,7 +189,7 @@ impl Node {
             endpoint,
             access,
             (connections, initial),
-            relay,
+            options,
         )
         .await?;
         Ok(node)

@@ -1,0 +1,442 @@
+//! `bureau bench years`: the XL office, five years of a 30-person office
+//! (about 50,000 tasks and 500,000 changes), and what it costs to open and
+//! to join.
+//!
+//! The workspace is made by `init` and filled through the store like any
+//! office (a small one: the other areas). The five years of tasks are
+//! written in memory on the workspace's own Tasks document, as the store
+//! writes them (the record's map reconciled, then only the changed fields,
+//! one Automerge change per edit, each by one of 30 members' devices at its
+//! time in the past), then saved as one snapshot: one fsync per change
+//! would take hours. Every task is created and then edited about nine times
+//! over its life (started, retitled, re-dated, reassigned, commented,
+//! finished); the last months' are still open.
+//!
+//! Figures: cold open to a usable dashboard (root document, the dashboard's
+//! documents, its queries) and peak RSS, in a child process as `bench open`
+//! measures them; and an initial sync to an empty peer on loopback.
+//!
+//! Then the same office as it would be after a yearly archive (not built
+//! into the product yet; see docs/SYNC.md, "Not done yet"): a live Tasks
+//! document holding every open task and this year's closed ones, current
+//! state only, and one document per past year with that year's closed
+//! tasks, measured the same way: what archiving would buy.
+
+use std::fmt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use automerge::transaction::CommitOptions;
+use automerge::{ActorId, Automerge, ReadDoc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use super::fixture::{OfficeSize, PEOPLE, build_office, words};
+use super::sync::ms;
+use super::{ColdOpen, measure_cold_open_in_child};
+use crate::model::*;
+use crate::store::records::{kind_map_mut, write_edit};
+use crate::sync::{NetOptions, Node, node};
+
+/// How big the office of years is.
+#[derive(Debug, Clone, Copy)]
+pub struct YearsSize {
+    pub members: usize,
+    pub years: i64,
+    pub tasks: usize,
+    /// Edits over each task's life after its creation (on average).
+    pub edits_per_task: usize,
+}
+
+impl YearsSize {
+    /// Five years of a 30-person office: 50,000 tasks, 500,000 changes.
+    pub const XL: YearsSize = YearsSize {
+        members: 30,
+        years: 5,
+        tasks: 50_000,
+        edits_per_task: 9,
+    };
+
+    pub fn scaled(self, factor: f64) -> YearsSize {
+        YearsSize {
+            tasks: ((self.tasks as f64 * factor).round() as usize).max(10),
+            ..self
+        }
+    }
+}
+
+/// What `bench years` measured.
+#[derive(Debug)]
+pub struct YearsReport {
+    pub size: YearsSize,
+    pub changes: usize,
+    pub build: Duration,
+    pub tasks_doc_bytes: u64,
+    pub all_docs_bytes: u64,
+    pub cold_open: Option<ColdOpen>,
+    pub initial_sync: Duration,
+    pub initial_bytes: u64,
+    pub archived: Archived,
+}
+
+/// The office of years as a yearly archive would leave it.
+#[derive(Debug)]
+pub struct Archived {
+    pub live_tasks: usize,
+    pub live_bytes: u64,
+    pub cold_open: Option<ColdOpen>,
+    /// Per past year: its closed tasks, the archive's size, its load time.
+    pub years: Vec<(i32, usize, u64, Duration)>,
+}
+
+impl fmt::Display for YearsReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mib = |b: u64| format!("{:.1} MiB", b as f64 / 1048576.0);
+        writeln!(f, "| figure | value |")?;
+        writeln!(f, "|---|---|")?;
+        writeln!(
+            f,
+            "| fixture | {} members, {} years, {} tasks, {} changes in the Tasks document |",
+            self.size.members, self.size.years, self.size.tasks, self.changes
+        )?;
+        writeln!(f, "| build | {:.1} s |", self.build.as_secs_f64())?;
+        writeln!(
+            f,
+            "| compacted size: Tasks document / every document | {} / {} |",
+            mib(self.tasks_doc_bytes),
+            mib(self.all_docs_bytes)
+        )?;
+        match &self.cold_open {
+            Some(open) => {
+                write!(f, "{open}")?;
+                writeln!(
+                    f,
+                    "| **cold open to a usable dashboard** (root + dashboard documents + queries) | {} |",
+                    ms(open.open + open.load_dashboard_docs + open.dashboard_queries)
+                )?;
+            }
+            None => writeln!(f, "| cold open | could not be measured |")?,
+        }
+        writeln!(
+            f,
+            "| initial sync to an empty peer (join -> in sync) | {}, {} on the wire ({:.2}x compacted) |",
+            ms(self.initial_sync),
+            mib(self.initial_bytes),
+            self.initial_bytes as f64 / self.all_docs_bytes.max(1) as f64
+        )?;
+        let a = &self.archived;
+        writeln!(f)?;
+        writeln!(
+            f,
+            "After a yearly archive (what-if): the live Tasks document holds {} tasks (open, or closed this year), current state only, {}",
+            a.live_tasks,
+            mib(a.live_bytes)
+        )?;
+        writeln!(f)?;
+        writeln!(f, "| figure | value |")?;
+        writeln!(f, "|---|---|")?;
+        match &a.cold_open {
+            Some(open) => {
+                write!(f, "{open}")?;
+                writeln!(
+                    f,
+                    "| **cold open to a usable dashboard** (root + dashboard documents + queries) | {} |",
+                    ms(open.open + open.load_dashboard_docs + open.dashboard_queries)
+                )?;
+            }
+            None => writeln!(f, "| cold open | could not be measured |")?,
+        }
+        for (year, tasks, bytes, load) in &a.years {
+            writeln!(
+                f,
+                "| archive {year}: {tasks} closed tasks | {}, loads in {} |",
+                mib(*bytes),
+                ms(*load)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// One member of the office of years: its id (the change's author) and
+/// its device's actor.
+struct Member {
+    id: String,
+    actor: ActorId,
+}
+
+/// Writes `size`'s years of tasks onto the Tasks document `doc`; returns
+/// how many changes it made.
+fn write_years(doc: &mut Automerge, size: YearsSize, today: Date, seed: u64) -> Result<usize> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let members: Vec<Member> = (0..size.members)
+        .map(|_| Member {
+            id: new_id(),
+            actor: ActorId::random(),
+        })
+        .collect();
+    let day_ms = 86_400_000i64;
+    // Nine in the morning of `today`, UTC.
+    let end = Stamp::from_millis(
+        today
+            .0
+            .and_hms_opt(9, 0, 0)
+            .map_or(0, |t| t.and_utc().timestamp_millis()),
+    );
+    let span = size.years * 365 * day_ms;
+    let start = end.millis() - span;
+    let mut changes = 0;
+    let mut commit = |doc: &mut Automerge,
+                      who: &Member,
+                      at: i64,
+                      message: String,
+                      write: &mut dyn FnMut(
+        &mut automerge::transaction::Transaction<'_>,
+        &Audit,
+    ) -> crate::store::Result<()>|
+     -> Result<()> {
+        doc.set_author(Some(automerge::Author::from(who.id.as_bytes().to_vec())));
+        doc.set_actor(who.actor.clone());
+        let audit = Audit {
+            member_id: who.id.clone(),
+            at: Stamp::from_millis(at),
+        };
+        let mut tx = doc.transaction();
+        write(&mut tx, &audit)?;
+        tx.commit_with(
+            CommitOptions::default()
+                .with_message(message)
+                .with_time(at / 1000),
+        );
+        changes += 1;
+        Ok(())
+    };
+    for i in 0..size.tasks {
+        let created = start + (span as f64 * i as f64 / size.tasks as f64) as i64;
+        let who = &members[rng.random_range(0..members.len())];
+        let id = new_id();
+        let title = super::fixture::TASKS[i % super::fixture::TASKS.len()].to_string();
+        let mut task = Task {
+            id: id.clone(),
+            title,
+            owner: Some(PEOPLE[rng.random_range(0..PEOPLE.len())].to_string()),
+            priority: Priority::ALL[rng.random_range(0..Priority::ALL.len())],
+            due: Some(
+                Stamp::from_millis(created)
+                    .date()
+                    .add_days(rng.random_range(3..40)),
+            ),
+            ..Default::default()
+        };
+        commit(
+            doc,
+            who,
+            created,
+            format!("create tasks {id}"),
+            &mut |tx, audit| {
+                let map = kind_map_mut(tx, Task::KIND)?;
+                task.touch(audit, true);
+                autosurgeon::reconcile_prop(tx, &map, id.as_str(), &task)?;
+                Ok(())
+            },
+        )?;
+        let age_days = (end.millis() - created) / day_ms;
+        let edits = rng.random_range(size.edits_per_task / 2..=size.edits_per_task * 3 / 2);
+        let mut at = created;
+        for e in 0..edits {
+            at += rng.random_range(1..(day_ms * 3));
+            if at >= end.millis() {
+                break;
+            }
+            let who = &members[rng.random_range(0..members.len())];
+            let before = task.clone();
+            let last = e + 1 == edits;
+            match (last, e % 5) {
+                (true, _) if age_days > 90 => {
+                    task.set_status(TaskStatus::Done, None, Stamp::from_millis(at));
+                }
+                (_, 0) => {
+                    task.set_status(TaskStatus::InProgress, None, Stamp::from_millis(at));
+                }
+                (_, 1) => task.due = task.due.map(|d| d.add_days(rng.random_range(1..10))),
+                (_, 2) => task.owner = Some(PEOPLE[rng.random_range(0..PEOPLE.len())].to_string()),
+                (_, 3) => {
+                    let n = rng.random_range(4..14);
+                    task.description = format!("{} {}", task.description, words(&mut rng, n))
+                        .trim()
+                        .to_string();
+                }
+                _ => task.priority = Priority::ALL[rng.random_range(0..Priority::ALL.len())],
+            }
+            let after = task.clone();
+            commit(
+                doc,
+                who,
+                at,
+                format!("edit tasks {id}"),
+                &mut |tx, audit| {
+                    let map = kind_map_mut(tx, Task::KIND)?;
+                    let Some((_, obj)) = tx.get(&map, id.as_str())? else {
+                        return Ok(());
+                    };
+                    write_edit(tx, &obj, &before, after.clone(), audit)?;
+                    Ok(())
+                },
+            )?;
+            task.touch(
+                &Audit {
+                    member_id: who.id.clone(),
+                    at: Stamp::from_millis(at),
+                },
+                false,
+            );
+        }
+        if i % 1000 == 999 {
+            eprint!("\rbuilding five years: {}/{} tasks   ", i + 1, size.tasks);
+        }
+    }
+    eprintln!();
+    Ok(changes)
+}
+
+const TODAY: (i32, u32, u32) = (2026, 11, 22);
+
+fn today() -> Date {
+    Date::new(TODAY.0, TODAY.1, TODAY.2).unwrap_or_default()
+}
+
+/// A new workspace in `dir` with a small office in its other areas (built
+/// through the store); its Tasks document's id and the document.
+fn small_office(runtime: &tokio::runtime::Runtime, dir: &Path) -> Result<(String, Automerge)> {
+    let store = runtime.block_on(node::create_workspace(dir, "Office of years", "Ana"))?;
+    let mut others = OfficeSize::LARGE.scaled(0.1);
+    others.tasks = 10;
+    build_office(&store, others, 11, today(), |_, _| ())?;
+    let tasks = store.handle(Area::Tasks)?;
+    let doc_id = tasks.document_id().to_string();
+    let doc = tasks.with_document(|d| d.clone());
+    runtime.block_on(store.close());
+    Ok((doc_id, doc))
+}
+
+/// Builds the office of years in the empty data directory `dir`; how many
+/// changes it wrote, and its Tasks document.
+pub fn build(
+    runtime: &tokio::runtime::Runtime,
+    dir: &Path,
+    size: YearsSize,
+) -> Result<(usize, Automerge)> {
+    let (doc_id, mut doc) = small_office(runtime, dir)?;
+    let changes = write_years(&mut doc, size, today(), 5)?;
+    crate::store::seed::write_snapshot(dir, &doc_id, &doc)
+        .context("saving the five years of tasks")?;
+    Ok((changes, doc))
+}
+
+/// Builds in `dir` the office of years as a yearly archive would leave it
+/// (see the module doc) from its Tasks document `years`, and measures it.
+fn archive_what_if(
+    runtime: &tokio::runtime::Runtime,
+    dir: &Path,
+    years: &Automerge,
+) -> Result<Archived> {
+    use chrono::Datelike;
+    let (doc_id, mut live) = small_office(runtime, dir)?;
+    let mut archives: std::collections::BTreeMap<i32, Vec<Task>> = Default::default();
+    let mut kept = Vec::new();
+    for task in crate::store::records::read_all::<Task, _>(years, true).records {
+        match task.completed_at.map(|at| at.date().0.year()) {
+            Some(year) if task.status == TaskStatus::Done && year < TODAY.0 => {
+                archives.entry(year).or_default().push(task)
+            }
+            _ => kept.push(task),
+        }
+    }
+    let write_all = |doc: &mut Automerge, tasks: &[Task]| -> Result<()> {
+        for chunk in tasks.chunks(1000) {
+            let mut tx = doc.transaction();
+            let map = kind_map_mut(&mut tx, Task::KIND)?;
+            for task in chunk {
+                autosurgeon::reconcile_prop(&mut tx, &map, task.id.as_str(), task)?;
+            }
+            tx.commit_with(CommitOptions::default().with_message("archive tasks"));
+        }
+        Ok(())
+    };
+    write_all(&mut live, &kept)?;
+    crate::store::seed::write_snapshot(dir, &doc_id, &live)?;
+    let live_bytes = live.save().len() as u64;
+    drop(live);
+    let mut out = Vec::new();
+    for (year, tasks) in &archives {
+        let mut doc = Automerge::new();
+        write_all(&mut doc, tasks)?;
+        let bytes = doc.save();
+        let started = Instant::now();
+        Automerge::load(&bytes)?;
+        out.push((*year, tasks.len(), bytes.len() as u64, started.elapsed()));
+    }
+    measure_cold_open_in_child(dir);
+    Ok(Archived {
+        live_tasks: kept.len(),
+        live_bytes,
+        cold_open: measure_cold_open_in_child(dir),
+        years: out,
+    })
+}
+
+/// Builds the office of years (in `dir`, else a temporary directory) and
+/// measures it.
+pub fn run(
+    runtime: &tokio::runtime::Runtime,
+    scale: f64,
+    dir: Option<&Path>,
+) -> Result<YearsReport> {
+    let temp = tempfile::tempdir()?;
+    let root = dir.map_or_else(|| temp.path().to_path_buf(), Path::to_path_buf);
+    let (a_dir, b_dir) = (root.join("years"), root.join("joiner"));
+    let size = YearsSize::XL.scaled(scale);
+    let started = Instant::now();
+    let (changes, years) = build(runtime, &a_dir, size)?;
+    let build = started.elapsed();
+    let archived = archive_what_if(runtime, &root.join("archived"), &years)?;
+    drop(years);
+
+    // The first open compacts what the build wrote; the second is timed.
+    measure_cold_open_in_child(&a_dir);
+    let cold_open = measure_cold_open_in_child(&a_dir);
+
+    let a = runtime.block_on(Node::start(&a_dir, "bench", &NetOptions::loopback()))?;
+    let docs = a.store().documents()?;
+    let mut all_docs_bytes = 0;
+    let mut tasks_doc_bytes = 0;
+    let tasks_id = a.store().handle(Area::Tasks)?.document_id().clone();
+    for d in &docs {
+        let len = d.with_document(|doc| doc.save().len() as u64);
+        all_docs_bytes += len;
+        if *d.document_id() == tasks_id {
+            tasks_doc_bytes = len;
+        }
+    }
+    let ticket = a.invite(Role::Member, Duration::from_secs(600))?;
+    let before = a.traffic().sent();
+    let started = Instant::now();
+    let b = runtime.block_on(Node::join(&b_dir, &ticket, "Ben", &NetOptions::loopback()))?;
+    runtime.block_on(b.wait_in_sync(Duration::from_secs(600)))?;
+    let initial_sync = started.elapsed();
+    let initial_bytes = a.traffic().sent() - before + b.traffic().sent();
+    runtime.block_on(b.shutdown());
+    runtime.block_on(a.shutdown());
+    Ok(YearsReport {
+        size,
+        changes,
+        build,
+        tasks_doc_bytes,
+        all_docs_bytes,
+        cold_open,
+        initial_sync,
+        initial_bytes,
+        archived,
+    })
+}
