@@ -71,6 +71,8 @@ impl YearsSize {
 pub struct YearsReport {
     pub size: YearsSize,
     pub changes: usize,
+    /// Operations in the Tasks document (every value ever written).
+    pub ops: u64,
     pub build: Duration,
     pub tasks_doc_bytes: u64,
     pub all_docs_bytes: u64,
@@ -85,6 +87,7 @@ pub struct YearsReport {
 pub struct Archived {
     pub live_tasks: usize,
     pub live_bytes: u64,
+    pub live_ops: u64,
     pub cold_open: Option<ColdOpen>,
     /// Per past year: its closed tasks, the archive's size, its load time.
     pub years: Vec<(i32, usize, u64, Duration)>,
@@ -97,8 +100,8 @@ impl fmt::Display for YearsReport {
         writeln!(f, "|---|---|")?;
         writeln!(
             f,
-            "| fixture | {} members, {} years, {} tasks, {} changes in the Tasks document |",
-            self.size.members, self.size.years, self.size.tasks, self.changes
+            "| fixture | {} members, {} years, {} tasks, {} changes and {} operations in the Tasks document |",
+            self.size.members, self.size.years, self.size.tasks, self.changes, self.ops
         )?;
         writeln!(f, "| build | {:.1} s |", self.build.as_secs_f64())?;
         writeln!(
@@ -129,8 +132,9 @@ impl fmt::Display for YearsReport {
         writeln!(f)?;
         writeln!(
             f,
-            "After a yearly archive (what-if): the live Tasks document holds {} tasks (open, or closed this year), current state only, {}",
+            "After a yearly archive (what-if): the live Tasks document holds {} tasks (open, or closed this year), current state only: {} operations, {}",
             a.live_tasks,
+            a.live_ops,
             mib(a.live_bytes)
         )?;
         writeln!(f)?;
@@ -367,6 +371,7 @@ fn archive_what_if(
     write_all(&mut live, &kept)?;
     crate::store::seed::write_snapshot(dir, &doc_id, &live)?;
     let live_bytes = live.save().len() as u64;
+    let live_ops = live.stats().num_ops;
     drop(live);
     let mut out = Vec::new();
     for (year, tasks) in &archives {
@@ -381,6 +386,7 @@ fn archive_what_if(
     Ok(Archived {
         live_tasks: kept.len(),
         live_bytes,
+        live_ops,
         cold_open: measure_cold_open_in_child(dir),
         years: out,
     })
@@ -401,6 +407,7 @@ pub fn run(
     let (changes, years) = build(runtime, &a_dir, size)?;
     let build = started.elapsed();
     let archived = archive_what_if(runtime, &root.join("archived"), &years)?;
+    let ops = years.stats().num_ops;
     drop(years);
 
     // The first open compacts what the build wrote; the second is timed.
@@ -431,6 +438,7 @@ pub fn run(
     Ok(YearsReport {
         size,
         changes,
+        ops,
         build,
         tasks_doc_bytes,
         all_docs_bytes,

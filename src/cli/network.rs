@@ -193,7 +193,14 @@ pub fn sync(
     let deadline = runtime.block_on(async {
         tokio::time::Instant::now() + timeout.saturating_sub(SHUTDOWN_ALLOWANCE)
     });
-    let node = runtime.block_on(Node::start(data_dir, "bureau sync", net))?;
+    // A one-off sync dials every member device at once (not the overlay's
+    // few): it is short-lived, and should meet whoever is reachable first
+    // rather than wait for absent ring neighbours' dials to fail.
+    let net = NetOptions {
+        fanout: crate::sync::overlay::Fanout::Mesh,
+        ..net.clone()
+    };
+    let node = runtime.block_on(Node::start(data_dir, "bureau sync", &net))?;
     let control = ControlSocket::open(runtime, &node, data_dir);
     let result = runtime.block_on(node.wait_in_sync_by(deadline, timeout));
     control.close();
