@@ -93,6 +93,19 @@ pub struct Archived {
     pub years: Vec<(i32, usize, u64, Duration)>,
 }
 
+/// The cold-open rows of a table, and the one the goal is about.
+fn cold_open_rows(f: &mut fmt::Formatter<'_>, cold_open: &Option<ColdOpen>) -> fmt::Result {
+    let Some(open) = cold_open else {
+        return writeln!(f, "| cold open | could not be measured |");
+    };
+    write!(f, "{open}")?;
+    writeln!(
+        f,
+        "| **cold open to a usable dashboard** (root + dashboard documents + queries) | {} |",
+        ms(open.open + open.load_dashboard_docs + open.dashboard_queries)
+    )
+}
+
 impl fmt::Display for YearsReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mib = |b: u64| format!("{:.1} MiB", b as f64 / 1048576.0);
@@ -110,17 +123,7 @@ impl fmt::Display for YearsReport {
             mib(self.tasks_doc_bytes),
             mib(self.all_docs_bytes)
         )?;
-        match &self.cold_open {
-            Some(open) => {
-                write!(f, "{open}")?;
-                writeln!(
-                    f,
-                    "| **cold open to a usable dashboard** (root + dashboard documents + queries) | {} |",
-                    ms(open.open + open.load_dashboard_docs + open.dashboard_queries)
-                )?;
-            }
-            None => writeln!(f, "| cold open | could not be measured |")?,
-        }
+        cold_open_rows(f, &self.cold_open)?;
         writeln!(
             f,
             "| initial sync to an empty peer (join -> in sync) | {}, {} on the wire ({:.2}x compacted) |",
@@ -140,17 +143,7 @@ impl fmt::Display for YearsReport {
         writeln!(f)?;
         writeln!(f, "| figure | value |")?;
         writeln!(f, "|---|---|")?;
-        match &a.cold_open {
-            Some(open) => {
-                write!(f, "{open}")?;
-                writeln!(
-                    f,
-                    "| **cold open to a usable dashboard** (root + dashboard documents + queries) | {} |",
-                    ms(open.open + open.load_dashboard_docs + open.dashboard_queries)
-                )?;
-            }
-            None => writeln!(f, "| cold open | could not be measured |")?,
-        }
+        cold_open_rows(f, &a.cold_open)?;
         for (year, tasks, bytes, load) in &a.years {
             writeln!(
                 f,
