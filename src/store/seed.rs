@@ -37,7 +37,7 @@ pub(super) fn plant(data_dir: &Path, peer_id: &str, seeds: Vec<Seed>) -> Result<
     let me = samod_core::PeerId::from(peer_id);
     for seed in seeds {
         let (id, key) = put_snapshot(&storage, &seed.doc_id, &seed.doc, &seed.bytes)?;
-        samod_core::carry::preload(&me, &id, seed.doc, vec![key]);
+        samod_core::carry::preload(&me, &id, seed.doc, vec![(key, seed.bytes.len())]);
     }
     Ok(())
 }

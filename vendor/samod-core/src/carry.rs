@@ -39,7 +39,8 @@ fn shared() -> &'static Mutex<HashMap<SharedKey, Vec<ChangeHash>>> {
 /// A document handed to the repo with the storage keys it stands for.
 pub(crate) struct Preloaded {
     pub(crate) doc: Automerge,
-    pub(crate) keys: Vec<StorageKey>,
+    /// The storage chunks it was loaded from, with their sizes.
+    pub(crate) keys: Vec<(StorageKey, usize)>,
 }
 
 fn preloaded() -> &'static Mutex<HashMap<(PeerId, DocumentId), Preloaded>> {
@@ -76,9 +77,14 @@ pub fn shared_heads(local: &PeerId, remote: &PeerId, document: &DocumentId) -> V
 
 /// Hands `doc`, already loaded and verified, to the repo of `local`: the
 /// actor that next opens `document` starts from it, and does not load the
-/// storage chunks `keys` again (their bytes must be what `doc` was loaded
-/// from).
-pub fn preload(local: &PeerId, document: &DocumentId, doc: Automerge, keys: Vec<StorageKey>) {
+/// storage chunks `keys` (each with its size in bytes) again, nor writes
+/// what they hold again: their bytes must be what `doc` was loaded from.
+pub fn preload(
+    local: &PeerId,
+    document: &DocumentId,
+    doc: Automerge,
+    keys: Vec<(StorageKey, usize)>,
+) {
     preloaded()
         .lock()
         .unwrap_or_else(|p| p.into_inner())

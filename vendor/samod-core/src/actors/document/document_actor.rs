@@ -84,9 +84,14 @@ impl DocumentActor {
         // Bureau patch 6: a document the application preloaded (see
         // `crate::carry`) is ready at once.
         let mut preloaded_keys = Vec::new();
+        let mut on_disk_state = OnDiskState::new();
         let initial_content = initial_content.or_else(|| {
             crate::carry::take_preloaded(&local_peer_id, &document_id).map(|p| {
-                preloaded_keys = p.keys;
+                // What it was loaded from is on disk: the first save starts
+                // from its heads, instead of encoding every change again and
+                // writing a second snapshot of the same document.
+                on_disk_state.loaded(p.keys.iter().cloned(), std::iter::empty(), &p.doc);
+                preloaded_keys = p.keys.into_iter().map(|(key, _)| key).collect();
                 p.doc
             })
         });
@@ -107,7 +112,7 @@ impl DocumentActor {
             id: actor_id,
             load_state,
             check_policy_tasks: HashMap::new(),
-            on_disk_state: OnDiskState::new(),
+            on_disk_state,
             peer_connections: HashMap::new(),
             run_state: RunState::Running,
             phase,
@@ -416,9 +421,17 @@ impl DocumentActor {
                 }) = self.load_state.take_complete()
                 {
                     self.handle_load(now, out, &snapshots, &incrementals);
+                    // Bureau patch 6: preloaded chunks were counted at start.
+                    let preloaded = &self.preloaded_keys;
                     self.on_disk_state.loaded(
-                        snapshots.into_iter().map(|(k, v)| (k, v.len())),
-                        incrementals.into_iter().map(|(k, v)| (k, v.len())),
+                        snapshots
+                            .into_iter()
+                            .filter(|(k, _)| !preloaded.contains(k))
+                            .map(|(k, v)| (k, v.len())),
+                        incrementals
+                            .into_iter()
+                            .filter(|(k, _)| !preloaded.contains(k))
+                            .map(|(k, v)| (k, v.len())),
                         &self.doc,
                     );
                 }
