@@ -1,7 +1,7 @@
 //! A running node: the store, an iroh endpoint, the sync and join
 //! protocols, dialers to the member devices the overlay picks
-//! (`sync::overlay`), and the membership watcher. `bureau serve`, `bureau sync`, `bureau join` and (later) the
-//! GUI all run this same node.
+//! (`sync::overlay`), and the membership watcher. `bureau serve`,
+//! `bureau sync`, `bureau join` and the app all run this same node.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -335,20 +335,6 @@ impl Node {
                 Err(_) => tracing::warn!("repo stopped; not dialing"),
             }
         }
-    }
-
-    /// The devices this node is dialing (its overlay picks, the addresses
-    /// the user typed, and the inviter while a join settles).
-    pub fn dialing(&self) -> Vec<String> {
-        let mut devices: Vec<String> = self
-            .dialers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .keys()
-            .cloned()
-            .collect();
-        devices.sort();
-        devices
     }
 
     /// Adds a peer by address (e.g. a static address typed by the user),

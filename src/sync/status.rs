@@ -270,3 +270,36 @@ pub(crate) fn record(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PeerStatus;
+
+    fn peer(last_synced: Option<&str>, unseen: Option<usize>, direct: bool) -> PeerStatus {
+        PeerStatus {
+            member: "Ben".into(),
+            role: "member".into(),
+            device: "d1".into(),
+            online: false,
+            connected_since: None,
+            last_synced: last_synced.map(String::from),
+            unseen_changes: unseen,
+            in_sync: false,
+            direct,
+        }
+    }
+
+    #[test]
+    fn a_device_reached_only_through_others_is_not_called_never_synced() {
+        let far = peer(None, None, false);
+        assert_eq!(far.last_synced_text(), "through other devices");
+        assert_eq!(far.unseen_text(), "unknown here");
+        let neighbour = peer(None, None, true);
+        assert_eq!(neighbour.last_synced_text(), "never");
+        assert_eq!(neighbour.unseen_text(), "all (never synced)");
+        // Once it synced with us directly, what it saw is known.
+        let met = peer(Some("2026-12-06 11:29"), Some(2), false);
+        assert_eq!(met.last_synced_text(), "2026-12-06 11:29");
+        assert_eq!(met.unseen_text(), "2");
+    }
+}
