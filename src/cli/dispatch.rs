@@ -8,9 +8,9 @@ use anyhow::{Context, Result};
 use super::exchange::{self, CalendarArgs};
 use super::output::{self, report_outcome, report_quarantine};
 use super::{
-    Cli, Command, RecoverArgs, automation, budget, control, docs, equipment, facilities, history,
-    inventory, invoices, meetings, membership, network, onboarding, orders, people, records,
-    reports, tasks, vendors, workspace,
+    Cli, Command, RecoverArgs, archive, automation, budget, control, docs, equipment, facilities,
+    history, inventory, invoices, meetings, membership, network, onboarding, orders, people,
+    records, reports, tasks, vendors, workspace,
 };
 use crate::store::Store;
 
@@ -185,6 +185,7 @@ fn command_name(command: &Command) -> String {
         Command::Plan(_) => "plan",
         Command::Report(_) => "report",
         Command::Reorder(_) => "reorder",
+        Command::Archive(_) => "archive",
         Command::Trash { .. } => "trash",
         Command::History { .. } => "history",
         Command::RestoreVersion(_) => "restore-version",
@@ -277,6 +278,7 @@ fn dispatch_store(
         Command::Plan(cmd) => onboarding::run_plan(store, session, cmd),
         Command::Report(args) => reports::report(store, args),
         Command::Reorder(args) => orders::reorder(store, session, args),
+        Command::Archive(cmd) => archive::run(store, session, cmd),
         Command::Trash { json } => workspace::trash(store, json),
         Command::History { id, json } => history::history(store, &id, json),
         Command::RestoreVersion(args) => history::restore_version(store, session, &args),

@@ -3,6 +3,7 @@
 //! and exits. Errors are one line saying what to fix; nothing is changed
 //! when a command fails validation.
 
+mod archive;
 mod automation;
 mod budget;
 mod control;
@@ -185,6 +186,10 @@ pub enum Command {
     Report(reports::ReportArgs),
     /// What is low, drafted into purchase orders per preferred vendor.
     Reorder(orders::ReorderArgs),
+    /// The yearly archive: past years' finished tasks moved to a document
+    /// per year (run, list, search).
+    #[command(subcommand)]
+    Archive(archive::ArchiveCommand),
     /// Every deleted record, with who deleted it and when (restore with
     /// `bureau <kind> restore ID`). Nothing is purged.
     Trash {

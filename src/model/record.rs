@@ -48,6 +48,11 @@ impl Area {
             Area::Facilities => "facilities",
         }
     }
+
+    /// The area named `name` (as [`Area::name`] writes it).
+    pub fn from_name(name: &str) -> Option<Area> {
+        Area::ALL.into_iter().find(|a| a.name() == name)
+    }
 }
 
 /// A validation failure: which field, and what to do about it.

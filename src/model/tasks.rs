@@ -128,6 +128,26 @@ record! {
 }
 
 impl Task {
+    /// Whether every word of `search` appears (case-insensitive) in the
+    /// title, description, owner, tags or comments: archive search.
+    pub fn mentions(&self, search: &str) -> bool {
+        let mut text = format!(
+            "{}\n{}\n{}\n{}",
+            self.title,
+            self.description,
+            self.owner.as_deref().unwrap_or(""),
+            self.tags.join(" ")
+        );
+        for c in self.comments.values() {
+            text.push('\n');
+            text.push_str(&c.text);
+        }
+        let text = text.to_lowercase();
+        search
+            .split_whitespace()
+            .all(|word| text.contains(&word.to_lowercase()))
+    }
+
     pub fn is_open(&self) -> bool {
         self.status != TaskStatus::Done && self.deleted_at.is_none()
     }

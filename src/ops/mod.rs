@@ -12,6 +12,7 @@
 //! Front ends only build `Op`s: `cli` from arguments, `ui` from clicks.
 
 mod apply;
+mod archive;
 mod automation;
 mod budget;
 pub mod conflicts;
@@ -43,6 +44,7 @@ use crate::model::{Date, Stamp};
 use crate::store::{Result, Store, StoreError};
 use crate::sync::access::Access;
 
+pub use archive::start_of_year;
 pub use automation::{Due, due_firings};
 pub use journal::{Action, FieldChange, Step};
 pub use meetings::AgendaInput;

@@ -73,9 +73,10 @@ impl Store {
         self.docs.bodies()
     }
 
-    /// Changes whenever another body document is loaded.
-    pub fn watch_bodies(&self) -> tokio::sync::watch::Receiver<usize> {
-        self.docs.watch_bodies()
+    /// Changes whenever another document is loaded: a body, or the new
+    /// live document of an area after a yearly archive.
+    pub fn watch_documents(&self) -> tokio::sync::watch::Receiver<usize> {
+        self.docs.watch_added()
     }
 
     /// Whether body `id` is loaded in this process (for tests and figures).

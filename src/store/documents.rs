@@ -4,6 +4,12 @@
 //! documents (one per SOP), loaded only when that text is opened or
 //! fetched in the background (see `store::bodies`).
 //!
+//! An area follows the root document's rotation entries (the yearly
+//! archive, `store::rotation`): it lives in the newest document of its
+//! chain that is on this machine. Until a new live document has arrived,
+//! the area stays in the one before (edits made there are late edits,
+//! written again once it arrives). Archive documents load on demand.
+//!
 //! When an area document is loaded and its directory holds more than one
 //! snapshot (samod deletes superseded chunks only on the next save, so an
 //! exit right after a compaction leaves the old snapshot behind), a
@@ -19,6 +25,7 @@ use automerge::ReadDoc;
 use samod::storage::StorageKey;
 use samod::{DocHandle, DocumentId, Repo};
 
+use super::rotation::{self, Chain};
 use super::storage::DurableStorage;
 use super::{Result, StoreError};
 use crate::model::Area;
@@ -28,12 +35,22 @@ pub(crate) struct Documents {
     storage: DurableStorage,
     runtime: tokio::runtime::Handle,
     data_dir: PathBuf,
+    /// Each area's first document (the root's `areas` map).
     area_ids: BTreeMap<Area, DocumentId>,
+    /// Each area's chain of documents, and the root heads it was read at.
+    chains: Mutex<(Vec<automerge::ChangeHash>, BTreeMap<Area, Chain>)>,
     loaded: Mutex<BTreeMap<Area, DocHandle>>,
+    /// Archive documents loaded so far, by document id.
+    archives: Mutex<BTreeMap<String, DocHandle>>,
+    /// Documents areas lived in before a rotation, still loaded.
+    retired: Mutex<BTreeMap<String, DocHandle>>,
+    /// Held while late edits are written again (one pass at a time).
+    pub(crate) follow: Mutex<()>,
     /// Body documents loaded so far, by document id.
     bodies: Mutex<BTreeMap<String, DocHandle>>,
-    /// How many bodies are loaded, for whoever watches their changes.
-    body_count: tokio::sync::watch::Sender<usize>,
+    /// Bumped whenever another document is loaded (a body, or an area's
+    /// new live document), for whoever watches documents' changes.
+    added: tokio::sync::watch::Sender<usize>,
     upkeep: Mutex<Vec<std::thread::JoinHandle<()>>>,
 }
 
@@ -55,9 +72,13 @@ impl Documents {
             runtime: tokio::runtime::Handle::current(),
             data_dir,
             area_ids,
+            chains: Mutex::default(),
             loaded: Mutex::new(loaded),
+            archives: Mutex::default(),
+            retired: Mutex::default(),
+            follow: Mutex::default(),
             bodies: Mutex::default(),
-            body_count: tokio::sync::watch::Sender::new(0),
+            added: tokio::sync::watch::Sender::new(0),
             upkeep: Mutex::new(Vec::new()),
         }
     }
@@ -76,9 +97,13 @@ impl Documents {
             runtime: tokio::runtime::Handle::current(),
             data_dir,
             area_ids,
+            chains: Mutex::default(),
             loaded: Mutex::new(BTreeMap::new()),
+            archives: Mutex::default(),
+            retired: Mutex::default(),
+            follow: Mutex::default(),
             bodies: Mutex::default(),
-            body_count: tokio::sync::watch::Sender::new(0),
+            added: tokio::sync::watch::Sender::new(0),
             upkeep: Mutex::new(Vec::new()),
         };
         docs.after_load(&root);
@@ -89,6 +114,7 @@ impl Documents {
             }
         }
         drop(loaded);
+        docs.refresh_chains();
         docs
     }
 
@@ -96,19 +122,83 @@ impl Documents {
         &self.repo
     }
 
+    /// Reads the rotation entries again if the root document changed;
+    /// returns whether an area's chain changed.
+    pub(crate) fn refresh_chains(&self) -> bool {
+        let Some(root) = lock(&self.loaded).get(&Area::Root).cloned() else {
+            return false;
+        };
+        let heads = root.with_document(|d| d.get_heads());
+        if lock(&self.chains).0 == heads {
+            return false;
+        }
+        let (rotations, unreadable) = root.with_document(|d| rotation::read_rotations(d));
+        if unreadable > 0 {
+            tracing::warn!(
+                unreadable,
+                "archive entries this version cannot read were skipped"
+            );
+        }
+        let chains: BTreeMap<Area, Chain> = self
+            .area_ids
+            .iter()
+            .filter(|(a, _)| **a != Area::Root)
+            .map(|(a, id)| (*a, rotation::chain_of(id, *a, &rotations)))
+            .collect();
+        let mut current = lock(&self.chains);
+        let changed = current.1 != chains;
+        *current = (heads, chains);
+        changed
+    }
+
+    /// Each area's chain of documents, as last read.
+    pub(crate) fn chains(&self) -> BTreeMap<Area, Chain> {
+        lock(&self.chains).1.clone()
+    }
+
+    /// Whether document `id` is loaded or has chunks on this machine.
+    pub(crate) fn is_here(&self, id: &DocumentId) -> bool {
+        lock(&self.loaded).values().any(|h| h.document_id() == id)
+            || !self
+                .storage
+                .list_keys(&StorageKey::snapshot_prefix(id))
+                .is_empty()
+            || !self
+                .storage
+                .list_keys(&StorageKey::incremental_prefix(id))
+                .is_empty()
+    }
+
+    /// The document `area` lives in now: the newest of its chain that is
+    /// on this machine.
+    fn current_id(&self, area: Area) -> Option<DocumentId> {
+        let first = self.area_ids.get(&area)?;
+        let chain = lock(&self.chains).1.get(&area).cloned();
+        let Some(chain) = chain else {
+            return Some(first.clone());
+        };
+        // Fast path: the live document is loaded (no disk look-up).
+        if lock(&self.loaded)
+            .values()
+            .any(|h| h.document_id() == chain.live())
+        {
+            return Some(chain.live().clone());
+        }
+        let newest = chain.docs.iter().rev().find(|id| self.is_here(id));
+        Some(newest.unwrap_or(first).clone())
+    }
+
     /// The document holding `area`, loading it on first use. Blocks: call
     /// from a plain or blocking thread, never from inside an async task.
     pub(crate) fn get(&self, area: Area) -> Result<DocHandle> {
-        if let Some(handle) = lock(&self.loaded).get(&area) {
+        let id = self.current_id(area).ok_or_else(|| {
+            StoreError::Corrupt(format!("the workspace has no {} document", area.name()))
+        })?;
+        if let Some(handle) = lock(&self.loaded).get(&area)
+            && handle.document_id() == &id
+        {
             return Ok(handle.clone());
         }
-        let id = self
-            .area_ids
-            .get(&area)
-            .ok_or_else(|| {
-                StoreError::Corrupt(format!("the workspace has no {} document", area.name()))
-            })?
-            .clone();
         // Another area may share the document (single-document layout).
         let shared = lock(&self.loaded)
             .values()
@@ -116,15 +206,48 @@ impl Documents {
             .cloned();
         let handle = match shared {
             Some(h) => h,
-            None => {
-                let found = self.runtime.block_on(self.repo.find(id))?;
-                let handle = found.ok_or_else(|| self.missing(area.name()))?;
-                self.after_load(&handle);
-                handle
-            }
+            None => self.find(&id, area.name())?,
         };
-        lock(&self.loaded).insert(area, handle.clone());
+        let before = lock(&self.loaded).insert(area, handle.clone());
+        if let Some(old) = before.filter(|old| old.document_id() != &id) {
+            lock(&self.retired).insert(old.document_id().to_string(), old);
+            self.added.send_modify(|n| *n += 1);
+        }
         Ok(handle)
+    }
+
+    /// Document `id` if this store has it loaded (an area's, retired,
+    /// archive or body).
+    pub(crate) fn loaded_any(&self, id: &DocumentId) -> Option<DocHandle> {
+        let key = id.to_string();
+        lock(&self.loaded)
+            .values()
+            .find(|h| h.document_id() == id)
+            .cloned()
+            .or_else(|| lock(&self.retired).get(&key).cloned())
+            .or_else(|| lock(&self.archives).get(&key).cloned())
+            .or_else(|| lock(&self.bodies).get(&key).cloned())
+    }
+
+    /// Finds document `id` (from disk, or asked of connected peers).
+    pub(crate) fn find(&self, id: &DocumentId, what: &str) -> Result<DocHandle> {
+        let found = self.runtime.block_on(self.repo.find(id.clone()))?;
+        let handle = found.ok_or_else(|| self.missing(what))?;
+        self.after_load(&handle);
+        Ok(handle)
+    }
+
+    /// An archive document: loaded already, from disk, or asked of
+    /// connected peers; `None` if neither has it.
+    pub(crate) fn archive(&self, id: &DocumentId) -> Result<Option<DocHandle>> {
+        if let Some(handle) = lock(&self.archives).get(&id.to_string()) {
+            return Ok(Some(handle.clone()));
+        }
+        let Some(handle) = self.runtime.block_on(self.repo.find(id.clone()))? else {
+            return Ok(None);
+        };
+        lock(&self.archives).insert(id.to_string(), handle.clone());
+        Ok(Some(handle))
     }
 
     /// Loads the documents of `areas` not loaded yet, all at once (they
@@ -133,12 +256,13 @@ impl Documents {
         let loaded = lock(&self.loaded).clone();
         let mut wanted: Vec<(Area, DocumentId)> = Vec::new();
         for area in areas {
-            if loaded.contains_key(area) {
-                continue;
-            }
-            let Some(id) = self.area_ids.get(area) else {
+            let Some(id) = self.current_id(*area) else {
                 continue;
             };
+            let id = &id;
+            if loaded.get(area).is_some_and(|h| h.document_id() == id) {
+                continue;
+            }
             // Another area may share the document (single-document layout).
             if !loaded.values().any(|h| h.document_id() == id)
                 && !wanted.iter().any(|(_, w)| w == id)
@@ -203,9 +327,8 @@ impl Documents {
         bodies
             .entry(handle.document_id().to_string())
             .or_insert(handle);
-        let n = bodies.len();
         drop(bodies);
-        self.body_count.send_replace(n);
+        self.added.send_modify(|n| *n += 1);
     }
 
     /// Body documents loaded so far.
@@ -213,9 +336,9 @@ impl Documents {
         lock(&self.bodies).values().cloned().collect()
     }
 
-    /// Changes whenever another body is loaded.
-    pub(crate) fn watch_bodies(&self) -> tokio::sync::watch::Receiver<usize> {
-        self.body_count.subscribe()
+    /// Changes whenever another document is loaded.
+    pub(crate) fn watch_added(&self) -> tokio::sync::watch::Receiver<usize> {
+        self.added.subscribe()
     }
 
     pub(crate) fn runtime(&self) -> &tokio::runtime::Handle {
@@ -309,6 +432,6 @@ pub(crate) fn missing_document(
     StoreError::Corrupt(format!("the {what} document could not be loaded{note}"))
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }

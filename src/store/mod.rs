@@ -11,10 +11,12 @@
 //! Store methods block on disk and on the document lock: call them from a
 //! background thread (or `spawn_blocking`), never from a UI thread.
 
+mod archive;
 mod bodies;
 mod budget;
 mod chunk_file;
 mod conflicts;
+mod copy;
 mod damage;
 pub mod datadir;
 mod documents;
@@ -32,10 +34,12 @@ mod record_history;
 pub(crate) mod records;
 #[cfg(feature = "test-support")]
 mod replica;
+mod rotation;
 pub(crate) mod seed;
 mod stock;
 pub mod storage;
 mod tasks;
+mod touched;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -49,6 +53,7 @@ use samod::{DocHandle, DocumentId, Repo};
 
 use crate::model::{Area, Audit, Member, Stamp, Workspace};
 
+pub use archive::{ArchivedTask, AreaArchive, Followed};
 pub use bodies::{BodyVersion, FetchedBodies};
 pub use budget::BudgetRecords;
 pub use conflicts::{FieldConflict, RecordConflicts, Written, conflicts_of};
@@ -77,9 +82,11 @@ pub fn singular_kind(kind: &str) -> &str {
 }
 #[cfg(feature = "test-support")]
 pub use replica::SyncSession;
+pub use rotation::{ARCHIVABLE, Rotation};
 pub use seed::Seed;
 pub use stock::{ItemStock, ReceiptMove, StockChange};
 pub use storage::{DurableStorage, Quarantined};
+pub use touched::touched_records;
 
 /// A record kind's name for messages, e.g. "task", "purchase order".
 pub fn kind_label<R: crate::model::Record>() -> &'static str {
@@ -505,6 +512,16 @@ impl Store {
             });
             Ok((value, chunk))
         })?;
+        self.save_change(handle, chunk)?;
+        Ok(value)
+    }
+
+    /// Writes a change just committed durably, under the key samod uses.
+    fn save_change(
+        &self,
+        handle: &DocHandle,
+        chunk: Option<(automerge::ChangeHash, Vec<u8>)>,
+    ) -> Result<()> {
         if let Some((hash, bytes)) = chunk {
             let key = StorageKey::incremental_path(handle.document_id(), hash);
             self.storage
@@ -516,7 +533,7 @@ impl Store {
                     )
                 })?;
         }
-        Ok(value)
+        Ok(())
     }
 
     /// The workspace settings.

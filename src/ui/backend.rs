@@ -377,7 +377,7 @@ fn spawn_refresher(
         }
         None => futures::stream::pending().boxed(),
     };
-    let mut bodies = store.watch_bodies();
+    let mut bodies = store.watch_documents();
     let mut bodies_open = true;
     // Weak: the refresher must not keep the store open at shutdown.
     let store = Arc::downgrade(&store);
@@ -397,13 +397,14 @@ fn spawn_refresher(
                         break;
                     }
                 }
-                // A body document opened or fetched: watch it too.
+                // A body document opened or fetched, or an area's new live
+                // document (yearly archive): watch it too.
                 changed = bodies.changed(), if bodies_open => {
                     let Some(store) = store.upgrade().filter(|_| changed.is_ok()) else {
                         bodies_open = false;
                         continue;
                     };
-                    for handle in store.loaded_bodies() {
+                    for (_, handle) in store.loaded_documents() {
                         if watched.insert(handle.document_id().to_string()) {
                             changes.push(handle.changes().map(|_| Command::Refresh).boxed());
                         }

@@ -304,6 +304,9 @@ impl Views {
     /// documents changed.
     pub fn refresh(&mut self, store: &Store, vm: &mut ViewModel) -> Result<Rebuilt> {
         let mut rebuilt = Rebuilt::default();
+        // A yearly archive made elsewhere moves an area to a new document:
+        // the caches notice their document changed and read it whole.
+        store.refresh_layout();
         // The first refresh loads the documents and reads every record:
         // the tasks on one core, everything else (inventory, purchasing,
         // members) on the other.

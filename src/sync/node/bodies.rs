@@ -5,6 +5,11 @@
 //! body the records name: from disk, or from the peer that has it. Once
 //! loaded, samod keeps it in sync, and it is on this machine for the next
 //! outage.
+//!
+//! The same loop follows the yearly archive: on every change of the root
+//! document it writes again the late edits this device holds for a
+//! retired document (`Store::follow_rotations`) and fetches the live and
+//! archive documents the root names (`Store::fetch_archives`).
 
 use std::sync::Arc;
 
@@ -20,18 +25,31 @@ impl Node {
         let task = tokio::spawn(async move {
             let docs = {
                 let store = store.clone();
-                tokio::task::spawn_blocking(move || store.handle(Area::Docs)).await
+                tokio::task::spawn_blocking(move || {
+                    Ok::<_, crate::store::StoreError>((
+                        store.handle(Area::Docs)?,
+                        store.handle(Area::Root)?,
+                    ))
+                })
+                .await
             };
-            let Ok(Ok(docs)) = docs else {
+            let Ok(Ok((docs, root))) = docs else {
                 return;
             };
             let peers = store.repo().connected_peers().1.map(|_| ());
-            let mut triggers = futures::stream::select(docs.changes().map(|_| ()), peers);
+            let mut triggers = futures::stream::select(
+                futures::stream::select(docs.changes().map(|_| ()), root.changes().map(|_| ())),
+                peers,
+            );
             loop {
                 let Some(node) = weak.upgrade() else { break };
                 let store = node.store.clone();
                 drop(node);
-                let fetched = tokio::task::spawn_blocking(move || store.fetch_bodies()).await;
+                let fetched = tokio::task::spawn_blocking(move || {
+                    follow_archive(&store);
+                    store.fetch_bodies()
+                })
+                .await;
                 match fetched {
                     Ok(Ok(f)) if f.loaded > 0 || f.missing > 0 => {
                         tracing::debug!(
@@ -52,5 +70,21 @@ impl Node {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(task);
+    }
+}
+
+/// Writes late edits again and fetches archive documents; failures are
+/// logged and retried on the next trigger.
+fn follow_archive(store: &crate::store::Store) {
+    match store.follow_rotations() {
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not write late edits on the archived area yet"),
+    }
+    match store.fetch_archives() {
+        Ok((_, missing)) if missing > 0 => {
+            tracing::debug!(missing, "archive documents not reachable yet")
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not fetch archive documents"),
     }
 }
