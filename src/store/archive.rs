@@ -62,6 +62,12 @@ impl Store {
         self.docs.refresh_chains()
     }
 
+    /// Every document loaded here (areas' live and retired documents,
+    /// archives, bodies), for whoever waits on their changes.
+    pub fn loaded_handles(&self) -> Vec<DocHandle> {
+        self.docs.every_loaded()
+    }
+
     /// Every area that was archived, with its years.
     pub fn archives(&self) -> Result<Vec<AreaArchive>> {
         self.docs.refresh_chains();

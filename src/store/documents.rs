@@ -216,6 +216,14 @@ impl Documents {
         Ok(handle)
     }
 
+    /// Every document loaded: areas' (live and retired), archives, bodies.
+    pub(crate) fn every_loaded(&self) -> Vec<DocHandle> {
+        let mut out: Vec<DocHandle> = self.loaded().into_iter().map(|(_, h)| h).collect();
+        out.extend(lock(&self.retired).values().cloned());
+        out.extend(lock(&self.archives).values().cloned());
+        out
+    }
+
     /// Document `id` if this store has it loaded (an area's, retired,
     /// archive or body).
     pub(crate) fn loaded_any(&self, id: &DocumentId) -> Option<DocHandle> {

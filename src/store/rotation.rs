@@ -294,6 +294,9 @@ pub(crate) fn chain_of(first: &DocumentId, area: Area, rotations: &[Rotation]) -
     chain
 }
 
+/// Records by kind, each with its id, as value trees.
+type ByKind<'a> = BTreeMap<&'a str, Vec<(String, Map)>>;
+
 /// An area's records split for a rotation.
 pub(crate) struct Split {
     pub live: Automerge,
@@ -316,8 +319,8 @@ pub(crate) fn split(
         .filter(|(_, a)| *a == area)
         .map(|(k, _)| *k)
         .collect();
-    let mut live_records: BTreeMap<&str, Vec<(String, Map)>> = BTreeMap::new();
-    let mut archived: BTreeMap<i32, BTreeMap<&str, Vec<(String, Map)>>> = BTreeMap::new();
+    let mut live_records: ByKind = BTreeMap::new();
+    let mut archived: BTreeMap<i32, ByKind> = BTreeMap::new();
     let (mut n_kept, mut n_archived) = (0, 0);
     for kind in &kinds {
         let Some(map) = super::kind_map(doc, kind) else {
@@ -375,7 +378,7 @@ fn write_document(
     year: Option<i32>,
     root: &Map,
     kinds: &[&str],
-    records: &BTreeMap<&str, Vec<(String, Map)>>,
+    records: &ByKind,
 ) -> Result<()> {
     let mut tx = doc.transaction();
     for (key, entry) in root.iter() {

@@ -199,7 +199,7 @@ fn a_manager_chain_that_loops_is_refused_and_a_new_manager_gets_an_entry() {
 /// Waits (on the store's own signal, never a timer) until body `id` is
 /// loaded in `store`'s process.
 fn until_body_loaded(net: &common::net::Net, store: &Store, id: &str) -> bool {
-    let mut loaded = store.watch_bodies();
+    let mut loaded = store.watch_documents();
     let deadline = std::time::Instant::now() + common::net::TIMEOUT;
     while !store.is_body_loaded(id) {
         let left = deadline.saturating_duration_since(std::time::Instant::now());

@@ -9,6 +9,7 @@ mod common;
 
 mod app_core;
 mod app_history;
+mod archive;
 mod budget;
 mod budget_cli;
 mod budget_gui;
