@@ -16,11 +16,11 @@
 //! documents, its queries) and peak RSS, in a child process as `bench open`
 //! measures them; and an initial sync to an empty peer on loopback.
 //!
-//! Then the same office as it would be after a yearly archive (not built
-//! into the product yet; see docs/SYNC.md, "Not done yet"): a live Tasks
-//! document holding every open task and this year's closed ones, current
-//! state only, and one document per past year with that year's closed
-//! tasks, measured the same way: what archiving would buy.
+//! Then the office is archived as `bureau archive run` does it (a live
+//! Tasks document holding every open task and this year's closed ones,
+//! current state only, and one document per past year with that year's
+//! closed tasks) and measured again: cold open, each year's archive loaded
+//! on demand, a search of every year, and a join.
 
 use std::fmt;
 use std::path::Path;
@@ -82,15 +82,22 @@ pub struct YearsReport {
     pub archived: Archived,
 }
 
-/// The office of years as a yearly archive would leave it.
+/// The office of years after `bureau archive run`.
 #[derive(Debug)]
 pub struct Archived {
     pub live_tasks: usize,
+    pub archived_tasks: usize,
+    /// How long the archive itself took.
+    pub rotate: Duration,
     pub live_bytes: u64,
     pub live_ops: u64,
     pub cold_open: Option<ColdOpen>,
     /// Per past year: its closed tasks, the archive's size, its load time.
     pub years: Vec<(i32, usize, u64, Duration)>,
+    /// Searching every year from a fresh open: time, tasks found.
+    pub search: (Duration, usize),
+    /// Joining after the archive: time to in sync, bytes on the wire.
+    pub join: (Duration, u64),
 }
 
 /// The cold-open rows of a table, and the one the goal is about.
@@ -135,7 +142,9 @@ impl fmt::Display for YearsReport {
         writeln!(f)?;
         writeln!(
             f,
-            "After a yearly archive (what-if): the live Tasks document holds {} tasks (open, or closed this year), current state only: {} operations, {}",
+            "After `bureau archive run` ({} to archive {} tasks): the live Tasks document holds {} tasks (open, or closed this year), current state only: {} operations, {}",
+            ms(a.rotate),
+            a.archived_tasks,
             a.live_tasks,
             a.live_ops,
             mib(a.live_bytes)
@@ -144,6 +153,18 @@ impl fmt::Display for YearsReport {
         writeln!(f, "| figure | value |")?;
         writeln!(f, "|---|---|")?;
         cold_open_rows(f, &a.cold_open)?;
+        writeln!(
+            f,
+            "| initial sync to an empty peer after the archive | {}, {} on the wire |",
+            ms(a.join.0),
+            mib(a.join.1)
+        )?;
+        writeln!(
+            f,
+            "| search every archived year from a fresh open ({} found) | {} |",
+            a.search.1,
+            ms(a.search.0)
+        )?;
         for (year, tasks, bytes, load) in &a.years {
             writeln!(
                 f,
@@ -331,57 +352,72 @@ pub fn build(
     Ok((changes, doc))
 }
 
-/// Builds in `dir` the office of years as a yearly archive would leave it
-/// (see the module doc) from its Tasks document `years`, and measures it.
-fn archive_what_if(
+/// Archives the office of years in `dir` (`bureau archive run`, as of
+/// January 1 of the fixture's year) and measures the result: the cold
+/// open, each past year's archive loaded on demand, a search of every
+/// year, and a join.
+fn archive_and_measure(
     runtime: &tokio::runtime::Runtime,
     dir: &Path,
-    years: &Automerge,
+    joiner: &Path,
 ) -> Result<Archived> {
-    use chrono::Datelike;
-    let (doc_id, mut live) = small_office(runtime, dir)?;
-    let mut archives: std::collections::BTreeMap<i32, Vec<Task>> = Default::default();
-    let mut kept = Vec::new();
-    for task in crate::store::records::read_all::<Task, _>(years, true).records {
-        match task.completed_at.map(|at| at.date().0.year()) {
-            Some(year) if task.status == TaskStatus::Done && year < TODAY.0 => {
-                archives.entry(year).or_default().push(task)
-            }
-            _ => kept.push(task),
-        }
-    }
-    let write_all = |doc: &mut Automerge, tasks: &[Task]| -> Result<()> {
-        for chunk in tasks.chunks(1000) {
-            let mut tx = doc.transaction();
-            let map = kind_map_mut(&mut tx, Task::KIND)?;
-            for task in chunk {
-                autosurgeon::reconcile_prop(&mut tx, &map, task.id.as_str(), task)?;
-            }
-            tx.commit_with(CommitOptions::default().with_message("archive tasks"));
-        }
-        Ok(())
-    };
-    write_all(&mut live, &kept)?;
-    crate::store::seed::write_snapshot(dir, &doc_id, &live)?;
-    let live_bytes = live.save().len() as u64;
-    let live_ops = live.stats().num_ops;
-    drop(live);
-    let mut out = Vec::new();
-    for (year, tasks) in &archives {
-        let mut doc = Automerge::new();
-        write_all(&mut doc, tasks)?;
-        let bytes = doc.save();
-        let started = Instant::now();
-        Automerge::load(&bytes)?;
-        out.push((*year, tasks.len(), bytes.len() as u64, started.elapsed()));
-    }
+    let store = runtime.block_on(crate::store::Store::open(dir, "bench"))?;
+    let session = crate::ops::Session::open(&store)?.with_today(today());
+    let started = Instant::now();
+    let rotation = session.archive(&store, Area::Tasks, None)?;
+    let rotate = started.elapsed();
+    let live = store.handle(Area::Tasks)?;
+    let (live_bytes, live_ops) = live.with_document(|d| (d.save().len() as u64, d.stats().num_ops));
+    runtime.block_on(store.close());
+
+    // The first open after the archive tidies the old document's chunks;
+    // the second is timed.
     measure_cold_open_in_child(dir);
+    let cold_open = measure_cold_open_in_child(dir);
+
+    // Each past year, loaded on demand by a store that has just opened.
+    let store = runtime.block_on(crate::store::Store::open(dir, "bench"))?;
+    let mut years = Vec::new();
+    for year in rotation.archives.keys() {
+        let started = Instant::now();
+        let tasks = store.archived::<Task>(*year)?;
+        let load = started.elapsed();
+        let id = &rotation.archives[year];
+        let bytes = store
+            .loaded_handles()
+            .iter()
+            .find(|h| h.document_id() == id)
+            .map_or(0, |h| h.with_document(|d| d.save().len() as u64));
+        years.push((*year, tasks.records.len(), bytes, load));
+    }
+    let started = Instant::now();
+    let found = store.search_archive("printer toner", None)?;
+    let search = (started.elapsed(), found.len());
+    runtime.block_on(store.close());
+
+    // A device joining after the archive: the live documents only.
+    let a = runtime.block_on(Node::start(dir, "bench", &NetOptions::loopback()))?;
+    let ticket = a.invite(Role::Member, Duration::from_secs(600))?;
+    let before = a.traffic().sent();
+    let started = Instant::now();
+    let b = runtime.block_on(Node::join(joiner, &ticket, "Cy", &NetOptions::loopback()))?;
+    runtime.block_on(b.wait_in_sync(Duration::from_secs(600)))?;
+    let join = (
+        started.elapsed(),
+        a.traffic().sent() - before + b.traffic().sent(),
+    );
+    runtime.block_on(b.shutdown());
+    runtime.block_on(a.shutdown());
     Ok(Archived {
-        live_tasks: kept.len(),
+        live_tasks: rotation.kept as usize,
+        archived_tasks: rotation.archived as usize,
+        rotate,
         live_bytes,
         live_ops,
-        cold_open: measure_cold_open_in_child(dir),
-        years: out,
+        cold_open,
+        years,
+        search,
+        join,
     })
 }
 
@@ -399,7 +435,6 @@ pub fn run(
     let started = Instant::now();
     let (changes, years) = build(runtime, &a_dir, size)?;
     let build = started.elapsed();
-    let archived = archive_what_if(runtime, &root.join("archived"), &years)?;
     let ops = years.stats().num_ops;
     drop(years);
 
@@ -428,6 +463,7 @@ pub fn run(
     let initial_bytes = a.traffic().sent() - before + b.traffic().sent();
     runtime.block_on(b.shutdown());
     runtime.block_on(a.shutdown());
+    let archived = archive_and_measure(runtime, &a_dir, &root.join("joiner-after-archive"))?;
     Ok(YearsReport {
         size,
         changes,

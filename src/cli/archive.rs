@@ -41,17 +41,18 @@ pub fn run(store: &Store, session: &Session, command: ArchiveCommand) -> Result<
         ArchiveCommand::Run { before } => {
             let r = session.archive(store, Area::Tasks, before)?;
             let years: Vec<String> = r.archives.keys().map(|y| y.to_string()).collect();
+            let tasks = |n: u64| format!("{n} task{}", if n == 1 { "" } else { "s" });
+            let into = if years.len() == 1 {
+                "one archive"
+            } else {
+                "yearly archives"
+            };
             say!(
-                "archived {} task(s) finished before {} into {} ({}); {} stay live",
-                r.archived,
+                "archived {} finished before {} into {into} ({}); {} in the live list",
+                tasks(r.archived),
                 r.before,
-                if years.len() == 1 {
-                    "one archive"
-                } else {
-                    "yearly archives"
-                },
                 years.join(", "),
-                r.kept
+                tasks(r.kept)
             );
             note!("find them with `bureau archive search WORDS`");
             Ok(())

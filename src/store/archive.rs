@@ -40,7 +40,7 @@ pub struct AreaArchive {
 }
 
 /// A task found in a past year's archive.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ArchivedTask {
     pub year: i32,
     #[serde(flatten)]
@@ -117,6 +117,7 @@ impl Store {
                 "a workspace kept in one document cannot be archived".into(),
             ));
         }
+        let started = std::time::Instant::now();
         let conflicted = handle.with_document(|doc| {
             super::ALL_KINDS
                 .iter()
@@ -130,6 +131,10 @@ impl Store {
                 area.name()
             )));
         }
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "archive: conflicts looked for"
+        );
         let member = self.member_id().to_string();
         let (retired_heads, split) = handle.with_document(|doc| -> Result<_> {
             let mut new_doc = || self.new_document();
@@ -144,12 +149,20 @@ impl Store {
                 area.name()
             )));
         }
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "archive: records split"
+        );
         let live_heads = split.live.get_heads();
         let live = self.create_document(split.live)?;
         let mut archives = BTreeMap::new();
         for (year, doc) in split.archives {
             archives.insert(year, self.create_document(doc)?);
         }
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "archive: documents saved"
+        );
         let entry = Rotation {
             live,
             area,
@@ -380,7 +393,7 @@ impl Store {
         let mut out = Listing::default();
         let mut seen = live;
         for id in ids.iter().rev() {
-            let handle = self.docs.archive(id)?.ok_or_else(|| {
+            let handle = self.docs.fetch(id)?.ok_or_else(|| {
                 StoreError::Rejected(format!(
                     "the {year} archive is not on this machine yet; it is fetched from a teammate's device when one is reachable"
                 ))
@@ -436,17 +449,7 @@ impl Store {
             // The live document first: the area moves to it once here.
             let wanted = std::iter::once(chain.live()).chain(chain.archives.values().flatten());
             for id in wanted {
-                let found = if id == chain.live() {
-                    self.docs.is_here(id)
-                        || self
-                            .docs
-                            .runtime()
-                            .block_on(self.repo().find(id.clone()))?
-                            .is_some()
-                } else {
-                    self.docs.archive(id)?.is_some()
-                };
-                if found {
+                if self.docs.fetch(id)?.is_some() {
                     here += 1;
                 } else {
                     missing += 1;

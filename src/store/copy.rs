@@ -6,7 +6,7 @@
 //! Values travel as `automerge::hydrate::Value` trees, read from the
 //! source under its own lock, so two documents are never locked at once.
 
-use automerge::hydrate::{List, Map, Value as Hv};
+use automerge::hydrate::{Map, Value as Hv};
 use automerge::transaction::Transactable;
 use automerge::{ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value};
 
@@ -25,37 +25,31 @@ pub(crate) fn read_map<D: ReadDoc>(
     })
 }
 
+/// The value at `key` of the map `obj` (now) as a value tree.
+pub(crate) fn read_entry<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Result<Option<Hv>> {
+    Ok(match doc.get(obj, key)? {
+        Some((Value::Scalar(s), _)) => Some(Hv::Scalar(s.into_owned())),
+        Some((Value::Object(_), id)) => Some(ReadDoc::hydrate(doc, &id, None)?),
+        None => None,
+    })
+}
+
 /// Writes `value` at `prop` of `dst` (a map key, or a list index to
-/// insert at), replacing what was there.
+/// insert at), replacing what was there. An object is written as one tree
+/// (`batch_create_object`: two splices of Automerge's operation store
+/// instead of one per value).
 pub(crate) fn put_value<T: Transactable>(
     tx: &mut T,
     dst: &ObjId,
     prop: Prop,
     value: &Hv,
 ) -> Result<()> {
-    let insert = matches!(prop, Prop::Seq(_));
-    let new_obj = |tx: &mut T, typ: ObjType| -> Result<ObjId> {
-        Ok(match &prop {
-            Prop::Map(k) => tx.put_object(dst, k.as_str(), typ)?,
-            Prop::Seq(i) => tx.insert_object(dst, *i, typ)?,
-        })
-    };
-    match value {
-        Hv::Scalar(s) => match (&prop, insert) {
-            (Prop::Seq(i), true) => tx.insert(dst, *i, s.clone())?,
-            _ => tx.put(dst, prop.clone(), s.clone())?,
-        },
-        Hv::Map(map) => {
-            let obj = new_obj(tx, ObjType::Map)?;
-            fill_map(tx, &obj, map)?;
-        }
-        Hv::List(list) => {
-            let obj = new_obj(tx, ObjType::List)?;
-            fill_list(tx, &obj, list)?;
-        }
-        Hv::Text(text) => {
-            let obj = new_obj(tx, ObjType::Text)?;
-            tx.splice_text(&obj, 0, 0, &text.to_string())?;
+    match (value, prop) {
+        (Hv::Scalar(s), Prop::Seq(i)) => tx.insert(dst, i, s.clone())?,
+        (Hv::Scalar(s), prop) => tx.put(dst, prop, s.clone())?,
+        (value, prop) => {
+            let insert = matches!(prop, Prop::Seq(_));
+            tx.batch_create_object(dst, prop, value, insert)?;
         }
     }
     Ok(())
@@ -65,13 +59,6 @@ pub(crate) fn put_value<T: Transactable>(
 pub(crate) fn fill_map<T: Transactable>(tx: &mut T, dst: &ObjId, map: &Map) -> Result<()> {
     for (key, entry) in map.iter() {
         put_value(tx, dst, Prop::Map(key.clone()), &entry.value)?;
-    }
-    Ok(())
-}
-
-fn fill_list<T: Transactable>(tx: &mut T, dst: &ObjId, list: &List) -> Result<()> {
-    for (i, entry) in list.iter().enumerate() {
-        put_value(tx, dst, Prop::Seq(i), &entry.value)?;
     }
     Ok(())
 }

@@ -158,7 +158,7 @@ impl Documents {
 
     /// Whether document `id` is loaded or has chunks on this machine.
     pub(crate) fn is_here(&self, id: &DocumentId) -> bool {
-        lock(&self.loaded).values().any(|h| h.document_id() == id)
+        self.loaded_any(id).is_some()
             || !self
                 .storage
                 .list_keys(&StorageKey::snapshot_prefix(id))
@@ -245,9 +245,10 @@ impl Documents {
         Ok(handle)
     }
 
-    /// An archive document: loaded already, from disk, or asked of
-    /// connected peers; `None` if neither has it.
-    pub(crate) fn archive(&self, id: &DocumentId) -> Result<Option<DocHandle>> {
+    /// An archive document, or an area's next live document: loaded
+    /// already, from disk, or asked of connected peers; `None` if neither
+    /// has it. Kept loaded once found.
+    pub(crate) fn fetch(&self, id: &DocumentId) -> Result<Option<DocHandle>> {
         if let Some(handle) = lock(&self.archives).get(&id.to_string()) {
             return Ok(Some(handle.clone()));
         }

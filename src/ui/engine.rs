@@ -48,6 +48,9 @@ pub struct Engine {
     pub(super) body_compare: (usize, usize),
     /// The Trash area is open: keep `vm.trash` current.
     pub(super) trash_open: bool,
+    /// Past years are shown: `vm.archive` kept current (read again when
+    /// these years, or which of them are here, change).
+    pub(super) archive_open: Option<Vec<(i32, bool)>>,
     /// Serves commands other `bureau` processes hand over.
     pub(super) control: Option<tokio::task::JoinHandle<()>>,
     /// Peer status wanted, and when it was last computed.
@@ -107,6 +110,7 @@ impl Engine {
             body_asked_at: None,
             body_compare: (0, 0),
             trash_open: false,
+            archive_open: None,
             control: None,
             peers_wanted: true,
             peers_at: None,
@@ -359,6 +363,9 @@ impl Engine {
                 Ok(None)
             }
             Command::MarkReminder { key, mark } => self.mark_reminder(&key, mark).map(|_| None),
+            command @ (Command::ShowArchive { .. } | Command::ArchivePastYears) => {
+                self.apply_archive(command)
+            }
             Command::ShowTrash { open } => {
                 self.trash_open = open;
                 if !open {
@@ -473,6 +480,7 @@ impl Engine {
                 Err(e) => tracing::warn!("reading the trash: {e}"),
             }
         }
+        self.keep_archive(&store);
         self.vm.undo_label = self
             .session
             .as_ref()

@@ -4,6 +4,8 @@
 //! devices gets there first).
 
 use std::sync::Arc;
+
+use automerge::ReadDoc;
 use std::time::Duration;
 
 use super::engine::Engine;
@@ -99,7 +101,16 @@ impl Engine {
             .vm
             .history
             .clone()
-            .filter(|h| h.kind == kind && h.id == id);
+            .filter(|h| h.kind == kind && h.id == id)
+            // After a yearly archive the area is in another document:
+            // read the history there from the start.
+            .filter(|h| {
+                store
+                    .read(area, |doc| {
+                        Ok(h.heads.iter().all(|x| doc.get_change_by_hash(x).is_some()))
+                    })
+                    .unwrap_or(false)
+            });
         if shown.as_ref().is_some_and(|h| h.heads == heads) {
             return;
         }

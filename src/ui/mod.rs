@@ -4,6 +4,7 @@
 //! Layout: areas on the left, the area's table or board in the centre, the
 //! selected record on the right, sync status at the bottom.
 
+mod archive;
 mod areas;
 pub mod backend;
 mod board;
@@ -14,6 +15,7 @@ mod conflicts;
 mod dashboard;
 mod docs;
 mod engine;
+mod engine_archive;
 mod engine_docs;
 mod engine_inbox;
 mod engine_members;

@@ -46,6 +46,8 @@ pub struct TasksState {
     pub project: Option<String>,
     pub errors: FieldErrors,
     pub confirm: super::confirm::Pending,
+    /// Past years (the yearly archive), shown instead of the table.
+    pub past: super::archive::PastYears,
     /// The filtered rows, and what they were computed from.
     rows: Arc<Vec<Arc<Task>>>,
     rows_for: Option<(usize, Filter, String, Option<String>, u64)>,
@@ -74,6 +76,7 @@ impl Default for TasksState {
             project: None,
             errors: FieldErrors::default(),
             confirm: Default::default(),
+            past: Default::default(),
             rows: Arc::default(),
             rows_for: None,
         }
@@ -112,6 +115,13 @@ pub(super) fn filter_matches(state: &TasksState, vm: &ViewModel, t: &Task) -> bo
                 .any(|tag| tag.to_lowercase().contains(&search)))
 }
 
+fn leave_past_years(state: &mut TasksState, commands: &mut Vec<Command>) {
+    if state.past.open {
+        state.past.open = false;
+        commands.push(Command::ShowArchive { open: false });
+    }
+}
+
 /// The open tasks the filters keep, recomputed only when the tasks or the
 /// filters change (not every frame).
 fn visible_rows(state: &mut TasksState, vm: &ViewModel) -> (Arc<Vec<Arc<Task>>>, usize) {
@@ -147,13 +157,21 @@ pub fn show(
     // The toolbar spans the whole width, above the details panel, so
     // opening a task never re-wraps it.
     egui::Panel::top("tasks toolbar").show(ui, |ui| {
-        filter_bar(ui, state, vm);
-        quick_add(ui, state, vm, commands);
+        filter_bar(ui, state, vm, commands);
+        if !state.past.open {
+            quick_add(ui, state, vm, commands);
+        }
         for line in vm.unreadable.iter() {
             ui.colored_label(super::WARN_COLOR, line);
         }
         ui.add_space(2.0);
     });
+    if state.past.open {
+        egui::CentralPanel::default().show(ui, |ui| {
+            super::archive::show(ui, &mut state.past, vm, commands);
+        });
+        return;
+    }
     if let Some(id) = state.selected.clone() {
         super::layout::details_side(ui, "Task details", |ui| {
             details(ui, state, vm, &id, commands);
@@ -168,13 +186,25 @@ pub fn show(
     });
 }
 
-fn filter_bar(ui: &mut egui::Ui, state: &mut TasksState, vm: &ViewModel) {
+fn filter_bar(
+    ui: &mut egui::Ui,
+    state: &mut TasksState,
+    vm: &ViewModel,
+    commands: &mut Vec<Command>,
+) {
     ui.horizontal_wrapped(|ui| {
-        if ui.selectable_label(!state.board, "Table").clicked() {
+        let live = !state.past.open;
+        if ui.selectable_label(live && !state.board, "Table").clicked() {
             state.board = false;
+            leave_past_years(state, commands);
         }
-        if ui.selectable_label(state.board, "Board").clicked() {
+        if ui.selectable_label(live && state.board, "Board").clicked() {
             state.board = true;
+            leave_past_years(state, commands);
+        }
+        super::archive::toggle(ui, &mut state.past, commands);
+        if state.past.open {
+            return;
         }
         ui.separator();
         for (filter, label) in [

@@ -58,6 +58,12 @@ pub enum Command {
         key: String,
         mark: crate::store::Mark,
     },
+    /// Past years' tasks shown or hidden (loaded while shown).
+    ShowArchive {
+        open: bool,
+    },
+    /// Move tasks finished before this year into yearly archives (admins).
+    ArchivePastYears,
     /// The Trash area opened or closed (its list is loaded while open).
     ShowTrash {
         open: bool,

@@ -8,6 +8,7 @@
 //! `peers.json`, is refreshed separately and at most a few times a second.
 //! No egui here: the UI reads these, the backend builds them.
 
+pub mod archive;
 pub mod budget;
 pub mod cache;
 pub mod conflicts;
@@ -95,6 +96,8 @@ pub struct ViewModel {
     pub after_removal: Arc<Vec<crate::sync::removal::AfterRemoval>>,
     /// What the last invite allows: "member, one use, until 2026-11-29 07:30".
     pub last_ticket_terms: Option<String>,
+    /// Past years' tasks, loaded while they are shown.
+    pub archive: Option<Arc<archive::ArchiveView>>,
     /// The Trash, loaded while the Trash area is open.
     pub trash: Option<Arc<Vec<trash::TrashEntry>>>,
     /// The report last made (Reports' preview).

@@ -121,6 +121,10 @@ fn offline_edits_made_before_hearing_of_the_archive_land_on_the_live_document() 
     // adds one.
     let store = net.open("b");
     let mut ben = Session::open(&store).expect("session");
+    let refused = ben
+        .archive(&store, Area::Tasks, None)
+        .expect_err("a member may not");
+    assert!(refused.to_string().contains("only an admin"), "{refused}");
     edit(&store, &mut ben, &open, "title", "Order toner and paper");
     edit(&store, &mut ben, &open, "owner", "Ben Ode");
     edit(
@@ -277,4 +281,57 @@ fn views_follow_an_area_to_its_new_document() {
     views.refresh(&store, &mut vm).expect("refresh");
     assert_eq!(vm.tasks.len(), 2);
     rt.block_on(store.close());
+}
+
+#[test]
+fn the_archive_commands_as_a_script_uses_them() {
+    use crate::common::process::{fails, init, json, run};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    init(&data);
+    let csv = dir.path().join("tasks.csv");
+    std::fs::write(
+        &csv,
+        "title,status,completed_at\n\
+         Renew the lease,done,2024-03-05T10:00:00Z\n\
+         Move the server room,done,2023-09-01T10:00:00Z\n\
+         Order toner,todo,\n",
+    )
+    .expect("csv");
+    run(&data, &["import", "tasks", csv.to_str().expect("path")]);
+    assert_eq!(
+        run(&data, &["archive", "search", "lease"]),
+        "",
+        "nothing archived yet"
+    );
+    let said = fails(&data, &["archive", "run", "--before", "2999-01-01"]);
+    assert!(said.contains("in the future"), "{said}");
+
+    let out = run(&data, &["archive", "run", "--before", "2025-01-01"]);
+    assert!(
+        out.contains("archived 2 tasks finished before 2025-01-01 into yearly archives (2023, 2024); 1 task in the live list"),
+        "{out}"
+    );
+    let said = fails(&data, &["archive", "run", "--before", "2025-01-01"]);
+    assert!(said.contains("nothing to archive"), "{said}");
+
+    let list = json(&data, &["archive", "list", "--json"]);
+    assert_eq!(list[0]["area"], "tasks");
+    assert_eq!(list[0]["years"][0]["year"], 2023);
+    assert_eq!(list[0]["years"][0]["here"], true);
+
+    let found = json(&data, &["archive", "search", "server", "room", "--json"]);
+    assert_eq!(found.as_array().map(Vec::len), Some(1));
+    assert_eq!(found[0]["year"], 2023);
+    assert_eq!(found[0]["title"], "Move the server room");
+    let out = run(&data, &["archive", "search", "--year", "2024"]);
+    assert!(
+        out.contains("Renew the lease") && !out.contains("server"),
+        "{out}"
+    );
+    let live = run(&data, &["task", "list", "--all"]);
+    assert!(
+        live.contains("Order toner") && !live.contains("Renew the lease"),
+        "{live}"
+    );
 }

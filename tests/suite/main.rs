@@ -10,6 +10,7 @@ mod common;
 mod app_core;
 mod app_history;
 mod archive;
+mod archive_gui;
 mod budget;
 mod budget_cli;
 mod budget_gui;

@@ -75,16 +75,18 @@ impl Node {
 
 /// Writes late edits again and fetches archive documents; failures are
 /// logged and retried on the next trigger.
+/// First the documents (the area moves to its new live document once it
+/// is here), then the late edits onto it.
 fn follow_archive(store: &crate::store::Store) {
-    match store.follow_rotations() {
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "could not write late edits on the archived area yet"),
-    }
     match store.fetch_archives() {
         Ok((_, missing)) if missing > 0 => {
             tracing::debug!(missing, "archive documents not reachable yet")
         }
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not fetch archive documents"),
+    }
+    match store.follow_rotations() {
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not write late edits on the archived area yet"),
     }
 }
