@@ -201,14 +201,7 @@ impl Store {
     /// Hands `doc` to samod as a new document and saves it durably.
     fn create_document(&self, doc: Automerge) -> Result<DocumentId> {
         let handle = self.docs.runtime().block_on(self.repo().create(doc))?;
-        let (heads, bytes) = handle.with_document(|d| (d.get_heads(), d.save()));
-        let key = StorageKey::snapshot_path(
-            handle.document_id(),
-            &samod_core::CompactionHash::new(&heads),
-        );
-        self.storage
-            .put_durable(&key, &bytes)
-            .map_err(|e| StoreError::io("saving an archive document", e))?;
+        super::seed::save_handle(&self.storage, &handle, "an archive document")?;
         Ok(handle.document_id().clone())
     }
 

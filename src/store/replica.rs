@@ -36,14 +36,7 @@ impl Store {
                     .list_keys(&StorageKey::incremental_prefix(doc_id))
                     .is_empty();
             if self.docs.loaded_body(&id).is_none() && !stored {
-                let (heads, bytes) = theirs.with_document(|d| (d.get_heads(), d.save()));
-                let key = StorageKey::snapshot_path(
-                    theirs.document_id(),
-                    &samod_core::CompactionHash::new(&heads),
-                );
-                self.storage
-                    .put_durable(&key, &bytes)
-                    .map_err(|e| StoreError::io("saving a merged document", e))?;
+                super::seed::save_handle(&self.storage, &theirs, "a merged document")?;
                 applied += 1;
             }
             self.docs.body(&id)?.ok_or_else(|| {

@@ -55,6 +55,20 @@ fn open_storage(data_dir: &Path) -> Result<DurableStorage> {
         .map_err(|e| StoreError::io(format!("opening storage in {}", data_dir.display()), e))
 }
 
+/// Writes the document `handle` holds now durably as one snapshot
+/// (`what` names it in an error).
+pub(super) fn save_handle(
+    storage: &DurableStorage,
+    handle: &samod::DocHandle,
+    what: &str,
+) -> Result<()> {
+    let (heads, bytes) = handle.with_document(|d| (d.get_heads(), d.save()));
+    let key = StorageKey::snapshot_path(handle.document_id(), &CompactionHash::new(&heads));
+    storage
+        .put_durable(&key, &bytes)
+        .map_err(|e| StoreError::io(format!("saving {what}"), e))
+}
+
 /// Writes `bytes` (the saved `doc`) durably as a snapshot of `doc_id`.
 fn put_snapshot(
     storage: &DurableStorage,

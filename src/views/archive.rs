@@ -49,6 +49,8 @@ impl ArchiveView {
                 );
             }
         }
+        // Newest finished first, as a person looks back.
+        tasks.sort_by_key(|t| std::cmp::Reverse(t.task.completed_at));
         Ok(ArchiveView {
             years,
             tasks: Arc::new(tasks),
