@@ -19,6 +19,10 @@ use super::rotation::{self, ARCHIVABLE, Rotation};
 use super::{Listing, Result, Store, StoreError};
 use crate::model::{Area, Date, Record, Stamp, Task};
 
+/// Given the membership log, the devices whose archives count.
+pub type ArchiveAuthors =
+    std::sync::Arc<dyn Fn(&[super::StoredEntry]) -> BTreeSet<String> + Send + Sync>;
+
 /// What [`Store::follow_rotations`] did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Followed {
@@ -60,6 +64,22 @@ impl Store {
     /// returns whether an area moved to another document.
     pub fn refresh_layout(&self) -> bool {
         self.docs.refresh_chains()
+    }
+
+    /// Who may archive, as the membership says: given the root
+    /// document's membership log, every device that has been an admin's.
+    /// An entry written by any other device is ignored (a member's device
+    /// that skipped the role check); without it (a workspace with no
+    /// membership) every entry counts.
+    pub fn trust_archives_from(&self, admins: ArchiveAuthors) {
+        self.docs.set_archive_authors(admins);
+    }
+
+    /// [`Store::rotate`] without the operations layer's role check: for
+    /// tests of what peers do with an entry they should not have written.
+    #[cfg(feature = "test-support")]
+    pub fn rotate_unchecked(&self, area: Area, before: Date) -> Result<Rotation> {
+        self.rotate(area, before)
     }
 
     /// Every document loaded here (areas' live and retired documents,
@@ -176,6 +196,7 @@ impl Store {
             kept: split.kept,
             archived: split.archived,
             replayed: BTreeSet::new(),
+            author: None,
         };
         self.change(
             Area::Root,

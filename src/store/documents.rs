@@ -44,6 +44,9 @@ pub(crate) struct Documents {
     archives: Mutex<BTreeMap<String, DocHandle>>,
     /// Documents areas lived in before a rotation, still loaded.
     retired: Mutex<BTreeMap<String, DocHandle>>,
+    /// Which devices' rotation entries count (see
+    /// `Store::trust_archives_from`).
+    archive_authors: Mutex<Option<super::ArchiveAuthors>>,
     /// Held while late edits are written again (one pass at a time).
     pub(crate) follow: Mutex<()>,
     /// Body documents loaded so far, by document id.
@@ -76,6 +79,7 @@ impl Documents {
             loaded: Mutex::new(loaded),
             archives: Mutex::default(),
             retired: Mutex::default(),
+            archive_authors: Mutex::default(),
             follow: Mutex::default(),
             bodies: Mutex::default(),
             added: tokio::sync::watch::Sender::new(0),
@@ -101,6 +105,7 @@ impl Documents {
             loaded: Mutex::new(BTreeMap::new()),
             archives: Mutex::default(),
             retired: Mutex::default(),
+            archive_authors: Mutex::default(),
             follow: Mutex::default(),
             bodies: Mutex::default(),
             added: tokio::sync::watch::Sender::new(0),
@@ -132,7 +137,25 @@ impl Documents {
         if lock(&self.chains).0 == heads {
             return false;
         }
-        let (rotations, unreadable) = root.with_document(|d| rotation::read_rotations(d));
+        let authors = lock(&self.archive_authors).clone();
+        let (mut rotations, unreadable, log) = root.with_document(|d| {
+            let (rotations, unreadable) = rotation::read_rotations(d);
+            let log = authors
+                .as_ref()
+                .map(|_| super::membership_log::read_log(d).unwrap_or_default());
+            (rotations, unreadable, log)
+        });
+        if let (Some(authors), Some(log)) = (authors, log) {
+            let admins = authors(&log);
+            let before = rotations.len();
+            rotations.retain(|r| r.author.as_ref().is_some_and(|d| admins.contains(d)));
+            if rotations.len() < before {
+                tracing::warn!(
+                    ignored = before - rotations.len(),
+                    "archive entries written by a device that was never an admin's were ignored"
+                );
+            }
+        }
         if unreadable > 0 {
             tracing::warn!(
                 unreadable,
@@ -149,6 +172,13 @@ impl Documents {
         let changed = current.1 != chains;
         *current = (heads, chains);
         changed
+    }
+
+    /// Sets who may archive, and reads the entries again with it.
+    pub(crate) fn set_archive_authors(&self, authors: super::ArchiveAuthors) {
+        *lock(&self.archive_authors) = Some(authors);
+        lock(&self.chains).0.clear();
+        self.refresh_chains();
     }
 
     /// Each area's chain of documents, as last read.

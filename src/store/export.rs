@@ -1,4 +1,5 @@
-//! `bureau export --json`: every shared record and every document's text,
+//! `bureau export --json`: every shared record (past years' archived
+//! tasks under `archived_tasks`, by year) and every document's text,
 //! keys sorted, nothing device-local, so two devices holding the same
 //! changes print the same bytes.
 
@@ -70,6 +71,25 @@ impl Store {
             }
         }
         out.insert("doc_bodies".into(), Value::Object(bodies));
+        // Past years' tasks, by year, once anything was archived (a year
+        // not on this machine yet is left out).
+        let archives = self.archives()?;
+        if !archives.is_empty() {
+            let mut years = Map::new();
+            for (year, here) in archives.iter().flat_map(|a| a.years.iter()) {
+                if !here {
+                    continue;
+                }
+                let mut tasks = Map::new();
+                for task in self.archived::<Task>(*year)?.records {
+                    let value = serde_json::to_value(&task)
+                        .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+                    tasks.insert(task.id.clone(), value);
+                }
+                years.insert(year.to_string(), Value::Object(tasks));
+            }
+            out.insert("archived_tasks".into(), Value::Object(years));
+        }
         Ok(canonical(Value::Object(out)))
     }
 }

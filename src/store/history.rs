@@ -41,7 +41,7 @@ fn member_and_action(author: Option<&[u8]>, message: Option<&str>) -> (String, S
     }
 }
 
-fn device_of(actor: &automerge::ActorId) -> String {
+pub(super) fn device_of(actor: &automerge::ActorId) -> String {
     actor.to_hex_string().chars().take(64).collect()
 }
 

@@ -53,12 +53,7 @@ pub struct DeviceAddresses {
 impl Store {
     /// Every membership entry in the root document.
     pub fn membership_log(&self) -> Result<Vec<StoredEntry>> {
-        self.read(Area::Root, |doc| {
-            Ok(read_map::<StoredEntry, _>(doc, LOG)?
-                .into_iter()
-                .map(|(_, entry)| entry)
-                .collect())
-        })
+        self.read(Area::Root, read_log)
     }
 
     /// Appends a membership entry and, in the same commit, writes the
@@ -121,6 +116,14 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// Every membership entry in the root document `doc`.
+pub(crate) fn read_log<D: ReadDoc>(doc: &D) -> Result<Vec<StoredEntry>> {
+    Ok(read_map::<StoredEntry, _>(doc, LOG)?
+        .into_iter()
+        .map(|(_, entry)| entry)
+        .collect())
 }
 
 /// Every value of the root map `key`, by key.

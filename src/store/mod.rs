@@ -53,7 +53,7 @@ use samod::{DocHandle, DocumentId, Repo};
 
 use crate::model::{Area, Audit, Member, Stamp, Workspace};
 
-pub use archive::{ArchivedTask, AreaArchive, Followed};
+pub use archive::{ArchiveAuthors, ArchivedTask, AreaArchive, Followed};
 pub use bodies::{BodyVersion, FetchedBodies};
 pub use budget::BudgetRecords;
 pub use conflicts::{FieldConflict, RecordConflicts, Written, conflicts_of};

@@ -56,6 +56,8 @@ pub struct Rotation {
     pub archived: u64,
     /// Late edits already written again (change hashes).
     pub replayed: BTreeSet<ChangeHash>,
+    /// The device whose change wrote the entry (its actor's key).
+    pub author: Option<String>,
 }
 
 impl Rotation {
@@ -149,6 +151,10 @@ fn read_entry(doc: &Automerge, key: &str, obj: &ObjId) -> Option<Rotation> {
         kept: get_int(doc, obj, "kept")?.max(0) as u64,
         archived: get_int(doc, obj, "archived")?.max(0) as u64,
         replayed,
+        author: match obj {
+            automerge::ObjId::Id(_, actor, _) => Some(super::history::device_of(actor)),
+            automerge::ObjId::Root => None,
+        },
     })
 }
 
@@ -539,6 +545,7 @@ mod tests {
             kept: 1,
             archived: 1,
             replayed: BTreeSet::new(),
+            author: None,
         }
     }
 
@@ -584,7 +591,12 @@ mod tests {
             .expect("bad");
         tx.put(&bad, "area", "tasks").expect("bad");
         tx.commit();
-        let (read, unreadable) = read_rotations(&doc);
+        let (mut read, unreadable) = read_rotations(&doc);
+        assert_eq!(
+            read[0].author.as_deref(),
+            Some(super::super::history::device_of(doc.get_actor()).as_str())
+        );
+        read[0].author = None;
         assert_eq!(read, [r]);
         assert_eq!(unreadable, 1);
     }

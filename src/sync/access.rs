@@ -49,7 +49,9 @@ impl Access {
     }
 
     /// Recomputes membership from the store's log; returns it if it changed.
+    /// Also tells the store whose yearly archives count.
     pub fn refresh(&self, store: &Store) -> Result<Option<Arc<Membership>>, StoreError> {
+        store.trust_archives_from(self.archive_authors());
         let membership = Arc::new(self.read(store)?);
         let changed = self.tx.send_if_modified(|current| {
             if **current == *membership {
@@ -66,17 +68,20 @@ impl Access {
     /// (for work that must not act on a membership older than the
     /// documents it reads, while the watcher publishes the change).
     pub fn read(&self, store: &Store) -> Result<Membership, StoreError> {
-        let log: Vec<SignedEntry> = store
-            .membership_log()?
-            .into_iter()
-            .map(|e| SignedEntry {
-                payload: e.payload,
-                signer: e.signer,
-                signature: e.signature,
-            })
-            .collect();
+        let log: Vec<SignedEntry> = store.membership_log()?.iter().map(signed).collect();
         let workspace = lock(&self.workspace).clone();
         Ok(Membership::from_log(&workspace, &self.founder, &log))
+    }
+
+    /// Given a membership log, the devices that have been an admin's: the
+    /// authors whose yearly archive entries every device follows.
+    pub fn archive_authors(&self) -> crate::store::ArchiveAuthors {
+        let (workspace, founder) = (self.workspace.clone(), self.founder);
+        Arc::new(move |log| {
+            let log: Vec<SignedEntry> = log.iter().map(signed).collect();
+            let workspace = lock(&workspace).clone();
+            Membership::from_log(&workspace, &founder, &log).ever_admin
+        })
     }
 
     pub fn current(&self) -> Arc<Membership> {
@@ -158,6 +163,14 @@ impl samod::SharePolicy for AccessPolicy {
                 Some((config, (rx, access, peer, false)))
             },
         )
+    }
+}
+
+fn signed(e: &crate::store::StoredEntry) -> SignedEntry {
+    SignedEntry {
+        payload: e.payload.clone(),
+        signer: e.signer.clone(),
+        signature: e.signature.clone(),
     }
 }
 

@@ -155,6 +155,10 @@ pub struct Membership {
     pub removals: BTreeMap<String, Removal>,
     /// Entries that were ignored (bad signature, signer not an admin, …).
     pub rejected: usize,
+    /// Every device that has been an admin's at some point of the log
+    /// (whose yearly archives count: `Store::trust_archives_from`). Only
+    /// grows as the log does, so every device agrees on it.
+    pub ever_admin: std::collections::BTreeSet<String>,
 }
 
 impl Membership {
@@ -283,6 +287,13 @@ impl Membership {
             };
             if !ok {
                 rejected += 1;
+            } else {
+                let admins: Vec<String> = m
+                    .admin_devices()
+                    .into_iter()
+                    .map(|(_, d)| d.clone())
+                    .collect();
+                m.ever_admin.extend(admins);
             }
         }
         m.rejected = rejected;

@@ -329,9 +329,40 @@ fn the_archive_commands_as_a_script_uses_them() {
         out.contains("Renew the lease") && !out.contains("server"),
         "{out}"
     );
+    // Nothing is lost from an export: archived tasks are there by year.
+    let export = json(&data, &["export", "--json"]);
+    let archived = &export["archived_tasks"];
+    assert_eq!(archived["2023"].as_object().map(|m| m.len()), Some(1));
+    assert_eq!(archived["2024"].as_object().map(|m| m.len()), Some(1));
+    assert_eq!(export["tasks"].as_object().map(|m| m.len()), Some(1));
     let live = run(&data, &["task", "list", "--all"]);
     assert!(
         live.contains("Order toner") && !live.contains("Renew the lease"),
         "{live}"
     );
+}
+
+#[test]
+fn an_archive_written_by_a_members_device_is_ignored_everywhere() {
+    let net = Net::new();
+    let a = net.found("a");
+    let open = add_task(a.store(), "Order toner");
+    let old = finished_task(a.store(), "Renew the lease", day(2024, 3, 5));
+    let b = net.join("b", &net.invite(&a, Role::Member), "Ben Ode");
+    let tasks = a.store().document_id(Area::Tasks).expect("tasks");
+    // Ben's device skips the role check (a changed build, say).
+    b.store()
+        .rotate_unchecked(Area::Tasks, day(2026, 1, 1))
+        .expect("written anyway");
+    net.sync(&b);
+    net.sync(&a);
+    for node in [&a, &b] {
+        let store = node.store();
+        store.refresh_layout();
+        assert_eq!(store.document_id(Area::Tasks).expect("tasks"), tasks);
+        assert!(store.archives().expect("archives").is_empty());
+        assert!(task(store, &old).is_some() && task(store, &open).is_some());
+    }
+    net.stop(a);
+    net.stop(b);
 }
