@@ -140,8 +140,11 @@ impl Documents {
         let authors = lock(&self.archive_authors).clone();
         let (mut rotations, unreadable, log) = root.with_document(|d| {
             let (rotations, unreadable) = rotation::read_rotations(d);
+            // The log is folded (every signature checked) only when there
+            // is an entry to judge.
             let log = authors
                 .as_ref()
+                .filter(|_| !rotations.is_empty())
                 .map(|_| super::membership_log::read_log(d).unwrap_or_default());
             (rotations, unreadable, log)
         });
