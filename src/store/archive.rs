@@ -246,7 +246,7 @@ impl Store {
                 let Some(doc) = self.source_to_check(&source.doc)? else {
                     continue;
                 };
-                let late = doc.with_document(|d| rotation::late_edits(d, source))?;
+                let late = doc.with_document(|d| super::late_edits::late_edits(d, source))?;
                 if let Some(late) = late {
                     out.late_edits += late.hashes.len();
                     out.records += late.records.len();
@@ -276,7 +276,7 @@ impl Store {
         area: Area,
         live: &DocHandle,
         base: &[ChangeHash],
-        late: &rotation::LateEdits,
+        late: &super::late_edits::LateEdits,
     ) -> Result<()> {
         let at_base = live.with_document(|d| {
             late.records
@@ -297,10 +297,14 @@ impl Store {
             area.name()
         );
         if !old.is_empty() {
-            self.change_document_at(live, base, &action, |tx| rotation::write_late(tx, &old))?;
+            self.change_document_at(live, base, &action, |tx| {
+                super::late_edits::write_late(tx, &old)
+            })?;
         }
         if !new.is_empty() {
-            self.change_document(live, &action, |tx, _| rotation::write_late(tx, &new))?;
+            self.change_document(live, &action, |tx, _| {
+                super::late_edits::write_late(tx, &new)
+            })?;
         }
         Ok(())
     }

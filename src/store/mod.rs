@@ -26,6 +26,7 @@ mod fast_read;
 pub mod faults;
 mod history;
 mod inbox;
+mod late_edits;
 mod layout;
 mod membership_log;
 mod purchasing;
@@ -71,7 +72,7 @@ pub(crate) use purchasing::{
 };
 pub use queries::{LowStock, Renewal, low_stock_in, renewal_calendar};
 pub use record_history::{Moment, RecordChange};
-pub use records::{Listing, Unreadable};
+pub use records::{Listing, Unreadable, read_item_stock_at, read_record_at};
 
 /// "purchase_orders" -> "purchase order", for messages.
 pub fn singular_kind(kind: &str) -> &str {
@@ -574,22 +575,6 @@ impl Store {
             })
             .collect())
     }
-}
-
-/// Reads the record whose map is `obj` (for incremental views).
-pub fn read_record_at<R: crate::model::Record>(
-    doc: &Automerge,
-    obj: &automerge::ObjId,
-) -> Result<R> {
-    fast_read::read_record(doc, obj)
-}
-
-/// Reads the item whose map is `obj`, with its stock per site.
-pub fn read_item_stock_at(doc: &Automerge, obj: &automerge::ObjId) -> Result<ItemStock> {
-    Ok(ItemStock {
-        item: fast_read::read_record(doc, obj)?,
-        on_hand: stock::read_on_hand(doc, obj),
-    })
 }
 
 /// A document we can both query (automerge) and hydrate from (autosurgeon):

@@ -285,3 +285,22 @@ pub(crate) fn singular(kind: &'static str) -> &'static str {
         other => other,
     }
 }
+
+/// Reads the record whose map is `obj` (for incremental views).
+pub fn read_record_at<R: crate::model::Record>(
+    doc: &automerge::Automerge,
+    obj: &automerge::ObjId,
+) -> Result<R> {
+    super::fast_read::read_record(doc, obj)
+}
+
+/// Reads the item whose map is `obj`, with its stock per site.
+pub fn read_item_stock_at(
+    doc: &automerge::Automerge,
+    obj: &automerge::ObjId,
+) -> Result<super::ItemStock> {
+    Ok(super::ItemStock {
+        item: super::fast_read::read_record(doc, obj)?,
+        on_hand: super::stock::read_on_hand(doc, obj),
+    })
+}
