@@ -206,18 +206,20 @@ impl Documents {
     /// on this machine.
     fn current_id(&self, area: Area) -> Option<DocumentId> {
         let first = self.area_ids.get(&area)?;
-        let chain = lock(&self.chains).1.get(&area).cloned();
-        let Some(chain) = chain else {
-            return Some(first.clone());
+        // Called on every read: only the ids are copied, and an area never
+        // archived returns at once.
+        let (docs, live) = match lock(&self.chains).1.get(&area) {
+            Some(chain) if chain.docs.len() > 1 => (chain.docs.clone(), chain.live().clone()),
+            _ => return Some(first.clone()),
         };
         // Fast path: the live document is loaded (no disk look-up).
         if lock(&self.loaded)
             .values()
-            .any(|h| h.document_id() == chain.live())
+            .any(|h| h.document_id() == &live)
         {
-            return Some(chain.live().clone());
+            return Some(live);
         }
-        let newest = chain.docs.iter().rev().find(|id| self.is_here(id));
+        let newest = docs.iter().rev().find(|id| self.is_here(id));
         Some(newest.unwrap_or(first).clone())
     }
 
